@@ -1,0 +1,43 @@
+"""The Typer application and the one place where errors become exit codes.
+
+Each area of Senim adds its commands in a module of its own (COMMAND_MODULES);
+those modules import heavy libraries only inside the command functions, so
+that `senim --help` and `senim classify` start fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import typer
+
+app = typer.Typer(
+    name="senim",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+    help="Senim: Kazakhstan's AI law and the EU AI Act, in practice.",
+)
+
+COMMAND_MODULES = ("core", "fairness", "explain", "scan", "provenance", "registry")
+
+
+def fail(message: str, code: int = 2) -> None:
+    """Print one line on stderr and leave with `code`."""
+    sys.stderr.write(f"senim: {message}\n")
+    raise SystemExit(code)
+
+
+def run() -> None:
+    from senim.errors import SenimError
+
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"senim.cli.{name}")
+    try:
+        app()
+    except SenimError as error:
+        fail(str(error), error.exit_code)
+    except KeyboardInterrupt:
+        fail("interrupted", 130)

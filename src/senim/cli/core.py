@@ -1,0 +1,1 @@
+"""Core commands: classify, obligations, validate, law (filled in by the core issue)."""
