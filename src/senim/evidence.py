@@ -1,0 +1,72 @@
+"""Evidence: what a check ran on, with what, and what it found.
+
+Every check can write its result as evidence so that an auditor can rerun it
+and get the same numbers: content hashes of the inputs, the versions of Senim
+and of the libraries that did the work, the parameters and thresholds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+from datetime import datetime, timezone
+from importlib import metadata
+from pathlib import Path
+from typing import Any, Iterable
+
+from senim import __version__
+from senim.paths import write_atomic
+
+CHUNK = 1 << 20
+
+
+def file_sha256(path: str | Path) -> str:
+    """SHA-256 of a file, or of every file below a folder in name order."""
+    path = Path(path)
+    digest = hashlib.sha256()
+    files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+    for file in files:
+        if path.is_dir():
+            digest.update(str(file.relative_to(path)).encode() + b"\0")
+        with open(file, "rb") as handle:
+            while chunk := handle.read(CHUNK):
+                digest.update(chunk)
+    return digest.hexdigest()
+
+
+def library_versions(names: Iterable[str]) -> dict[str, str]:
+    versions = {"senim": __version__, "python": platform.python_version()}
+    for name in names:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
+
+
+def make_evidence(
+    check: str,
+    *,
+    inputs: dict[str, str | Path],
+    parameters: dict[str, Any],
+    result: dict[str, Any],
+    libraries: Iterable[str] = (),
+    verdict: str | None = None,
+) -> dict[str, Any]:
+    """The evidence record of one run of one check."""
+    return {
+        "evidence_format": "1.0",
+        "check": check,
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "inputs": {role: {"path": str(p), "sha256": file_sha256(p)} for role, p in inputs.items()},
+        "parameters": parameters,
+        "versions": library_versions(libraries),
+        "verdict": verdict,
+        "result": result,
+    }
+
+
+def write_evidence(path: str | Path, evidence: dict[str, Any]) -> None:
+    text = json.dumps(evidence, ensure_ascii=False, indent=2, sort_keys=True, default=str)
+    write_atomic(Path(path), text.encode("utf-8") + b"\n")

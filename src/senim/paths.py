@@ -1,0 +1,49 @@
+"""Where Senim keeps its own files, and how secrets are written.
+
+SENIM_HOME (default ~/.config/senim) holds keys and local state. Keys are
+written with owner-only permissions, and files are replaced atomically so a
+failure never leaves one half-written.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+
+def senim_home() -> Path:
+    home = os.environ.get("SENIM_HOME")
+    if home:
+        return Path(home)
+    base = os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config"
+    return Path(base) / "senim"
+
+
+def keys_dir() -> Path:
+    path = senim_home() / "keys"
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.chmod(path, 0o700)
+    return path
+
+
+def write_atomic(path: Path, data: bytes, *, private: bool = False) -> None:
+    """Write `data` to `path` through a temporary file in the same folder.
+
+    With private=True the file is created 0600 from the start, so a key is
+    never readable by others, not even for a moment.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        os.fchmod(fd, 0o600 if private else 0o644)
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
