@@ -1,1 +1,182 @@
-"""CLI commands of this area (filled in by its issue)."""
+"""`senim label`, `senim verify` and `senim keys init`: labels for synthetic content."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from senim.cli.app import app
+
+keys_app = typer.Typer(help="Signing keys for content credentials.", no_args_is_help=True)
+app.add_typer(keys_app, name="keys")
+
+
+class Lang(str, Enum):
+    kk = "kk"
+    ru = "ru"
+    en = "en"
+
+
+class WarningMode(str, Enum):
+    visible = "visible"
+    none = "none"
+
+
+class Action(str, Enum):
+    created = "created"
+    edited = "edited"
+
+
+class OutputFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+def _say(key: str, lang: str, **values) -> str:
+    from senim.i18n import text
+
+    return text(f"provenance.{key}", lang, **values)
+
+
+def _err(line: str) -> None:
+    sys.stderr.write(line + "\n")
+
+
+@keys_app.command("init")
+def keys_init(
+    force: bool = typer.Option(False, "--force", help="Replace an existing key."),
+    lang: Lang = typer.Option(Lang.en, "--lang", help="Language of the messages."),
+) -> None:
+    """Make a local test CA and a C2PA signing certificate under SENIM_HOME/keys (0600 key)."""
+    from senim.provenance.keys import default_paths, init_keys
+
+    key_path, chain_path, _ = default_paths()
+    if key_path.exists() and chain_path.exists() and not force:
+        _err(_say("keys_exist", lang.value, folder=key_path.parent))
+    else:
+        init_keys(force=True)
+        _err(_say("keys_created", lang.value, folder=key_path.parent))
+    print(f"key:   {key_path}\nchain: {chain_path}\nca:    {default_paths()[2]}")
+    _err(_say("keys_production", lang.value))
+
+
+@app.command()
+def label(
+    input: Path = typer.Argument(..., help="A file or a folder of PNG, JPEG, WebP, MP4, WAV, MP3, HTML, Markdown."),
+    output: Path = typer.Option(..., "-o", "--output", help="Output file, or folder when INPUT is a folder."),
+    lang: Lang = typer.Option(Lang.en, "--lang", help="Language of the warning and of the messages."),
+    warning: WarningMode = typer.Option(WarningMode.visible, "--warning",
+                                        help="visible: banner, spoken notice or first line; none: marks only."),
+    generator: str = typer.Option("unknown AI system", "--generator", help="The AI system that made the content."),
+    action: Action = typer.Option(Action.created, "--action", help="created by AI, or edited with AI."),
+    key: Optional[Path] = typer.Option(None, "--key", help="Private key (PKCS#8 PEM); default: senim keys init."),
+    cert: Optional[Path] = typer.Option(None, "--cert", help="Certificate chain PEM (end-entity first)."),
+    tsa: Optional[str] = typer.Option(None, "--tsa", help="Time-stamp authority URL (needs network)."),
+    max_mb: int = typer.Option(1024, "--max-mb", help="Refuse input files larger than this."),
+    fmt: OutputFormat = typer.Option(OutputFormat.text, "--format", help="text or json."),
+) -> None:
+    """Put a machine-readable AI mark (C2PA, XMP) and a perceivable warning on synthetic content."""
+    from senim.errors import InputError
+    from senim.provenance import label_file, label_tree, load_signing_key
+
+    if not input.exists():
+        raise InputError(f"{input}: the file or folder does not exist")
+    signing_key, created = load_signing_key(key, cert)
+    if created:
+        _err("senim: " + _say("keys_first_use", lang.value, folder=signing_key.key_path.parent))
+    options = dict(key=signing_key, lang=lang.value, warning=warning is WarningMode.visible,
+                   generator=generator, action=action.value, tsa_url=tsa, max_bytes=max_mb << 20)
+    if input.is_dir():
+        results, skipped, errors = label_tree(input, output, **options)
+    else:
+        if output.is_dir():
+            output = output / input.name
+        results, skipped, errors = [label_file(input, output, **options)], [], []
+    if fmt is OutputFormat.json:
+        print(json.dumps({"labelled": results, "skipped": skipped, "errors": errors}, ensure_ascii=False, indent=2))
+    else:
+        for result in results:
+            _err(_say("labelled", lang.value, path=result["path"], output=result["output"],
+                      marks=", ".join(result["marks"])))
+    for error in errors:
+        _err(f"senim: {error}")
+    if input.is_dir():
+        _err(_say("label_summary", lang.value, done=len(results), skipped=len(skipped), failed=len(errors)))
+    if errors:
+        raise typer.Exit(2)
+
+
+def _verdict_line(result: dict, lang: str) -> str:
+    parts = [_say("labelled_yes" if result["labelled"] else "labelled_no", lang),
+             _say("valid_yes" if result["valid"] else "valid_no", lang)]
+    if result["trusted"]:
+        parts.append(_say("trusted_yes", lang))
+    if result["signer"]:
+        parts.append(_say("signed_by", lang, signer=result["signer"]))
+    mark = "✓" if result["labelled"] and result["valid"] else "✗"
+    lines = [f"{mark} {result['path']}: " + "; ".join(parts)]
+    if result["digital_source_type"]:
+        lines.append(f"    digitalSourceType: {result['digital_source_type']}")
+    lines += [f"    - {issue}" for issue in result["issues"]]
+    return "\n".join(lines)
+
+
+@app.command()
+def verify(
+    paths: List[Path] = typer.Argument(..., help="Files to check, or one folder with --report."),
+    fmt: OutputFormat = typer.Option(OutputFormat.text, "--format", help="text or json."),
+    trust_anchors: Optional[Path] = typer.Option(None, "--trust-anchors", help="PEM file of trusted root CAs."),
+    report: bool = typer.Option(False, "--report", help="Audit a folder: labelled, unlabelled, altered."),
+    max_mb: int = typer.Option(1024, "--max-mb", help="Refuse files larger than this."),
+    lang: Lang = typer.Option(Lang.en, "--lang", help="Language of the messages."),
+) -> None:
+    """Check AI marks and C2PA credentials. Exit 0: all labelled and valid; 1: one is not; 2: bad input."""
+    from senim.errors import InputError
+    from senim.provenance import audit_folder, verify_file
+
+    anchors = None
+    if trust_anchors is not None:
+        if not trust_anchors.is_file():
+            raise InputError(f"{trust_anchors}: the trust anchors file does not exist")
+        anchors = trust_anchors.read_text(encoding="utf-8", errors="replace")
+        if "BEGIN CERTIFICATE" not in anchors:
+            raise InputError(f"{trust_anchors}: line 1: no PEM certificate found")
+    max_bytes = max_mb << 20
+
+    if report or (len(paths) == 1 and paths[0].is_dir()):
+        if len(paths) != 1 or not paths[0].is_dir():
+            raise InputError(f"{paths[0]}: --report needs exactly one folder")
+        audit = audit_folder(paths[0], trust_anchors=anchors, max_bytes=max_bytes)
+        summary = audit["summary"]
+        if fmt is OutputFormat.json:
+            print(json.dumps(audit, ensure_ascii=False, indent=2))
+        else:
+            print(_say("audit_heading", lang.value, folder=audit["folder"], total=len(audit["files"])))
+            for key in ("labelled_valid", "altered", "invalid", "unlabelled", "unreadable"):
+                print(f"\n{_say('audit_' + key, lang.value)} ({len(summary[key])})")
+                for item in summary[key]:
+                    print(f"  {item}")
+            print("\n" + _say("audit_skipped", lang.value, count=len(summary["skipped"])))
+        bad = summary["altered"] or summary["invalid"] or summary["unlabelled"] or summary["unreadable"]
+        raise typer.Exit(1 if bad else 0)
+
+    results, bad_input = [], False
+    for path in paths:
+        try:
+            results.append(verify_file(path, trust_anchors=anchors, max_bytes=max_bytes))
+        except InputError as error:
+            _err(f"senim: {error}")
+            bad_input = True
+    if fmt is OutputFormat.json:
+        print(json.dumps(results, ensure_ascii=False, indent=2))
+    else:
+        for result in results:
+            print(_verdict_line(result, lang.value))
+    if bad_input:
+        raise typer.Exit(2)
+    raise typer.Exit(0 if all(r["labelled"] and r["valid"] for r in results) else 1)

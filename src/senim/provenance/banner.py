@@ -1,0 +1,108 @@
+"""The visible warning: a band across the bottom of an image or video frame.
+
+Drawn with DejaVu Sans (Debian `fonts-dejavu-core`), which has every letter
+of the Kazakh alphabet (ә ғ қ ң ө ұ ү һ і). The text is fitted to the width,
+on two lines if one would be too small to read.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+from senim.errors import InputError
+
+FONT_CANDIDATES = (
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
+    "/usr/share/fonts/dejavu/DejaVuSans-Bold.ttf",
+    "/usr/share/fonts/TTF/DejaVuSans-Bold.ttf",
+    "/usr/local/share/fonts/DejaVuSans-Bold.ttf",
+)
+BAND_COLOUR = (16, 16, 16, 235)
+TEXT_COLOUR = (255, 255, 255, 255)
+MIN_BAND = 22
+
+
+def font_path() -> Path:
+    override = os.environ.get("SENIM_FONT")
+    for candidate in ((override,) if override else ()) + FONT_CANDIDATES:
+        if candidate and Path(candidate).is_file():
+            return Path(candidate)
+    raise InputError(
+        "font: DejaVu Sans Bold was not found; install the Debian package fonts-dejavu-core "
+        "or point SENIM_FONT at a TrueType font that has the Kazakh letters")
+
+
+@lru_cache(maxsize=64)
+def _font(size: int):
+    from PIL import ImageFont
+
+    return ImageFont.truetype(str(font_path()), size)
+
+
+def band_height(width: int, height: int) -> int:
+    """Height of the band: about 8% of the picture, never under MIN_BAND pixels."""
+    return min(height, max(MIN_BAND, round(min(width, height) * 0.08), round(height * 0.06)))
+
+
+def _layout(text: str, width: int, band: int) -> tuple[list[str], int]:
+    """Lines and font size that fit the band; two lines only if one is too small."""
+    margin = max(4, band // 5)
+    one_line = max(8, int(band * 0.55))
+    for size in range(one_line, 7, -1):
+        if _font(size).getlength(text) <= width - 2 * margin:
+            if size >= band * 0.4 or " " not in text:
+                return [text], size
+            break
+    words = text.split()
+    best = None
+    for cut in range(1, len(words)):
+        lines = [" ".join(words[:cut]), " ".join(words[cut:])]
+        widest = max(lines, key=lambda line: _font(20).getlength(line))
+        for size in range(max(8, int(band * 0.4)), 7, -1):
+            if _font(size).getlength(widest) <= width - 2 * margin:
+                if best is None or size > best[1]:
+                    best = (lines, size)
+                break
+    if best is None:
+        return [text], 8
+    return best
+
+
+def render_band(text: str, width: int, height: int):
+    """The band alone, as an RGBA image `width` wide."""
+    from PIL import Image, ImageDraw
+
+    band = band_height(width, height)
+    lines, size = _layout(text, width, band)
+    image = Image.new("RGBA", (width, band), BAND_COLOUR)
+    draw = ImageDraw.Draw(image)
+    font = _font(size)
+    line_height = size * 1.15
+    top = (band - line_height * len(lines)) / 2
+    for i, line in enumerate(lines):
+        draw.text((width / 2, top + i * line_height + line_height / 2), line, font=font,
+                  fill=TEXT_COLOUR, anchor="mm")
+    return image
+
+
+def apply(image, text: str):
+    """A copy of `image` with the band drawn across its bottom edge, same mode as given."""
+    from PIL import Image
+
+    mode = image.mode
+    base = image.convert("RGBA")
+    band = render_band(text, base.width, base.height)
+    overlay = Image.new("RGBA", base.size, (0, 0, 0, 0))
+    overlay.paste(band, (0, base.height - band.height))
+    out = Image.alpha_composite(base, overlay)
+    if mode in ("RGBA", "LA", "PA") or (mode == "P" and "transparency" in image.info):
+        return out
+    return out.convert("RGB") if mode not in ("L",) else out.convert("L")
+
+
+def band_box(width: int, height: int) -> tuple[int, int, int, int]:
+    """(left, top, right, bottom) of the band on a picture of this size."""
+    band = band_height(width, height)
+    return 0, height - band, width, height

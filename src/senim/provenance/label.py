@@ -1,0 +1,161 @@
+"""Labelling synthetic results: perceivable warning, XMP and C2PA, in that order.
+
+The order matters: the warning changes the pixels or samples, the XMP
+statement changes the container, and the C2PA signature comes last because
+it hashes the finished file. Every output is built in a temporary file
+beside its destination and renamed into place only when complete.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+
+from senim.errors import InputError
+from senim.provenance import credentials, formats, wording
+from senim.provenance.formats import SIDECAR_SUFFIX
+from senim.provenance.keys import SigningKey
+
+
+@contextmanager
+def _temp_beside(dest: Path, suffix: str = ""):
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=f".tmp{suffix}")
+    os.close(fd)
+    try:
+        yield Path(name)
+    finally:
+        if os.path.exists(name):
+            os.unlink(name)
+
+
+def _publish(tmp: Path, dest: Path) -> None:
+    os.chmod(tmp, 0o644)
+    os.replace(tmp, dest)
+
+
+def _image_with_banner(data: bytes, fmt: formats.MediaFormat, name: Path, text: str) -> bytes:
+    from PIL import Image
+
+    from senim.provenance import banner
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.load()
+            marked = banner.apply(image, text)
+            extra = {k: image.info[k] for k in ("icc_profile", "exif", "dpi") if image.info.get(k)}
+            lossless = fmt.name == "WebP" and b"VP8L" in data[12:40]
+    except InputError:
+        raise
+    except Exception as error:  # Pillow raises many kinds for damaged images
+        raise InputError(f"{name}: image data: cannot be decoded ({str(error) or type(error).__name__})") from None
+    out = io.BytesIO()
+    if fmt.name == "JPEG":
+        marked.convert("RGB").save(out, "JPEG", quality=95, **extra)
+    elif fmt.name == "WebP":
+        marked.save(out, "WEBP", quality=95, lossless=lossless, **extra)
+    else:
+        marked.save(out, "PNG", **extra)
+    return out.getvalue()
+
+
+def label_file(source: Path, dest: Path, *, key: SigningKey, lang: str = "en", warning: bool = True,
+               generator: str = "unknown AI system", action: str = "created", tsa_url: str | None = None,
+               max_bytes: int = formats.DEFAULT_MAX_BYTES, signer=None) -> dict:
+    """Label one file; returns what was done. Raises InputError for bad input."""
+    from senim.provenance import media, textmarks, xmp
+
+    source, dest = Path(source), Path(dest)
+    fmt = formats.check_file(source, max_bytes)
+    if formats.format_of_name(dest) is None or formats.format_of_name(dest).name != fmt.name:
+        raise InputError(f"{dest}: file name: the output must keep the {fmt.name} type of the input ({source.suffix})")
+    if dest.exists() and dest.resolve() == source.resolve():
+        raise InputError(f"{dest}: the output would overwrite the input; choose another path")
+    wording.check_lang(lang)
+    act = wording.action(action)
+    source_type = act["digital_source_type"]
+    warning_text = (wording.spoken_text(action, lang) if fmt.kind == "audio" else wording.banner_text(action, lang)) \
+        if warning else None
+    definition = credentials.manifest_definition(
+        action=act["c2pa_action"], digital_source_type=source_type, generator=generator, title=dest.name,
+        warning={"language": lang, "text": warning_text, "medium": fmt.kind} if warning_text else None)
+    signer = signer or credentials.make_signer(key, tsa_url)
+    marks = ["c2pa"]
+    result = {"path": str(source), "output": str(dest), "format": fmt.name, "action": action,
+              "digital_source_type": source_type, "warning": warning_text, "sidecar": None}
+
+    if fmt.kind == "image":
+        data = source.read_bytes()
+        xmp.check_structure(data, fmt.name, source)
+        parent = (io.BytesIO(data), fmt.mime) if credentials.has_manifest(fmt.mime, data) else None
+        if warning_text:
+            data = _image_with_banner(data, fmt, source, warning_text)
+            marks.append("visible-banner")
+        data = xmp.insert(data, fmt.name, source, source_type, generator)
+        marks.append("xmp")
+        with _temp_beside(dest) as tmp:
+            with open(tmp, "wb") as out:
+                credentials.sign(definition, signer, fmt.mime, io.BytesIO(data), out, name=str(source), parent=parent)
+            _publish(tmp, dest)
+
+    elif fmt.kind in ("video", "audio"):
+        media.probe(source)
+        with _temp_beside(dest, dest.suffix) as work, _temp_beside(dest) as tmp:
+            if warning_text and fmt.kind == "video":
+                media.video_banner(source, work, warning_text)
+                marks.append("visible-banner")
+            elif warning_text:
+                result["notice_seconds"] = round(media.audio_notice(source, work, warning_text, lang, fmt.name), 2)
+                marks.append("spoken-notice")
+            else:
+                shutil.copyfile(source, work)
+            with open(source, "rb") as original:
+                parent = (original, fmt.mime) if credentials.has_manifest(fmt.mime, original) else None
+                with open(work, "rb") as src, open(tmp, "wb") as out:
+                    credentials.sign(definition, signer, fmt.mime, src, out, name=str(source), parent=parent)
+            _publish(tmp, dest)
+
+    else:  # text
+        sidecar = dest.with_name(dest.name + SIDECAR_SUFFIX)
+        label = textmarks.label_html if fmt.name == "HTML" else textmarks.label_markdown
+        text = label(source.read_bytes(), str(source), warning=warning_text, lang=lang,
+                     digital_source_type=source_type, generator=generator, sidecar_name=sidecar.name)
+        marks += ["html-meta" if fmt.name == "HTML" else "front-matter"] + (["visible-text"] if warning_text else [])
+        manifest = credentials.sign(definition, signer, fmt.mime, io.BytesIO(text), io.BytesIO(),
+                                    name=str(source), sidecar=True)
+        with _temp_beside(sidecar) as tmp_sidecar, _temp_beside(dest) as tmp:
+            tmp_sidecar.write_bytes(manifest)
+            tmp.write_bytes(text)
+            _publish(tmp_sidecar, sidecar)
+            _publish(tmp, dest)
+        result["sidecar"] = str(sidecar)
+
+    result["marks"] = marks
+    return result
+
+
+def label_tree(source: Path, dest: Path, **options) -> tuple[list[dict], list[str], list[str]]:
+    """Label every supported file under `source` into the same place under `dest`.
+
+    Returns (results, skipped paths, error sentences); one bad file does not
+    stop the others, and never leaves a partial output.
+    """
+    source, dest = Path(source), Path(dest)
+    if dest.resolve() == source.resolve() or source.resolve() in dest.resolve().parents:
+        raise InputError(f"{dest}: the output folder must not be the input folder or inside it")
+    options.setdefault("signer", credentials.make_signer(options["key"], options.get("tsa_url")))
+    results, skipped, errors = [], [], []
+    for path in sorted(p for p in source.rglob("*") if p.is_file()):
+        relative = path.relative_to(source)
+        if path.name.endswith(SIDECAR_SUFFIX) or formats.format_of_name(path) is None:
+            skipped.append(str(relative))
+            continue
+        try:
+            results.append(label_file(path, dest / relative, **options))
+        except InputError as error:
+            errors.append(str(error))
+    return results, skipped, errors

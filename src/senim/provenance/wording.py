@@ -1,0 +1,48 @@
+"""Reading warnings.yaml: the wording of warnings and the AI source types."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from senim.errors import InputError
+
+LANGUAGES = ("kk", "ru", "en")
+ACTIONS = ("created", "edited")
+
+
+@lru_cache(maxsize=1)
+def data() -> dict:
+    import yaml
+
+    with open(Path(__file__).with_name("warnings.yaml"), encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+def action(name: str) -> dict:
+    entry = data()["actions"].get(name)
+    if entry is None:
+        raise InputError(f"--action: {name!r} is not one of {', '.join(ACTIONS)}")
+    return entry
+
+
+def check_lang(lang: str) -> str:
+    if lang not in LANGUAGES:
+        raise InputError(f"--lang: {lang!r} is not one of {', '.join(LANGUAGES)}")
+    return lang
+
+
+def banner_text(action_name: str, lang: str) -> str:
+    return action(action_name)["banner"][check_lang(lang)]
+
+
+def spoken_text(action_name: str, lang: str) -> str:
+    return action(action_name)["spoken"][check_lang(lang)]
+
+
+def ai_source_types() -> frozenset[str]:
+    return frozenset(data()["ai_source_types"])
+
+
+def duty_refs() -> dict[str, dict]:
+    return {key: {"ref": value["ref"], "confidence": value["confidence"]} for key, value in data()["duty"].items()}
