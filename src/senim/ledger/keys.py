@@ -1,0 +1,83 @@
+"""The organisation's Ed25519 ledger key, kept in SENIM_HOME/keys.
+
+Created on first use (with a one-line notice on stderr), written 0600 in a
+0700 folder. The key id is the SHA-256 of the raw 32-byte public key, so a
+regulator can compare it with the fingerprint the organisation publishes.
+"""
+
+from __future__ import annotations
+
+import sys
+from functools import lru_cache
+from hashlib import sha256
+from pathlib import Path
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+KEY_FILE = "ledger-ed25519.pem"
+
+
+def key_path() -> Path:
+    from senim.paths import keys_dir
+
+    return keys_dir() / KEY_FILE
+
+
+def raw_public(key: Ed25519PublicKey) -> bytes:
+    return key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+
+
+def key_id(key: Ed25519PublicKey) -> str:
+    return sha256(raw_public(key)).hexdigest()
+
+
+def public_pem(key: Ed25519PublicKey) -> str:
+    return key.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+
+
+def load_public_pem(text: str | bytes) -> Ed25519PublicKey:
+    key = serialization.load_pem_public_key(text.encode() if isinstance(text, str) else text)
+    if not isinstance(key, Ed25519PublicKey):
+        raise ValueError("not an Ed25519 public key")
+    return key
+
+
+@lru_cache(maxsize=4)
+def _load(path: str) -> Ed25519PrivateKey:
+    from senim.paths import write_atomic
+
+    file = Path(path)
+    if not file.exists():
+        key = Ed25519PrivateKey.generate()
+        pem = key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+        try:
+            with open(file, "xb"):
+                pass  # claim the name so that two first uses cannot make two keys
+        except FileExistsError:
+            return _load_existing(file)
+        write_atomic(file, pem, private=True)
+        sys.stderr.write(f"senim: created the ledger signing key {file} (id {key_id(key.public_key())[:16]})\n")
+        return key
+    return _load_existing(file)
+
+
+def _load_existing(file: Path) -> Ed25519PrivateKey:
+    import time
+
+    for _ in range(100):  # another process may be writing it right now
+        data = file.read_bytes()
+        if data:
+            break
+        time.sleep(0.05)
+    key = serialization.load_pem_private_key(data, password=None)
+    if not isinstance(key, Ed25519PrivateKey):
+        raise ValueError(f"{file}: not an Ed25519 private key")
+    return key
+
+
+def signing_key() -> Ed25519PrivateKey:
+    """The organisation's ledger key, created on first use."""
+    return _load(str(key_path()))

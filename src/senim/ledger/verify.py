@@ -1,0 +1,166 @@
+"""Checking a ledger: the chain, the canonical form, the Merkle roots and the
+signed checkpoints, from any source of rows (a database or an export bundle).
+
+The first problem found is reported with the entry (or checkpoint) it is in.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from hashlib import sha256
+from typing import Iterable, Mapping
+
+from cryptography.exceptions import InvalidSignature
+
+from senim.ledger.canonical import is_canonical
+from senim.ledger.chain import GENESIS_PREV, ORIGIN
+from senim.ledger.merkle import Frontier
+
+
+@dataclass
+class Verdict:
+    ok: bool
+    entries: int = 0
+    checkpoints: int = 0
+    root: str | None = None
+    problem: str | None = None
+    entry: int | None = None
+    checkpoint: int | None = None
+    keys: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {
+            "ok": self.ok,
+            "entries": self.entries,
+            "checkpoints": self.checkpoints,
+            "root": self.root,
+            "problem": self.problem,
+            "entry": self.entry,
+            "checkpoint": self.checkpoint,
+            "keys": self.keys,
+        }
+
+
+class _Bad(Exception):
+    def __init__(self, message: str, entry: int | None = None, checkpoint: int | None = None):
+        super().__init__(message)
+        self.entry = entry
+        self.checkpoint = checkpoint
+
+
+@dataclass
+class Checkpoint:
+    number: int
+    size: int
+    root: str
+    body: dict
+    frontier: list[str] | None
+
+
+def read_checkpoints(rows: Iterable[tuple], public_keys: Mapping[str, object]) -> list[Checkpoint]:
+    """Check each checkpoint's form, numbering and signature.
+
+    rows: (stored id, body text, signature hex, frontier JSON or None), in id order.
+    """
+    result: list[Checkpoint] = []
+    previous_size = 0
+    for position, (stored_id, body_text, signature, frontier_text) in enumerate(rows, start=1):
+        where = f"checkpoint {stored_id}"
+        if stored_id != position:
+            raise _Bad(f"{where}: expected checkpoint {position} here (one is missing or out of order)", checkpoint=position)
+        good, body = is_canonical(body_text)
+        if not good or not isinstance(body, dict):
+            raise _Bad(f"{where}: the signed body is not canonical JSON", checkpoint=stored_id)
+        if body.get("origin") != ORIGIN or body.get("checkpoint") != stored_id:
+            raise _Bad(f"{where}: the signed body names another ledger or checkpoint", checkpoint=stored_id)
+        key = public_keys.get(body.get("key"))
+        if key is None:
+            raise _Bad(f"{where}: signed by a key that is not trusted ({str(body.get('key'))[:16]})", checkpoint=stored_id)
+        try:
+            key.verify(bytes.fromhex(signature), body_text.encode("utf-8"))
+        except (InvalidSignature, ValueError, TypeError):
+            raise _Bad(f"{where}: the signature does not match", checkpoint=stored_id) from None
+        size = body.get("size")
+        if not isinstance(size, int) or size <= previous_size:
+            raise _Bad(f"{where}: tree size {size} does not grow from {previous_size}", checkpoint=stored_id)
+        frontier = None
+        if frontier_text is not None:
+            try:
+                frontier = json.loads(frontier_text)
+            except ValueError:
+                raise _Bad(f"{where}: the stored frontier is not JSON", checkpoint=stored_id) from None
+        result.append(Checkpoint(stored_id, size, str(body.get("root")), body, frontier))
+        previous_size = size
+    return result
+
+
+def verify_rows(
+    entries: Iterable[tuple],
+    checkpoint_rows: Iterable[tuple],
+    public_keys: Mapping[str, object],
+) -> Verdict:
+    """entries: (seq, entry text, stored leaf hash or None), in seq order."""
+    verdict = Verdict(ok=False, keys=sorted(public_keys))
+    try:
+        checkpoints = read_checkpoints(checkpoint_rows, public_keys)
+        verdict.checkpoints = len(checkpoints)
+        _walk(entries, checkpoints, verdict)
+    except _Bad as bad:
+        verdict.problem = str(bad)
+        verdict.entry = bad.entry
+        verdict.checkpoint = bad.checkpoint
+        return verdict
+    verdict.ok = True
+    return verdict
+
+
+def _walk(entries: Iterable[tuple], checkpoints: list[Checkpoint], verdict: Verdict) -> None:
+    frontier = Frontier()
+    prev = GENESIS_PREV
+    expected = 1
+    pending = iter(checkpoints)
+    current = next(pending, None)
+    for seq, text, stored_hash in entries:
+        if seq != expected:
+            missing = expected if seq > expected else seq
+            raise _Bad(f"entry {missing}: expected entry {expected} but found entry {seq}", entry=missing)
+        where = f"entry {seq}"
+        good, value = is_canonical(text)
+        if not good or not isinstance(value, dict):
+            raise _Bad(f"{where}: not canonical JSON (RFC 8785)", entry=seq)
+        if value.get("seq") != seq:
+            raise _Bad(f"{where}: holds sequence number {value.get('seq')!r}", entry=seq)
+        if value.get("prev") != prev:
+            raise _Bad(f"{where}: does not chain to the entry before it", entry=seq)
+        if set(value) != {"seq", "time", "kind", "data", "prev"}:
+            raise _Bad(f"{where}: has other fields than seq, time, kind, data, prev", entry=seq)
+        leaf = sha256(b"\x00" + text.encode("utf-8")).digest()
+        digest = leaf.hex()
+        if stored_hash is not None and stored_hash != digest:
+            raise _Bad(f"{where}: the stored hash does not match its content", entry=seq)
+        frontier.append(leaf)
+        prev = digest
+        if current is not None and current.size == seq:
+            if frontier.root().hex() != current.root:
+                raise _Bad(
+                    f"checkpoint {current.number}: its root does not match entries 1-{seq}",
+                    entry=seq,
+                    checkpoint=current.number,
+                )
+            if current.frontier is not None and current.frontier != [h.hex() for h in frontier.hashes]:
+                raise _Bad(f"checkpoint {current.number}: the stored frontier is wrong", checkpoint=current.number)
+            current = next(pending, None)
+        expected += 1
+    count = expected - 1
+    verdict.entries = count
+    verdict.root = frontier.root().hex()
+    if current is not None:
+        raise _Bad(
+            f"entry {count + 1}: missing; checkpoint {current.number} covers {current.size} entries",
+            entry=count + 1,
+            checkpoint=current.number,
+        )
+    covered = checkpoints[-1].size if checkpoints else 0
+    if covered < count:
+        raise _Bad(f"entry {covered + 1}: not covered by any signed checkpoint", entry=covered + 1)

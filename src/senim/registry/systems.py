@@ -1,0 +1,159 @@
+"""Registering AI systems: every manifest version is kept and ledgered."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, insert, select, update
+
+from senim.errors import InputError
+from senim.ledger import chain
+from senim.ledger.canonical import canonical
+from senim.registry.db import Database
+from senim.registry.models import System, SystemVersion
+from senim.registry.records import iso, jsonable, utc_now
+
+
+def _classify(manifest: Any, as_of: date | None) -> dict:
+    try:
+        from senim.law import classify
+    except ImportError:  # the law package may not re-export it
+        from senim.law.engine import classify
+    return classify(manifest, as_of=as_of)
+
+
+def register(db: Database, manifest_path: str | Path, *, as_of: date | None = None) -> dict:
+    """Add a system, or a new version of a known one when its manifest changed.
+
+    Returns {"system", "version", "status": added|new_version|unchanged, "ledger_seq"}.
+    """
+    from senim.manifest import load_manifest
+
+    manifest = load_manifest(manifest_path)
+    where = str(manifest_path)
+    data = jsonable(manifest.data, where)
+    classification = jsonable(_classify(manifest, as_of), f"{where}: classification")
+    digest = hashlib.sha256(canonical(data)).hexdigest()
+    kz = classification.get("kz") or {}
+    eu = classification.get("eu") or {}
+    with db.write() as conn:
+        known = conn.execute(select(System).where(System.id == manifest.id)).first()
+        if known is not None:
+            latest = conn.execute(
+                select(SystemVersion.manifest_sha256, SystemVersion.ledger_seq).where(
+                    SystemVersion.system_id == manifest.id, SystemVersion.version == known.latest_version
+                )
+            ).first()
+            if latest is not None and latest.manifest_sha256 == digest:
+                return {"system": manifest.id, "version": known.latest_version, "status": "unchanged",
+                        "ledger_seq": latest.ledger_seq}
+        version = known.latest_version + 1 if known else 1
+        now = iso(utc_now())
+        entry = chain.append(
+            conn,
+            "system.registered" if version == 1 else "system.new_version",
+            {
+                "system": manifest.id,
+                "version": version,
+                "manifest": data,
+                "manifest_sha256": digest,
+                "classification": classification,
+            },
+        )
+        if known is None:
+            conn.execute(insert(System).values(id=manifest.id, name=data.get("name"), latest_version=1, created=now))
+        else:
+            conn.execute(
+                update(System).where(System.id == manifest.id).values(latest_version=version, name=data.get("name"))
+            )
+        conn.execute(
+            insert(SystemVersion).values(
+                system_id=manifest.id,
+                version=version,
+                manifest=canonical(data).decode(),
+                manifest_sha256=digest,
+                source=str(Path(manifest_path).resolve()),
+                classification=canonical(classification).decode(),
+                kz_risk=kz.get("risk"),
+                eu_category=eu.get("category"),
+                registered=now,
+                ledger_seq=entry.seq,
+            )
+        )
+    return {"system": manifest.id, "version": version, "status": "added" if version == 1 else "new_version",
+            "ledger_seq": entry.seq}
+
+
+def list_systems(db: Database, *, risk: str | None = None, eu_category: str | None = None) -> list[dict]:
+    """The latest version of every system, filtered on its stored classification."""
+    query = (
+        select(System.id, System.name, System.latest_version, SystemVersion.kz_risk, SystemVersion.eu_category,
+               SystemVersion.registered, SystemVersion.manifest_sha256)
+        .join(SystemVersion, (SystemVersion.system_id == System.id) & (SystemVersion.version == System.latest_version))
+        .order_by(System.id)
+    )
+    if risk:
+        query = query.where(SystemVersion.kz_risk == risk)
+    if eu_category:
+        query = query.where(SystemVersion.eu_category == eu_category)
+    with db.read() as conn:
+        return [
+            {"id": r.id, "name": r.name, "version": r.latest_version, "kz_risk": r.kz_risk,
+             "eu_category": r.eu_category, "registered": r.registered, "manifest_sha256": r.manifest_sha256}
+            for r in conn.execute(query)
+        ]
+
+
+def show(db: Database, system_id: str, version: int | None = None) -> dict:
+    with db.read() as conn:
+        known = conn.execute(select(System).where(System.id == system_id)).first()
+        if known is None:
+            raise InputError(f"{system_id}: system: not registered in {db.display}")
+        wanted = version or known.latest_version
+        row = conn.execute(
+            select(SystemVersion).where(SystemVersion.system_id == system_id, SystemVersion.version == wanted)
+        ).first()
+        if row is None:
+            raise InputError(f"{system_id}: --version: no version {wanted} (latest is {known.latest_version})")
+        versions = conn.execute(
+            select(SystemVersion.version, SystemVersion.registered, SystemVersion.ledger_seq)
+            .where(SystemVersion.system_id == system_id).order_by(SystemVersion.version)
+        ).all()
+    return {
+        "id": system_id,
+        "name": known.name,
+        "version": row.version,
+        "latest_version": known.latest_version,
+        "registered": row.registered,
+        "manifest_sha256": row.manifest_sha256,
+        "source": row.source,
+        "ledger_seq": row.ledger_seq,
+        "kz_risk": row.kz_risk,
+        "eu_category": row.eu_category,
+        "manifest": json.loads(row.manifest),
+        "classification": json.loads(row.classification),
+        "versions": [{"version": v.version, "registered": v.registered, "ledger_seq": v.ledger_seq} for v in versions],
+    }
+
+
+def system_version(conn, system_id: str, version: int | None, where: str) -> tuple[int, dict]:
+    """The version to cite (latest when not given) and that version's manifest."""
+    known = conn.execute(select(System.latest_version).where(System.id == system_id)).first()
+    if known is None:
+        raise InputError(f"{where}: system: {system_id!r} is not registered")
+    wanted = version or known.latest_version
+    manifest = conn.execute(
+        select(SystemVersion.manifest).where(SystemVersion.system_id == system_id, SystemVersion.version == wanted)
+    ).scalar()
+    if manifest is None:
+        raise InputError(f"{where}: system_version: {system_id!r} has no version {wanted}")
+    return wanted, json.loads(manifest)
+
+
+def count(db: Database) -> int:
+    with db.read() as conn:
+        return conn.execute(select(func.count()).select_from(System)).scalar_one()
