@@ -64,17 +64,20 @@ def _short(error: Exception) -> str:
 
 
 def sign(definition: dict, signer, mime: str, source: BinaryIO, dest: BinaryIO, *, name: str,
-         parent: tuple[BinaryIO, str] | None = None, sidecar: bool = False) -> bytes:
+         parent: tuple[BinaryIO, str] | None = None, edit: bool = False, sidecar: bool = False) -> bytes:
     """Sign `source` into `dest`; returns the manifest bytes (the sidecar when sidecar=True).
 
-    `parent` is the original file when it already carries a manifest from
-    another tool: it becomes the parent ingredient, so its history is kept.
+    `parent` is the original file: for an edit (the SDK's EDIT intent, which
+    adds the `c2pa.opened` action the specification asks for first), or when
+    it already carries a manifest from another tool, whose history is kept.
     """
     import c2pa
 
     context = _context({"builder": {"thumbnail": {"enabled": False}}})
     try:
         with c2pa.Builder(definition, context) as builder:
+            if edit:
+                builder.set_intent(c2pa.C2paBuilderIntent.EDIT)
             if parent is not None:
                 stream, parent_mime = parent
                 builder.add_ingredient({"title": name, "relationship": "parentOf"}, parent_mime, stream)

@@ -85,13 +85,16 @@ def label_file(source: Path, dest: Path, *, key: SigningKey, lang: str = "en", w
         warning={"language": lang, "text": warning_text, "medium": fmt.kind} if warning_text else None)
     signer = signer or credentials.make_signer(key, tsa_url)
     marks = ["c2pa"]
+    # An edit needs its input as the parent ingredient; so does a file that
+    # already carries credentials from another tool, to keep its history.
+    edited = action == "edited"
     result = {"path": str(source), "output": str(dest), "format": fmt.name, "action": action,
               "digital_source_type": source_type, "warning": warning_text, "sidecar": None}
 
     if fmt.kind == "image":
         data = source.read_bytes()
         xmp.check_structure(data, fmt.name, source)
-        parent = (io.BytesIO(data), fmt.mime) if credentials.has_manifest(fmt.mime, data) else None
+        parent = (io.BytesIO(data), fmt.mime) if edited or credentials.has_manifest(fmt.mime, data) else None
         if warning_text:
             data = _image_with_banner(data, fmt, source, warning_text)
             marks.append("visible-banner")
@@ -99,7 +102,7 @@ def label_file(source: Path, dest: Path, *, key: SigningKey, lang: str = "en", w
         marks.append("xmp")
         with _temp_beside(dest) as tmp:
             with open(tmp, "wb") as out:
-                credentials.sign(definition, signer, fmt.mime, io.BytesIO(data), out, name=str(source), parent=parent)
+                credentials.sign(definition, signer, fmt.mime, io.BytesIO(data), out, name=str(source), parent=parent, edit=edited)
             _publish(tmp, dest)
 
     elif fmt.kind in ("video", "audio"):
@@ -114,9 +117,9 @@ def label_file(source: Path, dest: Path, *, key: SigningKey, lang: str = "en", w
             else:
                 shutil.copyfile(source, work)
             with open(source, "rb") as original:
-                parent = (original, fmt.mime) if credentials.has_manifest(fmt.mime, original) else None
+                parent = (original, fmt.mime) if edited or credentials.has_manifest(fmt.mime, original) else None
                 with open(work, "rb") as src, open(tmp, "wb") as out:
-                    credentials.sign(definition, signer, fmt.mime, src, out, name=str(source), parent=parent)
+                    credentials.sign(definition, signer, fmt.mime, src, out, name=str(source), parent=parent, edit=edited)
             _publish(tmp, dest)
 
     else:  # text
@@ -125,8 +128,10 @@ def label_file(source: Path, dest: Path, *, key: SigningKey, lang: str = "en", w
         text = label(source.read_bytes(), str(source), warning=warning_text, lang=lang,
                      digital_source_type=source_type, generator=generator, sidecar_name=sidecar.name)
         marks += ["html-meta" if fmt.name == "HTML" else "front-matter"] + (["visible-text"] if warning_text else [])
+        original = source.read_bytes()
+        parent = (io.BytesIO(original), fmt.mime) if edited else None
         manifest = credentials.sign(definition, signer, fmt.mime, io.BytesIO(text), io.BytesIO(),
-                                    name=str(source), sidecar=True)
+                                    name=str(source), sidecar=True, parent=parent, edit=edited)
         with _temp_beside(sidecar) as tmp_sidecar, _temp_beside(dest) as tmp:
             tmp_sidecar.write_bytes(manifest)
             tmp.write_bytes(text)
