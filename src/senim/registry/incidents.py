@@ -1,0 +1,231 @@
+"""Incidents: what happened, to which systems, who learned of it when, what
+was done, and the notification deadlines that follow from deadlines.yaml."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, insert, select, update
+
+from senim.errors import InputError
+from senim.ledger import chain
+from senim.ledger.canonical import canonical
+from senim.registry import deadlines as deadline_rules
+from senim.registry.db import Database
+from senim.registry.models import Incident, IncidentUpdate, System, SystemVersion
+from senim.registry.records import iso, jsonable, parse_moment, utc_now
+
+KINDS = (
+    "malfunction",
+    "harm_to_health",
+    "death",
+    "infringement_of_rights",
+    "critical_infrastructure_disruption",
+    "personal_data_breach",
+    "unlabelled_synthetic_content",
+    "misuse",
+)
+SEVERITIES = ("low", "medium", "high", "critical")
+STATUSES = ("open", "reported", "closed")
+
+
+def _choice(value: Any, allowed: tuple[str, ...], where: str) -> str:
+    if value not in allowed:
+        raise InputError(f"{where}: {value!r} is not one of {', '.join(allowed)}")
+    return value
+
+
+def _eu_high_risk(conn, systems: list[str]) -> bool:
+    rows = conn.execute(
+        select(SystemVersion.eu_category)
+        .join(System, (System.id == SystemVersion.system_id) & (System.latest_version == SystemVersion.version))
+        .where(System.id.in_(systems))
+    ).scalars()
+    return any(category == "high" for category in rows)
+
+
+def _check_systems(conn, systems: list[str], where: str) -> None:
+    known = set(conn.execute(select(System.id).where(System.id.in_(systems))).scalars())
+    for system in systems:
+        if system not in known:
+            raise InputError(f"{where}: --system: {system!r} is not registered")
+
+
+def open_incident(
+    db: Database,
+    *,
+    kind: str,
+    severity: str,
+    systems: list[str],
+    summary: str,
+    aware_at: str | datetime | None = None,
+    aware_by: str | None = None,
+    occurred_at: str | datetime | None = None,
+    widespread: bool = False,
+    actions: list[str] | None = None,
+    where: str = "incident",
+) -> int:
+    """Record a new incident; its number."""
+    _choice(kind, KINDS, f"{where}: kind")
+    _choice(severity, SEVERITIES, f"{where}: severity")
+    if not systems:
+        raise InputError(f"{where}: --system: name at least one registered system")
+    if not summary or not summary.strip():
+        raise InputError(f"{where}: summary: required")
+    aware = parse_moment(aware_at, f"{where}: aware_at") if aware_at is not None else utc_now()
+    occurred = parse_moment(occurred_at, f"{where}: occurred_at") if occurred_at is not None else None
+    if occurred is not None and occurred > aware:
+        raise InputError(f"{where}: occurred_at: after the moment of awareness")
+    record = {
+        "kind": kind,
+        "severity": severity,
+        "systems": sorted(set(systems)),
+        "summary": summary.strip(),
+        "aware_at": iso(aware),
+        "aware_by": aware_by,
+        "occurred_at": iso(occurred) if occurred else None,
+        "widespread": bool(widespread),
+        "actions": list(actions or []),
+        "status": "open",
+        "reported_at": None,
+    }
+    with db.write() as conn:
+        _check_systems(conn, record["systems"], where)
+        record["eu_high_risk"] = _eu_high_risk(conn, record["systems"])
+        record = jsonable(record, where)
+        number = (conn.execute(select(func.max(Incident.id))).scalar() or 0) + 1
+        entry = chain.append(conn, "incident.opened", {"incident": number, **record})
+        conn.execute(
+            insert(Incident).values(
+                id=number, kind=kind, severity=severity, status="open", aware_at=record["aware_at"],
+                record=canonical(record).decode(), ledger_seq=entry.seq,
+            )
+        )
+    return number
+
+
+def update_incident(
+    db: Database,
+    number: int,
+    *,
+    status: str | None = None,
+    severity: str | None = None,
+    action: str | None = None,
+    note: str | None = None,
+    reported_at: str | datetime | None = None,
+    by: str | None = None,
+) -> int:
+    """Append an update (status, severity, an action taken, a note); its number."""
+    where = f"incident {number}"
+    if status is not None:
+        _choice(status, STATUSES, f"{where}: --status")
+    if severity is not None:
+        _choice(severity, SEVERITIES, f"{where}: --severity")
+    reported = parse_moment(reported_at, f"{where}: --reported-at") if reported_at is not None else None
+    if not any(v is not None for v in (status, severity, action, note, reported)):
+        raise InputError(f"{where}: update: nothing to change (give --status, --severity, --action or --note)")
+    with db.write() as conn:
+        row = conn.execute(select(Incident).where(Incident.id == number)).first()
+        if row is None:
+            raise InputError(f"{where}: no such incident in {db.display}")
+        record = json.loads(row.record)
+        changes: dict[str, Any] = {}
+        if status is not None:
+            changes["status"] = status
+            if status == "reported" and record.get("reported_at") is None and reported is None:
+                reported = utc_now()
+        if reported is not None:
+            changes["reported_at"] = iso(reported)
+        if severity is not None:
+            changes["severity"] = severity
+        if action:
+            changes["actions"] = record["actions"] + [action]
+        record.update(changes)
+        update_no = (
+            conn.execute(select(func.max(IncidentUpdate.number)).where(IncidentUpdate.incident_id == number)).scalar()
+            or 0
+        ) + 1
+        payload = jsonable({"time": iso(utc_now()), "by": by, "changes": changes, "action": action, "note": note},
+                           where)
+        entry = chain.append(conn, "incident.updated", {"incident": number, "update": update_no, **payload})
+        conn.execute(
+            insert(IncidentUpdate).values(
+                incident_id=number, number=update_no, record=canonical(payload).decode(), ledger_seq=entry.seq
+            )
+        )
+        conn.execute(
+            update(Incident).where(Incident.id == number).values(
+                status=record["status"], severity=record["severity"], record=canonical(record).decode()
+            )
+        )
+    return update_no
+
+
+def _with_deadlines(number: int, record: dict[str, Any], now: datetime) -> dict[str, Any]:
+    facts = {
+        "kind": record["kind"],
+        "aware_at": parse_moment(record["aware_at"], f"incident {number}"),
+        "eu_high_risk": record.get("eu_high_risk", False),
+        "widespread": record.get("widespread", False),
+    }
+    reported = record.get("reported_at") is not None
+    found = [d.status(now, reported) for d in deadline_rules.deadlines_for(facts)]
+    return {"id": number, **record, "deadlines": found, "overdue": any(d["overdue"] for d in found)}
+
+
+def get_incident(db: Database, number: int, now: datetime | None = None) -> dict[str, Any]:
+    now = now or utc_now()
+    with db.read() as conn:
+        row = conn.execute(select(Incident).where(Incident.id == number)).first()
+        if row is None:
+            raise InputError(f"incident {number}: no such incident in {db.display}")
+        updates = conn.execute(
+            select(IncidentUpdate.number, IncidentUpdate.record, IncidentUpdate.ledger_seq)
+            .where(IncidentUpdate.incident_id == number).order_by(IncidentUpdate.number)
+        ).all()
+    result = _with_deadlines(number, json.loads(row.record), now)
+    result["ledger_seq"] = row.ledger_seq
+    result["updates"] = [{"number": u.number, "ledger_seq": u.ledger_seq, **json.loads(u.record)} for u in updates]
+    return result
+
+
+def list_incidents(db: Database, now: datetime | None = None, status: str | None = None) -> list[dict[str, Any]]:
+    now = now or utc_now()
+    query = select(Incident.id, Incident.record).order_by(Incident.id)
+    if status:
+        query = query.where(Incident.status == status)
+    with db.read() as conn:
+        rows = conn.execute(query).all()
+    return [_with_deadlines(r.id, json.loads(r.record), now) for r in rows]
+
+
+def report(db: Database, number: int, lang: str = "en", now: datetime | None = None) -> str:
+    """The notice to the authorities, in Kazakh, Russian or English."""
+    from senim.i18n import text
+
+    incident = get_incident(db, number, now)
+    t = lambda key, **kw: text(f"registry.{key}", lang, **kw)  # noqa: E731
+    lines = [t("report_title", number=number), ""]
+    lines.append(t("report_kind", kind=t(f"kind_{incident['kind']}")))
+    lines.append(t("report_severity", severity=t(f"severity_{incident['severity']}")))
+    lines.append(t("report_systems", systems=", ".join(incident["systems"])))
+    lines.append(t("report_aware", when=incident["aware_at"], who=incident["aware_by"] or "-"))
+    if incident["occurred_at"]:
+        lines.append(t("report_occurred", when=incident["occurred_at"]))
+    lines.append(t("report_summary", summary=incident["summary"]))
+    lines.append("")
+    lines.append(t("report_actions"))
+    for action in incident["actions"] or [t("none_recorded")]:
+        lines.append(f"- {action}")
+    lines.append("")
+    lines.append(t("report_deadlines"))
+    if not incident["deadlines"]:
+        lines.append("- " + t("report_no_deadline"))
+    for d in incident["deadlines"]:
+        lines.append(f"- {d['title'].get(lang) or d['title']['en']} ({d['ref']}; {t('confidence')}: {d['confidence']})")
+        lines.append("  " + t("report_due", due=d["due"], authority=d["authority"].get(lang) or d["authority"].get("en", "")))
+    lines.append("")
+    lines.append(t("report_record", seq=incident["ledger_seq"]))
+    return "\n".join(lines) + "\n"
