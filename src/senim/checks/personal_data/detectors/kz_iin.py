@@ -1,0 +1,81 @@
+"""IIN (ИИН, ЖСН): the Kazakh individual identification number.
+
+Twelve digits `YYMMDD C NNNN K`: the date of birth, a century-and-sex digit
+(1–6), a serial number and a check digit computed modulo 11 in up to two
+passes (Government Decree No. 406 of 22 May 2007).
+
+>>> validate('061211600012')
+'061211600012'
+>>> is_valid('900101300019')
+False
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from senim.checks.personal_data.detectors._digits import clean
+from senim.checks.personal_data.detectors.exceptions import (
+    InvalidChecksum,
+    InvalidComponent,
+    InvalidFormat,
+    InvalidLength,
+)
+
+PASS_1 = (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11)
+PASS_2 = (3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2)
+CENTURY = {1: 1800, 2: 1800, 3: 1900, 4: 1900, 5: 2000, 6: 2000}
+
+
+def compact(number: str) -> str:
+    return clean(number)
+
+
+def calc_check_digit(number: str) -> str:
+    """The check digit of the first 11 digits; raises if both passes give 10."""
+    digits = [int(d) for d in number[:11]]
+    for weights in (PASS_1, PASS_2):
+        k = sum(d * w for d, w in zip(digits, weights)) % 11
+        if k != 10:
+            return str(k)
+    raise InvalidChecksum("both passes give 10: such numbers are never issued")
+
+
+def birth_date(number: str) -> datetime.date:
+    number = compact(number)
+    century = CENTURY.get(int(number[6]))
+    if century is None:
+        raise InvalidComponent("the seventh digit must be 1 to 6")
+    try:
+        return datetime.date(century + int(number[0:2]), int(number[2:4]), int(number[4:6]))
+    except ValueError:
+        raise InvalidComponent("the first six digits are not a date") from None
+
+
+def sex(number: str) -> str:
+    return "male" if int(compact(number)[6]) % 2 else "female"
+
+
+def validate(number: str) -> str:
+    number = compact(number)
+    if not number.isdigit() or not number.isascii():
+        raise InvalidFormat("an IIN has only digits")
+    if len(number) != 12:
+        raise InvalidLength("an IIN has 12 digits")
+    birth_date(number)
+    if calc_check_digit(number) != number[11]:
+        raise InvalidChecksum("the check digit does not match")
+    return number
+
+
+def is_valid(number: str) -> bool:
+    try:
+        return bool(validate(number))
+    except ValueError:
+        return False
+
+
+def format(number: str) -> str:
+    """`YYMMDD CNNNNK` grouping, as printed on some documents."""
+    number = compact(number)
+    return f"{number[:6]} {number[6:]}"

@@ -1,0 +1,164 @@
+"""Person names in Kazakh, Russian and English.
+
+A name is two to four capitalised words, each a given name, a surname or a
+patronymic, with at least one given name or patronymic and at least one
+surname or patronymic (`Нұрлан Әбішұлы`, `Иванов Пётр Сергеевич`,
+`Aigerim Nurlanovna Sadykova`). Words are known by the dictionaries shipped
+in `personal_data/data/`, by patronymic and surname endings, and for Russian
+by pymorphy3's `Name`, `Surn` and `Patr` tags on any of its parses.
+
+>>> is_valid('Иванов Пётр Сергеевич')
+True
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+
+from senim.checks.personal_data.detectors.exceptions import InvalidComponent, InvalidFormat
+
+GIVEN, SURNAME, PATRONYMIC = "given", "surname", "patronymic"
+
+PATRONYMIC_ENDINGS = (
+    "ович", "евич", "ьич", "ична", "овна", "евна", "инична",
+    "ұлы", "улы", "қызы", "кызы",
+    "ovich", "evich", "ovna", "evna", "uly", "uly", "kyzy", "qyzy", "ūly", "ulı", "qızı",
+)
+SURNAME_ENDINGS = (
+    "ов", "ова", "ев", "ева", "ёв", "ёва", "ин", "ина", "ын", "ына",
+    "ский", "ская", "цкий", "цкая", "ской", "енко", "ук", "юк",
+    "ov", "ova", "ev", "eva", "yev", "yeva", "in", "ina", "sky", "skiy", "skaya", "enko",
+)
+# Common capitalised words that end like surnames but are not (Kazakh and Russian
+# words at the start of a sentence, place names).
+NOT_NAMES = frozenset(
+    """Магазин Магазина Основа Алматы Астана Москва Россия Казахстан Қазақстан Банк Договор
+    Привет Спасибо Здравствуйте Салем Сәлем Рахмет Добрый Уважаемый Уважаемая Кредит Карта Заказ
+    Hello Dear Thanks Thank Please Order Bank Card Account Mr Mrs Ms Dr""".split()
+)
+
+_CYR_TO_LAT = {
+    "а": "a", "ә": "a", "б": "b", "в": "v", "г": "g", "ғ": "g", "д": "d", "е": "e", "ё": "yo",
+    "ж": "zh", "з": "z", "и": "i", "й": "y", "к": "k", "қ": "k", "л": "l", "м": "m", "н": "n",
+    "ң": "n", "о": "o", "ө": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ұ": "u",
+    "ү": "u", "ф": "f", "х": "kh", "һ": "h", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch",
+    "ъ": "", "ы": "y", "і": "i", "ь": "", "э": "e", "ю": "yu", "я": "ya",
+}
+
+
+def _latin(word: str) -> set[str]:
+    """Latin spellings of a Cyrillic name in the common passport styles."""
+    base = "".join(_CYR_TO_LAT.get(c, c) for c in word.lower())
+    variants = {base, base.replace("y", "i"), base.replace("kh", "h"), base.replace("k", "q")}
+    return {v.capitalize() for v in variants if v}
+
+
+@lru_cache(maxsize=None)
+def dictionaries() -> dict[str, frozenset[str]]:
+    """Given names and surnames, with Latin spellings of the Cyrillic ones."""
+    folder = resources.files("senim.checks.personal_data") / "data"
+
+    def read(name: str) -> set[str]:
+        text = (folder / name).read_text(encoding="utf-8")
+        return {line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")}
+
+    given = read("given_names_kk.txt") | read("given_names_ru.txt")
+    given |= {latin for name in given for latin in _latin(name)}
+    given |= read("given_names_en.txt")
+    return {GIVEN: frozenset(given), SURNAME: frozenset(read("surnames_en.txt"))}
+
+
+@lru_cache(maxsize=1)
+def _morph():
+    import pymorphy3
+
+    return pymorphy3.MorphAnalyzer(lang="ru")
+
+
+_CYRILLIC = re.compile(r"[а-яёәғқңөұүһі]", re.I)
+
+
+@lru_cache(maxsize=65536)
+def roles(word: str) -> frozenset[str]:
+    """What a capitalised word can be in a name: given, surname, patronymic."""
+    if word in NOT_NAMES:
+        return frozenset()
+    if "-" in word:
+        parts = [roles(part) for part in word.split("-") if part]
+        return frozenset().union(*parts) if parts else frozenset()
+    found: set[str] = set()
+    lower = word.lower()
+    known = dictionaries()
+    if word in known[GIVEN]:
+        found.add(GIVEN)
+    if word in known[SURNAME]:
+        found.add(SURNAME)
+    if len(word) > 4 and lower.endswith(PATRONYMIC_ENDINGS):
+        found.add(PATRONYMIC)
+    elif len(word) > 3 and lower.endswith(SURNAME_ENDINGS):
+        found.add(SURNAME)
+    if not found and _CYRILLIC.search(word):
+        for parse in _morph().parse(word):
+            tag = parse.tag
+            if "Name" in tag:
+                found.add(GIVEN)
+            if "Surn" in tag:
+                found.add(SURNAME)
+            if "Patr" in tag:
+                found.add(PATRONYMIC)
+    return frozenset(found)
+
+
+def is_name(words: list[str]) -> bool:
+    """Do these capitalised words, in this order, make a person's name?"""
+    if not 2 <= len(words) <= 4:
+        return False
+    kinds = [roles(w) for w in words]
+    if not all(kinds):
+        return False
+    has = set().union(*kinds)
+    first_or_middle = GIVEN in has or PATRONYMIC in has
+    family = SURNAME in has or PATRONYMIC in has
+    # A given name beside a patronymic or surname; two given names only if one
+    # of them can also be a family name.
+    if sum(1 for k in kinds if k & {GIVEN}) == len(kinds) and not (has & {SURNAME, PATRONYMIC}):
+        return False
+    return first_or_middle and family
+
+
+def find(words: list[str]) -> tuple[int, int] | None:
+    """The longest run of `words` (a list of capitalised words) that is a name,
+    as (first index, end index), or None."""
+    n = len(words)
+    for size in range(min(4, n), 1, -1):
+        for i in range(0, n - size + 1):
+            if is_name(words[i:i + size]):
+                return i, i + size
+    return None
+
+
+def compact(name: str) -> str:
+    return " ".join(name.split())
+
+
+def validate(name: str) -> str:
+    name = compact(name)
+    words = name.split(" ")
+    if not all(w[:1].isupper() for w in words):
+        raise InvalidFormat("each word of a name starts with a capital letter")
+    if not is_name(words):
+        raise InvalidComponent("these words are not known as a given name with a surname or patronymic")
+    return name
+
+
+def is_valid(name: str) -> bool:
+    try:
+        return bool(validate(name))
+    except ValueError:
+        return False
+
+
+def format(name: str) -> str:
+    return compact(name)

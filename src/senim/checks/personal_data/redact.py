@@ -1,0 +1,203 @@
+"""Redaction: findings replaced by masks or by keyed pseudonyms.
+
+A pseudonym is an HMAC-SHA256 of the identifier in its compact form (so
+`+7 701 234 56 78` and `87012345678` are one person), under a key the owner
+keeps; the same key gives the same pseudonym in every file and table.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import hmac
+import os
+from pathlib import Path
+
+from senim.checks.personal_data import sources as src
+from senim.checks.personal_data.detectors import email, iban, kz_bin, kz_iin, payment_card, phone
+from senim.checks.personal_data.engine import TYPES, engine_for
+from senim.errors import InputError
+
+KEY_ENV = "SENIM_PSEUDONYM_KEY"
+_COMPACT = {
+    "kz_iin": kz_iin.compact, "kz_bin": kz_bin.compact, "iban": iban.compact,
+    "payment_card": payment_card.compact, "phone": phone.compact, "email": lambda v: email.compact(v).lower(),
+    "person_name": lambda v: " ".join(v.lower().split()),
+}
+
+
+def mask(value: str, type_: str) -> str:
+    """A value shown without giving it away: `8801******12`, `a***@mail.kz`, `И***** П***`."""
+    if type_ == "email":
+        local, _, domain = value.rpartition("@")
+        return f"{local[:1]}***@{domain}"
+    if type_ == "person_name":
+        return " ".join(w[:1] + "*" * (len(w) - 1) for w in value.split(" "))
+    if len(value) <= 6:
+        return "*" * len(value)
+    return value[:4] + "*" * (len(value) - 6) + value[-2:]
+
+
+def load_key(key_file: str | None) -> bytes:
+    if key_file:
+        try:
+            key = Path(key_file).read_bytes().strip()
+        except OSError as error:
+            raise InputError(f"{key_file}: the pseudonym key cannot be read ({error.strerror})") from None
+    else:
+        key = os.environ.get(KEY_ENV, "").encode()
+    if len(key) < 16:
+        raise InputError(
+            f"{key_file or KEY_ENV}: a pseudonym key of at least 16 bytes is needed (give --key-file or set {KEY_ENV})"
+        )
+    return key
+
+
+def pseudonym(value: str, type_: str, key: bytes) -> str:
+    compact = _COMPACT.get(type_, str.strip)(value)
+    digest = hmac.new(key, f"{type_}:{compact}".encode(), hashlib.sha256).hexdigest()
+    return f"<{type_}:{digest[:12]}>"
+
+
+class Replacer:
+    def __init__(self, mode: str, key: bytes | None = None):
+        if mode not in ("mask", "pseudonym"):
+            raise InputError(f"--mode: {mode!r} is not mask or pseudonym")
+        self.mode, self.key = mode, key
+
+    def __call__(self, value: str, type_: str) -> str:
+        if self.mode == "mask":
+            return mask(value, type_)
+        return pseudonym(value, type_, self.key)
+
+
+def redact_bytes_stream(read_block, write, types, replace: Replacer, chunk: int = src.CHUNK) -> int:
+    """Copy a byte stream, replacing findings; returns how many were replaced."""
+    engine = engine_for(types)
+    carry = b""
+    count = 0
+    finished = False
+    while not finished:
+        block = read_block(chunk)
+        data = carry + block
+        if not block:
+            finished, cut = True, len(data)
+        else:
+            cut = data.rfind(b"\n") + 1
+            if cut == 0:
+                cut = max(len(data) - src.OVERLAP, 1)
+                while cut < len(data) and 0x80 <= data[cut] < 0xC0:
+                    cut += 1
+        found = engine.scan(data, cut)
+        # a finding that runs past the cut moves the cut to its end
+        end_of_last = max((f[1] for f in found), default=0)
+        cut = max(cut, end_of_last)
+        out, pos = [], 0
+        for start, end, type_, _confidence, _value in found:
+            out.append(data[pos:start])
+            out.append(replace(data[start:end].decode("utf-8", "replace"), type_).encode("utf-8"))
+            pos = end
+            count += 1
+        out.append(data[pos:cut])
+        write(b"".join(out))
+        carry = data[cut:]
+    if carry:
+        write(carry)
+    return count
+
+
+def _redact_frame(frame, types, replace: Replacer):
+    import polars as pl
+
+    from senim.checks.personal_data.scanner import _table_frame
+
+    findings = _table_frame(frame, types, 0)
+    if not findings:
+        return frame, 0
+    by_column: dict[str, dict[int, list]] = {}
+    for row, column, start, end, type_, _c, value in findings:
+        by_column.setdefault(column, {}).setdefault(row - 1, []).append((start, end, type_, value))
+    replaced = []
+    for name, rows in by_column.items():
+        series = frame.get_column(name)
+        if series.dtype == pl.String:
+            values = series.to_list()
+            for index, spans in rows.items():
+                cell = values[index]
+                for start, end, type_, value in sorted(spans, reverse=True):
+                    cell = cell[:start] + replace(value, type_) + cell[end:]
+                values[index] = cell
+            replaced.append(pl.Series(name, values, dtype=pl.String))
+        else:  # a number column holding identifiers: the schema stays, the cells go
+            replaced.append(series.scatter(sorted(rows), None))
+    return frame.with_columns(replaced), len(findings)
+
+
+def redact_file(source: str, target: str, types=TYPES, mode: str = "mask", key: bytes | None = None) -> int:
+    """Write a redacted copy of `source` to `target` (atomically); returns the
+    number of replacements."""
+    import tempfile
+
+    types = tuple(t for t in TYPES if t in set(types))
+    replace = Replacer(mode, key)
+    if not os.path.isfile(source):
+        raise InputError(f"{source}: no such file")
+    if src.is_binary(source):
+        raise InputError(f"{source}: a binary file, nothing to redact")
+    kind = src.kind_of(source)
+    target_path = Path(target)
+    target_path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target_path.parent, prefix=f".{target_path.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        if kind in ("text", "gzip-text"):
+            opener = gzip.open if kind == "gzip-text" else open
+            with opener(source, "rb") as reader, opener(tmp, "wb") as writer:
+                count = redact_bytes_stream(reader.read, writer.write, types, replace)
+        elif kind in ("csv", "tsv", "gzip-csv", "gzip-tsv"):
+            count = _redact_csv(source, tmp, kind, types, replace)
+        elif kind == "parquet":
+            count = _redact_parquet(source, tmp, types, replace)
+        else:
+            raise InputError(f"{source}: cannot redact a {kind} file")
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target_path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    return count
+
+
+def _redact_csv(source, tmp, kind, types, replace) -> int:
+    from senim.checks.personal_data.scanner import _read_csv_batches
+
+    separator = "\t" if kind.endswith("tsv") else ","
+    count, first = 0, True
+    opener = gzip.open if kind.startswith("gzip") else open
+    with opener(tmp, "wb") as out:
+        for frame in _read_csv_batches(source, separator, kind.startswith("gzip")):
+            frame, n = _redact_frame(frame, types, replace)
+            count += n
+            frame.write_csv(out, separator=separator, include_header=first)
+            first = False
+    return count
+
+
+def _redact_parquet(source, tmp, types, replace) -> int:
+    import polars as pl
+    import pyarrow.parquet as pq
+
+    try:
+        reader = pq.ParquetFile(source)
+    except Exception as error:
+        raise InputError(f"{source}: not a readable Parquet file ({error})") from None
+    schema = reader.schema_arrow
+    count = 0
+    with pq.ParquetWriter(tmp, schema) as writer:
+        for group in range(reader.metadata.num_row_groups):
+            frame = pl.from_arrow(reader.read_row_group(group))
+            frame, n = _redact_frame(frame, types, replace)
+            count += n
+            writer.write_table(frame.to_arrow().cast(schema))
+    return count

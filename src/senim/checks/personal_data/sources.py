@@ -1,0 +1,118 @@
+"""What to scan: files found under the given paths, their kind, their chunks.
+
+Text files are cut into chunks of about CHUNK bytes, each ending after a
+newline where there is one (else on a UTF-8 character boundary), so that
+chunks can be scanned in any process and put back in order; each chunk is
+scanned with OVERLAP bytes of look-ahead so that nothing is lost at a cut.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from senim.errors import InputError
+
+CHUNK = 8 << 20
+OVERLAP = 1024
+TABLE_SUFFIXES = (".csv", ".parquet", ".pq", ".tsv")
+SNIFF = 8192
+
+
+@dataclass(frozen=True)
+class Source:
+    path: str  # as the user will read it; "-" for standard input
+    kind: str  # text | csv | tsv | parquet | gzip-text | gzip-csv | stdin
+
+
+def kind_of(path: str) -> str:
+    name = path.lower()
+    if name.endswith(".gz"):
+        inner = name[:-3]
+        if inner.endswith((".csv", ".tsv")):
+            return "gzip-" + inner[-3:]
+        return "gzip-text"
+    if name.endswith(".csv"):
+        return "csv"
+    if name.endswith(".tsv"):
+        return "tsv"
+    if name.endswith((".parquet", ".pq")):
+        return "parquet"
+    return "text"
+
+
+def _matches(rel: str, globs: tuple[str, ...]) -> bool:
+    name = rel.rsplit("/", 1)[-1]
+    return any(fnmatch.fnmatch(rel, g) or fnmatch.fnmatch(name, g) for g in globs)
+
+
+def discover(paths: list[str], include: tuple[str, ...] = (), exclude: tuple[str, ...] = ()) -> list[Source]:
+    """Every file to scan, in a stable order; folders are walked recursively."""
+    found: list[Source] = []
+    for given in paths:
+        if given == "-":
+            found.append(Source("-", "stdin"))
+            continue
+        path = Path(given)
+        if not path.exists():
+            raise InputError(f"{given}: no such file or folder")
+        if path.is_dir():
+            for root, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(files):
+                    full = os.path.join(root, name)
+                    rel = os.path.relpath(full, path)
+                    if include and not _matches(rel, include):
+                        continue
+                    if exclude and _matches(rel, exclude):
+                        continue
+                    found.append(Source(full, kind_of(full)))
+        else:
+            found.append(Source(str(path), kind_of(str(path))))
+    return found
+
+
+def is_binary(path: str) -> bool:
+    """A NUL byte in the first 8 KB: an image, an archive, a model file."""
+    with open(path, "rb") as handle:
+        head = handle.read(SNIFF)
+    if head[:2] == b"\x1f\x8b" or head[:4] == b"PAR1":
+        return False
+    return b"\0" in head
+
+
+def _cut_after(handle, position: int, size: int) -> int:
+    """A cut near `position`: after the next newline within 64 KB, else on a
+    UTF-8 character boundary."""
+    if position >= size:
+        return size
+    handle.seek(position)
+    window = handle.read(65536)
+    newline = window.find(b"\n")
+    if newline >= 0:
+        return position + newline + 1
+    back = 0
+    while back < 4 and back < len(window) and 0x80 <= window[back] < 0xC0:
+        back += 1  # move forward past continuation bytes to the next character start
+    return position + back
+
+
+def chunks(path: str, chunk: int = CHUNK) -> list[tuple[int, int]]:
+    """[(start, end)] byte ranges covering the file."""
+    size = os.path.getsize(path)
+    ranges = []
+    with open(path, "rb") as handle:
+        start = 0
+        while start < size:
+            end = _cut_after(handle, start + chunk, size)
+            ranges.append((start, end))
+            start = end
+    return ranges
+
+
+def read_range(path: str, start: int, end: int, overlap: int = OVERLAP) -> bytes:
+    with open(path, "rb") as handle:
+        handle.seek(start)
+        return handle.read(end - start + overlap)
