@@ -115,7 +115,9 @@ def audit_folder(folder: Path, *, trust_anchors: str | None = None,
     folder = Path(folder)
     results, unreadable, skipped = [], [], []
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        if path.name.endswith(SIDECAR_SUFFIX) or formats.format_of_name(path) is None:
+        if path.name.endswith(SIDECAR_SUFFIX):
+            continue  # examined with the file it belongs to
+        if formats.format_of_name(path) is None:
             skipped.append(str(path.relative_to(folder)))
             continue
         try:
