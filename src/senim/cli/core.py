@@ -1,1 +1,208 @@
-"""Core commands: classify, obligations, validate, law (filled in by the core issue)."""
+"""Core commands: classify, obligations, validate, law show, law diff."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from enum import Enum
+from pathlib import Path
+from typing import Any, List, Optional
+
+import typer
+
+from senim.cli.app import app
+from senim.errors import InputError
+
+
+class Lang(str, Enum):
+    kk = "kk"
+    ru = "ru"
+    en = "en"
+
+
+class ClassifyFormat(str, Enum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+
+
+class Format(str, Enum):
+    text = "text"
+    json = "json"
+
+
+LANG = typer.Option(Lang.en, "--lang", help="Language of every sentence: kk, ru or en.")
+AS_OF = typer.Option(None, "--as-of", metavar="DATE", help="Apply the law as in force on DATE (YYYY-MM-DD; default today).")
+
+
+def parse_date(value: Optional[str], option: str) -> Optional[date]:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"{option}: {value!r} is not a date written YYYY-MM-DD") from None
+
+
+def print_json(value: Any) -> None:
+    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
+
+
+def print_rich(markup: str) -> None:
+    from rich.console import Console
+
+    Console(highlight=False, soft_wrap=True).print(markup)
+
+
+def _load_all(paths: List[Path]) -> list:
+    from senim.manifest import load_manifest
+
+    return [load_manifest(path) for path in paths]
+
+
+@app.command()
+def classify(
+    manifests: List[Path] = typer.Argument(..., metavar="MANIFEST...", help="senim.yaml files (YAML or JSON), or folders holding one."),
+    as_of: Optional[str] = AS_OF,
+    format: ClassifyFormat = typer.Option(ClassifyFormat.text, "--format", help="text, json or markdown."),
+    lang: Lang = LANG,
+) -> None:
+    """Classify AI systems under the Kazakh AI law and the EU AI Act: verdict, why, what to do."""
+    from senim.law.engine import classify as run
+
+    on = parse_date(as_of, "--as-of")
+    systems = _load_all(manifests)  # every manifest is checked before anything is printed
+    results = [run(m, on, lang.value) for m in systems]
+    if format is ClassifyFormat.json:
+        print_json(results[0] if len(results) == 1 else results)
+    elif format is ClassifyFormat.markdown:
+        from senim.report.classification import render_markdown
+
+        sys.stdout.write("\n".join(render_markdown(r, lang.value) for r in results))
+    else:
+        from senim.report.classification import render_text
+
+        print_rich("\n\n".join(render_text(r, lang.value) for r in results))
+
+
+@app.command()
+def obligations(
+    manifest: Path = typer.Argument(..., metavar="MANIFEST"),
+    as_of: Optional[str] = AS_OF,
+    format: ClassifyFormat = typer.Option(ClassifyFormat.text, "--format", help="text, json or markdown."),
+    lang: Lang = LANG,
+) -> None:
+    """What the filing organisation owes, from when, and what a breach costs."""
+    from senim.law.engine import classify as run
+
+    on = parse_date(as_of, "--as-of")
+    (system,) = _load_all([manifest])
+    result = run(system, on, lang.value)
+    if format is ClassifyFormat.json:
+        print_json({
+            "system": result["system"], "as_of": result["as_of"],
+            **{law: {"applies": result[law]["applies"], "obligations": result[law]["obligations"],
+                     "upcoming_obligations": result[law]["upcoming_obligations"]} for law in ("kz", "eu")},
+        })
+        return
+    from senim.report.classification import render_markdown, render_text
+
+    if format is ClassifyFormat.markdown:
+        sys.stdout.write(render_markdown(result, lang.value))
+    else:
+        print_rich(render_text(result, lang.value))
+
+
+@app.command()
+def validate(
+    manifests: List[Path] = typer.Argument(..., metavar="MANIFEST..."),
+    lang: Lang = LANG,
+) -> None:
+    """Check manifests against the format; one line per file, exit 2 if any is invalid."""
+    from senim.i18n import text
+    from senim.manifest import load_manifest
+
+    failed = 0
+    for path in manifests:
+        try:
+            system = load_manifest(path)
+        except InputError as error:
+            failed += 1
+            sys.stderr.write(f"senim: {error}\n")
+            continue
+        sys.stdout.write(text("core.validate.ok", lang.value, path=path, id=system.id) + "\n")
+    if failed:
+        raise typer.Exit(2)
+
+
+law_app = typer.Typer(no_args_is_help=True, help="Browse the rule packs: articles, rules, dates.")
+app.add_typer(law_app, name="law")
+
+
+@law_app.command("show")
+def law_show(
+    article: Optional[str] = typer.Argument(None, help="An article, e.g. 17, 'kz 21', eu:50, prohibited."),
+    format: Format = typer.Option(Format.text, "--format"),
+    lang: Lang = LANG,
+) -> None:
+    """The packs and their articles, or the rules that cite one article."""
+    from rich.markup import escape
+
+    from senim.law import browse
+
+    if article is None:
+        packs = browse.overview(lang.value)
+        if format is Format.json:
+            return print_json(packs)
+        lines = []
+        for pack in packs:
+            lines += [f"[bold]{escape(pack['title'])}[/bold] ({pack['pack']}, {pack['version']})", f"  [dim]{escape(pack['source'])}[/dim]"]
+            for a in pack["articles"]:
+                lines.append(f"  {a['article']:>12}  {escape(a['title'])} [dim]({a['confidence']}, {a['rules']})[/dim]")
+            lines.append("")
+        return print_rich("\n".join(lines).rstrip())
+    found = browse.article(article, lang.value)
+    if format is Format.json:
+        return print_json(found)
+    lines = []
+    for block in found:
+        lines.append(f"[bold]{block['pack'].upper()} {block['article']}: {escape(block['title'] or '')}[/bold] [dim]({block['confidence']})[/dim]")
+        for rule in block["rules"]:
+            until = f"–{rule['until']}" if rule["until"] else ""
+            lines.append(f"  • {rule['id']}: {escape(rule['title'])} [dim]— {escape(rule['ref'])}; {rule['confidence']}; {rule['from']}{until}[/dim]")
+        lines.append("")
+    print_rich("\n".join(lines).rstrip())
+
+
+@law_app.command("diff")
+def law_diff(
+    start: str = typer.Option(..., "--from", metavar="DATE"),
+    end: str = typer.Option(..., "--to", metavar="DATE"),
+    manifest: Optional[Path] = typer.Argument(None, metavar="[MANIFEST]", help="Compare one system's obligations on the two dates."),
+    format: Format = typer.Option(Format.text, "--format"),
+    lang: Lang = LANG,
+) -> None:
+    """What changes in the obligations between two dates (e.g. around 2026-08-02)."""
+    from rich.markup import escape
+
+    from senim.i18n import text
+    from senim.law import browse
+
+    first, last = parse_date(start, "--from"), parse_date(end, "--to")
+    system = _load_all([manifest])[0] if manifest else None
+    result = browse.changes(first, last, lang.value, system)
+    if format is Format.json:
+        return print_json(result)
+    lines = [f"[bold]{text('core.diff.title', lang.value, start=first, end=last)}[/bold]"]
+    empty = True
+    for law in ("kz", "eu"):
+        for change in ("added", "removed"):
+            for item in result.get(law, {}).get(change, []):
+                empty = False
+                when = item.get("date") or item.get("applies_from", "")
+                sign = "+" if change == "added" else "−"
+                lines.append(f"  {sign} {when}  {escape(item['title'])} [dim]({item['id']}; {escape(item['ref'])})[/dim]")
+    if empty:
+        lines.append("  " + text("core.diff.none", lang.value, start=first, end=last))
+    print_rich("\n".join(lines))

@@ -1,0 +1,34 @@
+"""Kazakh business identification numbers (BIN) as manifests use them.
+
+The IIN and the BIN share one check digit (Government Decree No. 406 of
+22 May 2007): weights 1..11, sum mod 11; a result of 10 means a second pass
+with weights 3..11,1,2; a second 10 means the number is never issued.
+"""
+
+from __future__ import annotations
+
+_FIRST = tuple(range(1, 12))
+_SECOND = (3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2)
+
+
+def kz_check_digit(first_eleven: str) -> int | None:
+    """The check digit of an IIN or BIN, or None when no digit can be valid."""
+    digits = [int(c) for c in first_eleven]
+    for weights in (_FIRST, _SECOND):
+        remainder = sum(d * w for d, w in zip(digits, weights)) % 11
+        if remainder != 10:
+            return remainder
+    return None
+
+
+def bin_problem(number: str) -> str | None:
+    """What is wrong with a BIN, in words, or None when it is valid.
+
+    Only the check digit is required: an individual entrepreneur files under
+    an IIN, which passes the same check but not the BIN's layout.
+    """
+    if len(number) != 12 or not number.isdigit():
+        return "is not 12 digits"
+    if kz_check_digit(number[:11]) != int(number[11]):
+        return "fails the BIN check digit"
+    return None

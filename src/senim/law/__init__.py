@@ -1,0 +1,18 @@
+"""The law as data: rule packs and the engine that applies them on a date."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def classify(manifest: Any, as_of: Any = None, lang: str = "en") -> dict[str, Any]:
+    """The classification of a manifest under every rule pack (see engine.classify)."""
+    from senim.law.engine import classify as run
+
+    return run(manifest, as_of=as_of, lang=lang)
+
+
+def load_packs() -> Any:
+    from senim.law.pack import load_packs as load
+
+    return load()

@@ -1,0 +1,306 @@
+"""Rule packs: the law as data.
+
+A pack is a folder of YAML files under `packs/<name>/`. Their top-level keys
+are merged: `pack` (what law, which version), `articles` (titles of the
+articles the rules cite), `result` (the fields a classification starts from),
+`rules` (classification), `obligations`, `fines`, `values` (parameters that
+change by date, such as the MRP) and `timeline`. Every rule carries its
+citation (`ref`), the dates it is in force (`from`, `until`), how sure we are
+of its source (`confidence`) and its title in Kazakh, Russian and English.
+
+Packs are validated when loaded; a broken pack raises PackError naming the
+file and the rule.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from senim.errors import PackError
+from senim.i18n import LANGUAGES
+from senim.law.conditions import Always, Condition, compile_condition
+
+PACKS_DIR = Path(__file__).parent / "packs"
+PACK_ORDER = ("kz", "eu")
+CONFIDENCE = ("confirmed", "secondary", "unverified")
+RULE_OPERATIONS = ("set", "add", "remove_prefix")
+TOP_KEYS = {"pack", "articles", "result", "rules", "obligations", "fines", "values", "timeline"}
+RULE_KEYS = {"id", "ref", "article", "confidence", "title", "from", "until", "when", "then", "note", "gate"}
+OBLIGATION_KEYS = RULE_KEYS - {"then", "gate"} | {"roles", "kind", "what", "fine", "applies_from"}
+OBLIGATION_KINDS = ("duty", "prohibition", "principle", "voluntary", "right")
+
+Text = dict[str, str]
+
+
+@dataclass
+class Rule:
+    id: str
+    pack: str
+    ref: str
+    article: str | None
+    confidence: str
+    title: Text
+    start: date
+    end: date | None
+    when: Condition
+    source: str
+    then: dict[str, dict[str, Any]] = field(default_factory=dict)
+    gate: bool = False
+    note: Text | None = None
+
+    def in_force(self, on: date) -> bool:
+        return self.start <= on and (self.end is None or on < self.end)
+
+
+@dataclass
+class Obligation(Rule):
+    roles: tuple[str, ...] = ()
+    kind: str = "duty"
+    what: Text | None = None
+    fine: str | None = None
+    applies_from: list[tuple[date, Condition]] = field(default_factory=list)
+
+    def start_for(self, context: dict[str, Any]) -> date:
+        """The date it applies from for this system: the first dated option whose condition holds."""
+        for start, condition in self.applies_from:
+            if condition.test(context):
+                return start
+        return self.start
+
+
+@dataclass
+class Fine:
+    id: str
+    ref: str
+    confidence: str
+    title: Text
+    start: date
+    data: dict[str, Any]
+
+
+@dataclass
+class Pack:
+    name: str
+    version: str
+    title: Text
+    source: Text
+    articles: dict[str, dict[str, Any]]
+    result: dict[str, Any]
+    rules: list[Rule]
+    obligations: list[Obligation]
+    fines: dict[str, Fine]
+    values: dict[str, list[dict[str, Any]]]
+    timeline: list[dict[str, Any]]
+    role_fact: str = ""
+    default_role: str = ""
+
+    def value_on(self, name: str, on: date) -> Any:
+        """A dated parameter (e.g. the MRP) as in force on `on`."""
+        current = None
+        for entry in sorted(self.values.get(name, []), key=lambda e: e["from"]):
+            if entry["from"] <= on:
+                current = entry["value"]
+        return current
+
+    def all_rules(self) -> list[Rule]:
+        return [*self.rules, *self.obligations]
+
+
+# --------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=4)
+def load_packs(root: str | None = None) -> tuple[Pack, ...]:
+    """Every pack under `root` (default: the packs shipped with Senim)."""
+    base = Path(root) if root else PACKS_DIR
+    names = [n for n in PACK_ORDER if (base / n).is_dir()]
+    names += sorted(p.name for p in base.iterdir() if p.is_dir() and p.name not in names)
+    packs = tuple(load_pack(base / name) for name in names)
+    seen: dict[str, str] = {}
+    for pack in packs:
+        for rule in pack.all_rules():
+            if rule.id in seen:
+                raise PackError(f"{rule.source}: rule id {rule.id} is also used in {seen[rule.id]}")
+            seen[rule.id] = rule.source
+    return packs
+
+
+def load_pack(folder: Path) -> Pack:
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    merged: dict[str, Any] = {}
+    origin: dict[int, str] = {}  # id(entry) -> file, for messages
+    files = sorted(folder.glob("*.yaml"))
+    if not files:
+        raise PackError(f"{folder}: a rule pack needs at least one .yaml file")
+    for path in files:
+        try:
+            with open(path, encoding="utf-8") as handle:
+                content = yaml.load(handle, Loader=loader) or {}
+        except yaml.YAMLError as error:
+            mark = getattr(error, "problem_mark", None)
+            line = f":{mark.line + 1}" if mark else ""
+            problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+            raise PackError(f"{path}{line}: not valid YAML: {problem}") from None
+        if not isinstance(content, dict):
+            raise PackError(f"{path}: a pack file is a mapping of {', '.join(sorted(TOP_KEYS))}")
+        unknown = set(content) - TOP_KEYS
+        if unknown:
+            raise PackError(f"{path}: unknown section(s) {', '.join(sorted(unknown))}")
+        for key, value in content.items():
+            if isinstance(value, list):
+                merged.setdefault(key, []).extend(value)
+                for entry in value:
+                    origin[id(entry)] = str(path)
+            elif isinstance(value, dict):
+                merged.setdefault(key, {}).update(value)
+            origin.setdefault(id(value), str(path))
+    return _build(folder.name, merged, origin, str(folder))
+
+
+def _build(name: str, merged: dict[str, Any], origin: dict[int, str], folder: str) -> Pack:
+    meta = merged.get("pack")
+    if not meta:
+        raise PackError(f"{folder}: no 'pack' section (name, version, title)")
+    where = f"{folder}/pack"
+    _texts(meta.get("title"), where + ".title")
+    rules = [_rule(entry, name, origin.get(id(entry), folder)) for entry in merged.get("rules", [])]
+    obligations = [_obligation(entry, name, origin.get(id(entry), folder)) for entry in merged.get("obligations", [])]
+    fines = {}
+    for entry in merged.get("fines", []):
+        fine = _fine(entry, origin.get(id(entry), folder))
+        fines[fine.id] = fine
+    for obligation in obligations:
+        if obligation.fine and obligation.fine not in fines:
+            raise PackError(f"{obligation.source}: obligation {obligation.id} names fine {obligation.fine}, which the pack does not define")
+    gates = [r for r in rules if r.gate]
+    if len(gates) != 1 or not rules[0].gate:
+        raise PackError(f"{folder}: a pack's first rule, and only it, is its gate (gate: true); files are read in name order")
+    values = merged.get("values", {})
+    for key, entries in values.items():
+        for entry in entries:
+            entry["from"] = _date(entry.get("from"), f"{folder}: values.{key}")
+    return Pack(
+        name=name,
+        version=str(meta.get("version")),
+        title=meta["title"],
+        source=meta.get("source") or meta["title"],
+        articles=merged.get("articles", {}),
+        result=merged.get("result", {}),
+        rules=rules,
+        obligations=obligations,
+        fines=fines,
+        values=values,
+        timeline=merged.get("timeline", []),
+        role_fact=str(meta.get("role_fact", "")),
+        default_role=str(meta.get("default_role", "")),
+    )
+
+
+def _common(entry: Any, pack: str, source: str, allowed: set[str]) -> dict[str, Any]:
+    if not isinstance(entry, dict) or "id" not in entry:
+        raise PackError(f"{source}: every rule is a mapping with an id; found {entry!r:.60}")
+    rid = entry["id"]
+    where = f"{source}: rule {rid}"
+    unknown = set(entry) - allowed
+    if unknown:
+        raise PackError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
+    for key in ("ref", "confidence", "title", "from"):
+        if key not in entry:
+            raise PackError(f"{where}: '{key}' is missing")
+    if entry["confidence"] not in CONFIDENCE:
+        raise PackError(f"{where}: confidence {entry['confidence']!r} is not one of {', '.join(CONFIDENCE)}")
+    _texts(entry["title"], f"{where}: title")
+    if entry.get("note") is not None:
+        _texts(entry["note"], f"{where}: note")
+    start = _date(entry["from"], f"{where}: from")
+    end = _date(entry["until"], f"{where}: until") if entry.get("until") is not None else None
+    if end is not None and end <= start:
+        raise PackError(f"{where}: 'until' {end} is not after 'from' {start}")
+    return dict(
+        id=str(rid), pack=pack, ref=str(entry["ref"]),
+        article=str(entry["article"]) if entry.get("article") is not None else None,
+        confidence=entry["confidence"], title=entry["title"], start=start, end=end,
+        when=compile_condition(entry.get("when"), f"{where}: when"), source=source,
+        note=entry.get("note"),
+    )
+
+
+def _rule(entry: Any, pack: str, source: str) -> Rule:
+    fields = _common(entry, pack, source, RULE_KEYS)
+    then = entry.get("then") or {}
+    where = f"{source}: rule {entry['id']}"
+    if not isinstance(then, dict) or set(then) - set(RULE_OPERATIONS):
+        raise PackError(f"{where}: 'then' takes {', '.join(RULE_OPERATIONS)}")
+    for op, changes in then.items():
+        if not isinstance(changes, dict) or not changes:
+            raise PackError(f"{where}: 'then.{op}' is a mapping of result fields")
+    return Rule(**fields, then=then, gate=bool(entry.get("gate")))
+
+
+def _obligation(entry: Any, pack: str, source: str) -> Obligation:
+    fields = _common(entry, pack, source, OBLIGATION_KEYS)
+    where = f"{source}: obligation {entry['id']}"
+    roles = entry.get("roles")
+    if not isinstance(roles, list) or not roles:
+        raise PackError(f"{where}: 'roles' lists who owes it (e.g. [owner, holder] or [provider])")
+    kind = entry.get("kind", "duty")
+    if kind not in OBLIGATION_KINDS:
+        raise PackError(f"{where}: kind {kind!r} is not one of {', '.join(OBLIGATION_KINDS)}")
+    if entry.get("what") is not None:
+        _texts(entry["what"], f"{where}: what")
+    applies_from = []
+    for i, option in enumerate(entry.get("applies_from") or []):
+        if not isinstance(option, dict) or "date" not in option:
+            raise PackError(f"{where}: applies_from[{i}] needs a date (and may have a 'when')")
+        applies_from.append((
+            _date(option["date"], f"{where}: applies_from[{i}]"),
+            compile_condition(option.get("when"), f"{where}: applies_from[{i}].when"),
+        ))
+    return Obligation(**fields, roles=tuple(roles), kind=kind, what=entry.get("what"),
+                      fine=entry.get("fine"), applies_from=applies_from)
+
+
+def _fine(entry: Any, source: str) -> Fine:
+    if not isinstance(entry, dict) or "id" not in entry:
+        raise PackError(f"{source}: every fine is a mapping with an id")
+    where = f"{source}: fine {entry['id']}"
+    for key in ("ref", "confidence", "title", "from"):
+        if key not in entry:
+            raise PackError(f"{where}: '{key}' is missing")
+    _texts(entry["title"], f"{where}: title")
+    data = {k: v for k, v in entry.items() if k not in ("id", "ref", "confidence", "title", "from")}
+    return Fine(id=entry["id"], ref=entry["ref"], confidence=entry["confidence"], title=entry["title"],
+                start=_date(entry["from"], f"{where}: from"), data=data)
+
+
+def _texts(value: Any, where: str) -> None:
+    if not isinstance(value, dict):
+        raise PackError(f"{where}: needs a text in each of {', '.join(LANGUAGES)}")
+    for lang in LANGUAGES:
+        if not isinstance(value.get(lang), str) or not value[lang].strip():
+            raise PackError(f"{where}: the '{lang}' text is missing")
+    extra = set(value) - set(LANGUAGES)
+    if extra:  # often an unquoted comma in a flow mapping that cut a text short
+        raise PackError(f"{where}: unexpected key(s) {', '.join(map(str, extra))}; quote texts that contain commas")
+
+
+def _date(value: Any, where: str) -> date:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise PackError(f"{where}: {value!r} is not a date YYYY-MM-DD") from None
+
+
+def rule_index() -> dict[str, Rule]:
+    return {rule.id: rule for pack in load_packs() for rule in pack.all_rules()}
+
+
+__all__ = ["Pack", "Rule", "Obligation", "Fine", "load_packs", "load_pack", "rule_index", "Always"]

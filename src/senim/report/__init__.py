@@ -1,0 +1,1 @@
+"""Renderers: what Senim shows people (text, Markdown, later HTML, PDF, SARIF)."""
