@@ -1,1 +1,96 @@
-"""CLI commands of this area (filled in by its issue)."""
+"""`senim explain`: why a model decides as it does, and a letter for one decision."""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from senim.cli.app import app
+
+
+class Lang(str, Enum):
+    kk = "kk"
+    ru = "ru"
+    en = "en"
+
+
+class ExplainFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+def _read_ids(path: Path) -> list[str]:
+    from senim.errors import InputError
+
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputError(f"{path}: cannot be read ({type(error).__name__})") from None
+    ids = [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+    if not ids:
+        raise InputError(f"{path}: lists no rows")
+    return ids
+
+
+def to_text(result: dict, lang: str) -> str:
+    from senim.i18n import text
+
+    lines = [text("explain.heading_global", lang)]
+    width = max(len(f["feature"]) for f in result["global"]["features"])
+    for f in result["global"]["features"]:
+        lines.append(f"  {f['feature']:{width}}  {f['importance_mean']:8.4f} ± {f['importance_std']:.4f}")
+    for d in result["decisions"]:
+        lines += ["", text("explain.heading_local", lang, row=d["row"], method=d["method"], base=d["base_value"],
+                           output=d["model_output"], scale=d["output"])]
+        w = max(len(c["feature"]) for c in d["contributions"])
+        for c in d["contributions"]:
+            lines.append(f"  {c['feature']:{w}}  {str(c['value']):>12}  {c['contribution']:+.4f}")
+        lines += ["", text("explain.heading_letter", lang), "", d["letter"]]
+    return "\n".join(lines) + "\n"
+
+
+@app.command()
+def explain(
+    model: Path = typer.Argument(..., help="Model file saved with skops (.skops)."),
+    data: Path = typer.Argument(..., help="Data the model decided on: CSV, Parquet or JSON Lines."),
+    row: Optional[str] = typer.Option(None, "--row", help="Explain this decision (value of the id column, or row number)."),
+    rows: Optional[Path] = typer.Option(None, "--rows", help="File listing decisions to explain, one id a line."),
+    id_column: Optional[str] = typer.Option(None, "--id-column", help="Column that identifies a decision (default: 'id' or a column ending in '_id')."),
+    target: Optional[str] = typer.Option(None, "--target", help="Column with true outcomes, for permutation importance against them."),
+    output_format: ExplainFormat = typer.Option(ExplainFormat.text, "--format", help="Output format."),
+    lang: Lang = typer.Option(Lang.en, "--lang", help="Language of the letter."),
+    trust_model: bool = typer.Option(False, "--trust-model", help="Load pickle/joblib files or unreviewed types (runs code from the file)."),
+    seed: int = typer.Option(0, "--seed", help="Seed for the permutations and background sample."),
+    repeats: int = typer.Option(10, "--repeats", help="Shuffles per feature for permutation importance."),
+    evidence: Optional[Path] = typer.Option(None, "--evidence", help="Write the result as evidence JSON to this file."),
+) -> None:
+    """Explain a model: permutation importance, SHAP contributions for single decisions, a letter in kk/ru/en."""
+    import json
+
+    from senim.checks.explain import explain as run_explain
+    from senim.errors import InputError
+
+    if row is not None and rows is not None:
+        raise InputError("--row and --rows: give one or the other")
+    if repeats < 1:
+        raise InputError(f"--repeats: {repeats} is not a positive number")
+    wanted = [row] if row is not None else (_read_ids(rows) if rows is not None else [])
+    result = run_explain(model, data, rows=wanted, id_column=id_column, target=target,
+                         trust_model=trust_model, lang=lang.value, seed=seed, repeats=repeats)
+    if evidence is not None:
+        from senim.evidence import make_evidence, write_evidence
+
+        write_evidence(evidence, make_evidence(
+            "explain", inputs={"model": model, "data": data},
+            parameters={"rows": wanted, "id_column": result["id_column"], "target": target, "seed": seed,
+                        "repeats": repeats, "lang": lang.value, "trust_model": trust_model},
+            result=result, libraries=["scikit-learn", "shap", "skops", "numpy", "polars"],
+        ))
+    if output_format is ExplainFormat.json:
+        sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=2, default=str) + "\n")
+    else:
+        sys.stdout.write(to_text(result, lang.value))

@@ -1,0 +1,52 @@
+"""The letter to the person a decision affects: what was decided, why, on what data."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from senim.checks.explain import REASONS
+
+
+@lru_cache(maxsize=1)
+def rights() -> dict:
+    import yaml
+
+    with open(Path(__file__).with_name("rights.yaml"), encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+def label(feature: str, lang: str) -> str:
+    """The feature's name in words when the catalog has it, else its column name."""
+    from senim.i18n import catalog, text
+
+    key = f"explain.feature_{feature}"
+    return text(key, lang) if key in catalog("explain") else feature
+
+
+def shown(value) -> str:
+    if isinstance(value, float):
+        return f"{value:.2f}".rstrip("0").rstrip(".")
+    return str(value)
+
+
+def letter(entry: dict, features: list[str], lang: str) -> str:
+    from senim.i18n import text
+
+    classifier = "positive" in entry
+    if classifier:
+        outcome = text("explain.outcome_positive" if entry["positive"] else "explain.outcome_negative", lang)
+        lines = [text("explain.letter_greeting", lang), "",
+                 text("explain.letter_decision", lang, row=entry["row"], outcome=outcome)]
+    else:
+        lines = [text("explain.letter_greeting", lang), "",
+                 text("explain.letter_result", lang, outcome=shown(entry["decision"]))]
+    lines += ["", text("explain.letter_reasons", lang)]
+    for c in entry["contributions"][:REASONS]:
+        up = c["contribution"] > 0
+        key = ("explain.reason_for" if up else "explain.reason_against") if classifier else (
+            "explain.reason_up" if up else "explain.reason_down")
+        lines.append("  - " + text(key, lang, feature=label(c["feature"], lang), value=shown(c["value"])))
+    lines += ["", text("explain.letter_data", lang, features=", ".join(label(f, lang) for f in features)),
+              "", text("explain.letter_rights", lang, ref=rights()["explanation_right"]["ref"][lang])]
+    return "\n".join(lines) + "\n"
