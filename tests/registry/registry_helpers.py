@@ -1,0 +1,107 @@
+"""Shared by tests/registry and tests/ledger: databases, manifests, CLI runs."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+
+PG_URL = os.environ.get("SENIM_TEST_PG", "postgresql+psycopg://senim:senim@127.0.0.1:55432/senim")
+ROOT = Path(__file__).resolve().parents[2]
+SENIM = [sys.executable, "-c", "from senim.cli import main; main()"]
+
+
+@pytest.fixture(autouse=True, name="senim_home")
+def home_fixture(tmp_path, monkeypatch):
+    home = tmp_path / "home"
+    monkeypatch.setenv("SENIM_HOME", str(home))
+    monkeypatch.delenv("SENIM_DB", raising=False)
+    return home
+
+
+def _admin_engine():
+    from sqlalchemy import create_engine
+
+    return create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+
+
+def fresh_pg_database() -> tuple[str, callable]:
+    """A new, empty PostgreSQL database and a function that drops it."""
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+
+    name = f"senim_t_{uuid.uuid4().hex[:16]}"
+    admin = _admin_engine()
+    with admin.connect() as conn:  # fails (does not skip) when the server is down
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+
+    def drop() -> None:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return url, drop
+
+
+@pytest.fixture(params=["sqlite", "postgresql"], name="db_url")
+def database_fixture(request, tmp_path):
+    if request.param == "sqlite":
+        yield str(tmp_path / "registry.db")
+        return
+    url, drop = fresh_pg_database()
+    yield url
+    drop()
+
+
+MANIFESTS = {
+    "retail-credit-scoring": """\
+format: "1.0"
+id: retail-credit-scoring
+name: Retail credit scoring
+owner: {name: Example Bank JSC, bin: "940140000385", size: large}
+markets: [KZ]
+uses: [essential_services.creditworthiness]
+failure_impact: [moral_or_material_harm]
+human_oversight: can_override
+capabilities: [profiling]
+personal_data: {categories: [identifiers, financial], subjects: 1200000, legal_basis: consent, stored_in_kz: true}
+""",
+    "triage-assistant": """\
+format: "1.0"
+id: triage-assistant
+name: Emergency triage assistant
+owner: {name: Example Clinic LLP, size: medium}
+markets: [KZ, EU]
+uses: [essential_services.emergency_triage]
+failure_impact: [life_health]
+human_oversight: can_override
+""",
+    "support-assistant": """\
+format: "1.0"
+id: support-assistant
+name: Support assistant
+owner: {name: Example Telecom JSC, size: large}
+markets: [KZ, EU]
+uses: [other.customer_support]
+failure_impact: [reduced_efficiency]
+human_oversight: can_override
+capabilities: [interacts_with_people]
+synthetic_content: {media: [text]}
+""",
+}
+
+
+def write_manifest(folder: Path, system: str, extra: str = "") -> Path:
+    path = folder / f"{system}.yaml"
+    path.write_text(MANIFESTS[system] + extra, encoding="utf-8")
+    return path
+
+
+def run_cli(*args: str, env: dict | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run([*SENIM, *args], capture_output=True, text=True, env=full_env, cwd=cwd, timeout=300)
