@@ -65,6 +65,7 @@ _ALNUM = frozenset(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvw
 _DIGIT = frozenset(b"0123456789")
 _HEX_COLON = frozenset(b"0123456789ABCDEFabcdef:")
 _EMAIL_CHARS = frozenset(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz._%+-")
+_IBAN_BEFORE = re.compile(rb"(?<![A-Za-z0-9])[A-Z]{2}[0-9]{2}(?: ?[A-Z0-9]{4})* ?\Z")
 _CONTEXT_WINDOW = 64  # bytes before a candidate, on its line, searched for context words
 
 
@@ -91,7 +92,7 @@ def _boundary(kind: str, data: bytes, start: int, end: int) -> bool:
         )
     if kind in ("phone_kz", "phone_intl"):
         return (before is None or (before not in _ALNUM and before != 0x2B)) and (after is None or after not in _ALNUM)
-    if kind == "card" and start >= 5 and re.fullmatch(rb"[A-Z]{2}[0-9]{2} ?", data[start - 5:start].lstrip()):
+    if kind == "card" and _IBAN_BEFORE.search(data, max(0, start - 40), start):
         return False  # the account part of an IBAN whose check digits failed
     # identifiers made of digits and letters
     return (before is None or before not in _ALNUM) and (after is None or after not in _ALNUM)

@@ -20,6 +20,9 @@ from importlib import resources
 from senim.checks.personal_data.detectors.exceptions import InvalidComponent, InvalidFormat
 
 GIVEN, SURNAME, PATRONYMIC = "given", "surname", "patronymic"
+# A Cyrillic word that neither the dictionaries nor pymorphy3 know (many
+# Kazakh given names): it may stand as the given name beside a surname.
+UNKNOWN = "unknown"
 
 PATRONYMIC_ENDINGS = (
     "ович", "евич", "ьич", "ична", "овна", "евна", "инична",
@@ -52,6 +55,8 @@ def _latin(word: str) -> set[str]:
     """Latin spellings of a Cyrillic name in the common passport styles."""
     base = "".join(_CYR_TO_LAT.get(c, c) for c in word.lower())
     variants = {base, base.replace("y", "i"), base.replace("kh", "h"), base.replace("k", "q")}
+    if base.endswith("iy"):
+        variants |= {base[:-2] + "y", base[:-2] + "i"}
     return {v.capitalize() for v in variants if v}
 
 
@@ -99,8 +104,11 @@ def roles(word: str) -> frozenset[str]:
         found.add(PATRONYMIC)
     elif len(word) > 3 and lower.endswith(SURNAME_ENDINGS):
         found.add(SURNAME)
-    if not found and _CYRILLIC.search(word):
-        for parse in _morph().parse(word):
+    if GIVEN not in found and _CYRILLIC.search(word):
+        parses = _morph().parse(word)
+        if not found and not any(p.is_known for p in parses):
+            return frozenset((UNKNOWN,))
+        for parse in parses:
             tag = parse.tag
             if "Name" in tag:
                 found.add(GIVEN)
@@ -119,6 +127,11 @@ def is_name(words: list[str]) -> bool:
     if not all(kinds):
         return False
     has = set().union(*kinds)
+    if UNKNOWN in has:
+        # an unknown word only beside a word that is surely a family name or patronymic
+        if sum(1 for k in kinds if k == {UNKNOWN}) > 1 or not has & {SURNAME, PATRONYMIC}:
+            return False
+        return True
     first_or_middle = GIVEN in has or PATRONYMIC in has
     family = SURNAME in has or PATRONYMIC in has
     # A given name beside a patronymic or surname; two given names only if one
