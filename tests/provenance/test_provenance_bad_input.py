@@ -177,3 +177,24 @@ def test_folder_with_one_bad_file_labels_the_rest(samples, tmp_path, senim_home)
     assert (tmp_path / "out" / "posts" / "sample.md.c2pa").is_file()
     assert not (tmp_path / "out" / "bad.jpg").exists()
     assert not (tmp_path / "out" / "readme.txt").exists()
+
+
+def test_animated_webp_is_refused_not_cut_to_one_frame(tmp_path, session_key):
+    from PIL import Image
+
+    frames = [Image.new("RGB", (64, 48), (i * 60, 20, 20)) for i in range(3)]
+    path = tmp_path / "anim.webp"
+    frames[0].save(path, save_all=True, append_images=frames[1:], duration=100)
+    key, _ = session_key
+    with pytest.raises(InputError, match="animated WebP"):
+        label_file(path, tmp_path / "out.webp", key=key)
+    assert not (tmp_path / "out.webp").exists()
+
+
+def test_jpeg_with_data_after_end_marker_is_accepted(samples, session_key, tmp_path):
+    # Some cameras append data (a motion-photo video) after the end-of-image marker.
+    path = tmp_path / "trailer.jpg"
+    path.write_bytes(samples["jpg"].read_bytes() + b"\x00" * 16 + b"ftypmp42" + b"\x01" * 500)
+    key, _ = session_key
+    label_file(path, tmp_path / "out.jpg", key=key, warning=False)
+    assert verify_file(tmp_path / "out.jpg")["valid"] is True

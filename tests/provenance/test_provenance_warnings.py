@@ -155,3 +155,21 @@ def test_visible_first_line_in_text(labelled):
     assert meta["title"] == "Жаңалық"  # the author's front matter is kept
     assert meta["digital_source_type"].endswith("/trainedAlgorithmicMedia")
     assert body.splitlines()[0] == f"> **{expected}**"
+
+
+def test_banner_follows_exif_orientation(samples, session_key, tmp_path):
+    # A JPEG stored sideways with EXIF orientation 6 (rotate 90° clockwise to view).
+    stored = Image.new("RGB", (320, 200), (200, 200, 200))
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    path = tmp_path / "sideways.jpg"
+    stored.save(path, exif=exif.tobytes(), quality=95)
+    key, _ = session_key
+    label_file(path, tmp_path / "out.jpg", key=key, lang="en")
+    with Image.open(tmp_path / "out.jpg") as out:
+        assert out.getexif().get(0x0112) in (None, 1)  # already upright, nothing left to rotate
+        assert out.size == (200, 320)
+        pixels = np.asarray(out.convert("L"), dtype=np.int16)
+    # The dark band is along the bottom edge of the upright picture, not on a side.
+    assert pixels[-5:, :].mean() < 80
+    assert pixels[:, :5].mean() > 150 and pixels[:100, -5:].mean() > 150

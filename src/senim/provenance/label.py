@@ -39,15 +39,20 @@ def _publish(tmp: Path, dest: Path) -> None:
 
 
 def _image_with_banner(data: bytes, fmt: formats.MediaFormat, name: Path, text: str) -> bytes:
-    from PIL import Image
+    from PIL import Image, ImageOps
 
     from senim.provenance import banner
 
     try:
         with Image.open(io.BytesIO(data)) as image:
+            if getattr(image, "is_animated", False):
+                raise InputError(f"{name}: image data: animated {fmt.name} is not supported; "
+                                 "convert it to MP4 so that every frame gets the warning")
             image.load()
-            marked = banner.apply(image, text)
-            extra = {k: image.info[k] for k in ("icc_profile", "exif", "dpi") if image.info.get(k)}
+            # Draw on the picture as people see it, so the band is at the bottom after rotation.
+            upright = ImageOps.exif_transpose(image)
+            marked = banner.apply(upright, text)
+            extra = {k: upright.info[k] for k in ("icc_profile", "exif", "dpi") if upright.info.get(k)}
             lossless = fmt.name == "WebP" and b"VP8L" in data[12:40]
     except InputError:
         raise

@@ -137,8 +137,6 @@ def _jpeg_segments(data: bytes, name: str):
     """Marker segments before the image data; checks that the file ends with EOI."""
     if not data.startswith(b"\xff\xd8"):
         raise InputError(f"{name}: byte 0: not a JPEG start-of-image marker")
-    if not data.rstrip(b"\x00").endswith(b"\xff\xd9"):
-        raise InputError(f"{name}: byte {len(data)}: JPEG has no end-of-image marker (file truncated)")
     pos = 2
     while True:
         if pos + 4 > len(data) or data[pos] != 0xFF:
@@ -151,9 +149,13 @@ def _jpeg_segments(data: bytes, name: str):
         end = pos + 2 + length
         if length < 2 or end > len(data):
             raise InputError(f"{name}: byte {pos}: JPEG segment runs past the end of the file (file truncated)")
-        yield pos, end, marker, data[pos + 4:end]
-        if marker == 0xDA:  # start of scan: image data follows
+        if marker == 0xDA:  # start of scan: image data follows, up to an end-of-image marker
+            # (data after the marker, such as a motion-photo trailer, is allowed)
+            if data.find(b"\xff\xd9", end) == -1:
+                raise InputError(f"{name}: byte {len(data)}: JPEG has no end-of-image marker (file truncated)")
+            yield pos, end, marker, data[pos + 4:end]
             return
+        yield pos, end, marker, data[pos + 4:end]
         pos = end
 
 
