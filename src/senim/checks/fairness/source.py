@@ -80,4 +80,6 @@ def open_log(path: str | Path):
     with reading(path):
         frame = scan(kind, files)
         schema = frame.collect_schema()
+        if frame.head(1).collect().height == 0:  # reads only the first chunk
+            raise InputError(f"{path}: the data has no rows")
     return frame, schema, kind, files
