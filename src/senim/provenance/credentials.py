@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import json
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import BinaryIO
 
 from senim.errors import InputError
@@ -18,6 +19,7 @@ from senim.provenance.keys import SigningKey
 ACTIONS_PREFIX = "c2pa.actions"  # the SDK stores it as c2pa.actions.v2
 
 
+@lru_cache(maxsize=1)
 def _version() -> str:
     try:
         from importlib.metadata import version
@@ -47,6 +49,12 @@ def _context(settings: dict):
     return c2pa.Context(c2pa.Settings.from_dict(settings))
 
 
+@lru_cache(maxsize=1)
+def _signing_context():
+    # Built once per process: no thumbnail (it would add ~75 KB to a small file).
+    return _context({"builder": {"thumbnail": {"enabled": False}}})
+
+
 def make_signer(key: SigningKey, tsa_url: str | None = None):
     import c2pa
 
@@ -73,9 +81,8 @@ def sign(definition: dict, signer, mime: str, source: BinaryIO, dest: BinaryIO, 
     """
     import c2pa
 
-    context = _context({"builder": {"thumbnail": {"enabled": False}}})
     try:
-        with c2pa.Builder(definition, context) as builder:
+        with c2pa.Builder(definition, _signing_context()) as builder:
             if edit:
                 builder.set_intent(c2pa.C2paBuilderIntent.EDIT)
             if parent is not None:
@@ -110,6 +117,8 @@ def has_manifest(mime: str, data: bytes | BinaryIO) -> bool:
     """Whether the file already carries a C2PA manifest (from any tool)."""
     import c2pa
 
+    if isinstance(data, (bytes, bytearray)) and b"c2pa" not in data:
+        return False  # every embedded manifest store carries its "c2pa" label
     stream = io.BytesIO(data) if isinstance(data, (bytes, bytearray)) else data
     try:
         with c2pa.Reader(mime, stream):

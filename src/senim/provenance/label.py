@@ -107,7 +107,8 @@ def label_file(source: Path, dest: Path, *, key: SigningKey, lang: str = "en", w
         marks.append("xmp")
         with _temp_beside(dest) as tmp:
             with open(tmp, "wb") as out:
-                credentials.sign(definition, signer, fmt.mime, io.BytesIO(data), out, name=str(source), parent=parent, edit=edited)
+                credentials.sign(definition, signer, fmt.mime, io.BytesIO(data), out, name=str(source),
+                                 parent=parent, edit=edited)
             _publish(tmp, dest)
 
     elif fmt.kind in ("video", "audio"):
@@ -124,7 +125,8 @@ def label_file(source: Path, dest: Path, *, key: SigningKey, lang: str = "en", w
             with open(source, "rb") as original:
                 parent = (original, fmt.mime) if edited or credentials.has_manifest(fmt.mime, original) else None
                 with open(work, "rb") as src, open(tmp, "wb") as out:
-                    credentials.sign(definition, signer, fmt.mime, src, out, name=str(source), parent=parent, edit=edited)
+                    credentials.sign(definition, signer, fmt.mime, src, out, name=str(source),
+                                     parent=parent, edit=edited)
             _publish(tmp, dest)
 
     else:  # text

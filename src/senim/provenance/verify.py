@@ -52,7 +52,13 @@ def verify_file(path: Path, *, trust_anchors: str | None = None,
                           "digital_source_type": found["digital_source_type"]})
         if found["warning"]:
             marks.append({"kind": "visible-text", "text": found["warning"]})
-        sidecar = path.with_name(found["sidecar"]) if found["sidecar"] else path.with_name(path.name + SIDECAR_SUFFIX)
+        sidecar = path.with_name(path.name + SIDECAR_SUFFIX)
+        linked = found["sidecar"]
+        if linked and any(c in linked for c in "/\\:"):
+            # Only a sidecar beside the file is read: verifying never fetches or climbs folders.
+            issues.append(f"the C2PA sidecar link {linked!r} points elsewhere; looked for {sidecar.name}")
+        elif linked:
+            sidecar = path.with_name(linked)
         if sidecar.is_file() and sidecar.stat().st_size <= max_bytes:
             manifest_data = sidecar.read_bytes()
         else:

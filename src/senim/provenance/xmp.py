@@ -84,7 +84,8 @@ def _png_chunks(data: bytes, name: str):
         body = data[pos + 8:pos + 8 + length]
         (crc,) = struct.unpack(">I", data[end - 4:end])
         if zlib.crc32(kind + body) & 0xFFFFFFFF != crc:
-            raise InputError(f"{name}: byte {pos}: PNG chunk {kind.decode('latin-1')!r} has a wrong CRC (the file is damaged)")
+            chunk = kind.decode("latin-1")
+            raise InputError(f"{name}: byte {pos}: PNG chunk {chunk!r} has a wrong CRC (the file is damaged)")
         yield pos, end, kind, body
         if kind == b"IEND":
             return
@@ -200,7 +201,8 @@ def _webp_chunks(data: bytes, name: str):
         raise InputError(f"{name}: byte 0: not a RIFF WebP header")
     (riff_size,) = struct.unpack("<I", data[4:8])
     if riff_size + 8 > len(data):
-        raise InputError(f"{name}: byte 4: RIFF size {riff_size + 8} is larger than the file ({len(data)} bytes; truncated)")
+        raise InputError(f"{name}: byte 4: RIFF size {riff_size + 8} is larger than the file "
+                         f"({len(data)} bytes; truncated)")
     pos = 12
     end_all = riff_size + 8
     while pos < end_all:
