@@ -138,8 +138,8 @@ def test_verify_json_shape_and_trust_anchors(labelled, session_key, tmp_path, se
         assert result["trusted"] is True
         assert result["digital_source_type"] == TRAINED
     kinds = {m["kind"] for m in results[0]["marks"]}
-    assert kinds == {"c2pa", "xmp"}
-    assert {m["kind"] for m in results[1]["marks"]} == {"c2pa", "front-matter", "visible-text"}
+    assert kinds == {"c2pa", "xmp", "declared-warning"}
+    assert {m["kind"] for m in results[1]["marks"]} == {"c2pa", "declared-warning", "front-matter", "visible-text"}
 
     # A CA the file was not signed under does not make it trusted.
     from senim.provenance.keys import init_keys

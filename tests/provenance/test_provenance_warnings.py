@@ -173,3 +173,21 @@ def test_banner_follows_exif_orientation(samples, session_key, tmp_path):
     # The dark band is along the bottom edge of the upright picture, not on a side.
     assert pixels[-5:, :].mean() < 80
     assert pixels[:, :5].mean() > 150 and pixels[:100, -5:].mean() > 150
+
+
+def test_audio_without_a_voice_gets_a_tone_and_says_so(samples, session_key, tmp_path, monkeypatch):
+    from senim.provenance import media, verify_file
+
+    # Ask the real espeak-ng for a voice it does not have.
+    monkeypatch.setitem(media.ESPEAK_VOICES, "kk", "zz-no-such-voice")
+    key, _ = session_key
+    result = label_file(samples["wav"], tmp_path / "out.wav", key=key, lang="kk")
+    assert "warning-tone" in result["marks"] and "spoken-notice" not in result["marks"]
+    assert "no espeak-ng voice" in result["notes"][0]
+    rate, after = _wav(tmp_path / "out.wav")
+    head = after[: rate // 4].astype(np.float64)
+    spectrum = np.abs(np.fft.rfft(head))
+    assert abs(np.argmax(spectrum) * rate / len(head) - 880) < 10  # the beep, not speech
+    verdict = verify_file(tmp_path / "out.wav")
+    declared = [m for m in verdict["marks"] if m["kind"] == "declared-warning"]
+    assert declared and declared[0]["text"] == WORDING["actions"]["created"]["spoken"]["kk"]

@@ -84,11 +84,15 @@ def label(
     from senim.errors import InputError
     from senim.provenance import label_file, label_tree, load_signing_key
 
+    from senim.provenance.formats import check_file
+
     if not input.exists():
         raise InputError(f"{input}: the file or folder does not exist")
+    if not input.is_dir():
+        check_file(input, max_mb << 20)  # refuse bad input before making any key
     signing_key, created = load_signing_key(key, cert)
     if created:
-        _err("senim: " + _say("keys_first_use", lang.value, folder=signing_key.key_path.parent))
+        _err(_say("keys_first_use", lang.value, folder=signing_key.key_path.parent))
     options = dict(key=signing_key, lang=lang.value, warning=warning is WarningMode.visible,
                    generator=generator, action=action.value, tsa_url=tsa, max_bytes=max_mb << 20)
     if input.is_dir():
@@ -103,6 +107,8 @@ def label(
         for result in results:
             _err(_say("labelled", lang.value, path=result["path"], output=result["output"],
                       marks=", ".join(result["marks"])))
+            for note in result.get("notes", []):
+                _err(f"  note: {note}")
     for error in errors:
         _err(f"senim: {error}")
     if input.is_dir():

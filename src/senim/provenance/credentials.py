@@ -17,6 +17,7 @@ from senim.errors import InputError
 from senim.provenance.keys import SigningKey
 
 ACTIONS_PREFIX = "c2pa.actions"  # the SDK stores it as c2pa.actions.v2
+WARNING_LABEL = "kz.senim.warning"  # the perceivable warning, as text, for verifiers to show
 
 
 @lru_cache(maxsize=1)
@@ -35,7 +36,7 @@ def manifest_definition(*, action: str, digital_source_type: str, generator: str
     assertions = [{"label": "c2pa.actions", "data": {"actions": [act]}}]
     if warning:
         # What the person sees or hears, so that a verifier can show it too.
-        assertions.append({"label": "kz.senim.warning", "data": warning})
+        assertions.append({"label": WARNING_LABEL, "data": warning})
     return {
         "claim_generator_info": [{"name": "Senim", "version": _version()}],
         "title": title,
@@ -108,6 +109,7 @@ class CredentialReport:
     generator: str | None = None
     actions: list = field(default_factory=list)
     digital_source_type: str | None = None
+    warning: dict | None = None
     failures: list = field(default_factory=list)
     untrusted: bool = True
     error: str | None = None
@@ -161,6 +163,8 @@ def read(mime: str, stream: BinaryIO, *, manifest_data: bytes | None = None,
     generators = active.get("claim_generator_info") or []
     report.claim_generator = (generators[0].get("name") if generators else None) or active.get("claim_generator")
     for assertion in active.get("assertions", []):
+        if assertion.get("label") == WARNING_LABEL:
+            report.warning = assertion.get("data")
         if str(assertion.get("label", "")).startswith(ACTIONS_PREFIX):
             for act in (assertion.get("data") or {}).get("actions", []):
                 report.actions.append(act.get("action"))

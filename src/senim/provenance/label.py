@@ -118,8 +118,12 @@ def label_file(source: Path, dest: Path, *, key: SigningKey, lang: str = "en", w
                 media.video_banner(source, work, warning_text)
                 marks.append("visible-banner")
             elif warning_text:
-                result["notice_seconds"] = round(media.audio_notice(source, work, warning_text, lang, fmt.name), 2)
-                marks.append("spoken-notice")
+                seconds, spoken = media.audio_notice(source, work, warning_text, lang, fmt.name)
+                result["notice_seconds"] = round(seconds, 2)
+                marks.append("spoken-notice" if spoken else "warning-tone")
+                if not spoken:
+                    result["notes"] = [f"no espeak-ng voice for {lang!r} here: a warning tone was put before "
+                                       "the audio and the sentence is kept in the C2PA manifest only"]
             else:
                 shutil.copyfile(source, work)
             with open(source, "rb") as original:

@@ -69,17 +69,37 @@ def video_banner(source: Path, dest: Path, text: str) -> None:
              f"{source}: ffmpeg could not draw the warning on the video")
 
 
+def has_voice(lang: str) -> bool:
+    """Whether espeak-ng is installed here with a voice for `lang`."""
+    espeak = shutil.which("espeak-ng")
+    voice = ESPEAK_VOICES.get(lang)
+    if not espeak or not voice:
+        return False
+    done = subprocess.run([espeak, f"--voices={voice}"], capture_output=True, text=True, timeout=30)
+    return any(line.split()[1:2] == [voice] for line in done.stdout.splitlines()[1:])
+
+
 def spoken_notice(text: str, lang: str, dest: Path) -> None:
     """The notice as speech in a WAV file."""
     espeak = _tool("espeak-ng", "espeak-ng")
-    voice = ESPEAK_VOICES.get(lang)
-    if voice is None:
-        raise InputError(f"--lang: no voice for {lang!r}")
-    _run([espeak, "-v", voice, "-s", "150", "-w", str(dest), text], f"espeak-ng voice {voice}")
+    _run([espeak, "-v", ESPEAK_VOICES[lang], "-s", "150", "-w", str(dest), text], f"espeak-ng voice {lang}")
 
 
-def audio_notice(source: Path, dest: Path, text: str, lang: str, fmt_name: str) -> float:
-    """Copy of the audio with the spoken notice before it; returns the notice length in seconds."""
+def warning_tone(dest: Path) -> None:
+    """Three short beeps: the fallback when no voice speaks the language."""
+    ffmpeg = _tool("ffmpeg", "ffmpeg")
+    beeps = "sine=frequency=880:duration=1.5:sample_rate=22050,volume='if(lt(mod(t,0.5),0.25),1,0)':eval=frame"
+    _run([ffmpeg, "-nostdin", "-v", "error", "-y", "-f", "lavfi", "-i", beeps, "-c:a", "pcm_s16le", str(dest)],
+         "ffmpeg warning tone")
+
+
+def audio_notice(source: Path, dest: Path, text: str, lang: str, fmt_name: str) -> tuple[float, bool]:
+    """Copy of the audio with the notice before it: (notice seconds, spoken?).
+
+    Without a voice for the language (espeak-ng missing, or no such voice),
+    the notice is a tone; the caller then keeps the sentence in the metadata
+    and says so, because a tone alone does not tell a listener what it means.
+    """
     ffmpeg = _tool("ffmpeg", "ffmpeg")
     info = probe(source)
     audio = next((s for s in info["streams"] if s.get("codec_type") == "audio"), None)
@@ -89,7 +109,11 @@ def audio_notice(source: Path, dest: Path, text: str, lang: str, fmt_name: str) 
     channels = int(audio.get("channels") or 1)
     with tempfile.TemporaryDirectory(prefix="senim-audio-") as work:
         notice = Path(work) / "notice.wav"
-        spoken_notice(text, lang, notice)
+        spoken = has_voice(lang)
+        if spoken:
+            spoken_notice(text, lang, notice)
+        else:
+            warning_tone(notice)
         seconds = float(probe(notice)["format"].get("duration") or 0)
         layout = "mono" if channels == 1 else "stereo" if channels == 2 else f"{channels}c"
         fmt_filter = f"aresample={rate},aformat=sample_rates={rate}:channel_layouts={layout}"
@@ -103,4 +127,4 @@ def audio_notice(source: Path, dest: Path, text: str, lang: str, fmt_name: str) 
         _run([ffmpeg, "-nostdin", "-v", "error", "-y", "-i", str(source), "-i", str(notice),
               "-filter_complex", graph, "-map", "[out]", "-map_metadata", "0", *codec, str(dest)],
              f"{source}: ffmpeg could not put the spoken notice before the audio")
-    return seconds + 0.3
+    return seconds + 0.3, spoken

@@ -74,6 +74,8 @@ def verify_file(path: Path, *, trust_anchors: str | None = None,
         marks.insert(0, {"kind": "c2pa", "digital_source_type": report.digital_source_type,
                          "generator": report.generator, "claim_generator": report.claim_generator,
                          "actions": report.actions})
+        if report.warning:
+            marks.append({"kind": "declared-warning", **report.warning})
     elif report.error:
         issues.append(f"C2PA manifest cannot be read: {report.error}")
     elif fmt.kind != "text":
