@@ -7,10 +7,14 @@ and each test works in its own tmp_path with SENIM_HOME pointing inside it.
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
-from provenance_helpers import make_samples
+
+sys.path.insert(0, str(Path(__file__).parent))  # the suite runs with --import-mode=importlib
+
+from provenance_helpers import make_samples  # noqa: E402
 
 
 @pytest.fixture(scope="session")

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 import shutil
+import struct
 import subprocess
 import sys
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -58,3 +60,49 @@ def copy(path: Path, folder: Path) -> Path:
     if sidecar.exists():
         shutil.copyfile(sidecar, folder / sidecar.name)
     return target
+
+
+def _riff_chunk(data: bytes, wanted: bytes) -> int:
+    pos = 12
+    while pos < len(data):
+        kind, size = struct.unpack("<4sI", data[pos:pos + 8])
+        if kind == wanted:
+            return pos + 8
+        pos += 8 + size + (size & 1)
+    raise AssertionError(f"no {wanted!r} chunk")
+
+
+def _box(data: bytes, wanted: bytes) -> int:
+    pos = 0
+    while pos < len(data):
+        size, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        if kind == wanted:
+            return pos + 8
+        pos += size
+    raise AssertionError(f"no {wanted!r} box")
+
+
+def change_one_content_byte(path, ext) -> None:
+    """Flip one byte of pixel or sample data, keeping the container well-formed."""
+    data = bytearray(path.read_bytes())
+    if ext == "png":
+        start = data.index(b"IDAT") - 4
+        (length,) = struct.unpack(">I", data[start:start + 4])
+        data[start + 8 + length // 2] ^= 0x01
+        crc = zlib.crc32(bytes(data[start + 4:start + 8 + length])) & 0xFFFFFFFF
+        data[start + 8 + length:start + 12 + length] = struct.pack(">I", crc)
+    elif ext == "jpg":
+        at = data.rfind(b"\xff\xda") + 400
+        data[at] = data[at] ^ 0x01 if data[at] not in (0xFF, 0xFE) else 0x10
+    elif ext == "webp":
+        data[_riff_chunk(bytes(data), b"VP8 ") + 300] ^= 0x01
+    elif ext == "wav":
+        data[_riff_chunk(bytes(data), b"data") + 2001] ^= 0x01
+    elif ext == "mp4":
+        data[_box(bytes(data), b"mdat") + 500] ^= 0x01
+    elif ext == "mp3":
+        data[len(data) - 3000] ^= 0x01
+    else:  # text: one letter of the body
+        at = data.index("осында".encode())
+        data[at + 1] ^= 0x01
+    path.write_bytes(bytes(data))

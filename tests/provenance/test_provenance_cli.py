@@ -8,8 +8,7 @@ import stat
 from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID
-from provenance_helpers import copy, run_senim
-from test_provenance_roundtrip import change_one_content_byte
+from provenance_helpers import change_one_content_byte, copy, run_senim
 
 
 def test_keys_init_makes_owner_only_key_and_c2pa_chain(senim_home):

@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import io
 import json
-import struct
 import subprocess
-import zlib
 
 import pytest
-from provenance_helpers import FORMATS, IMAGES, copy, run_senim
+from provenance_helpers import FORMATS, IMAGES, change_one_content_byte, copy, run_senim
 
 TRAINED = "http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia"
 MIME = {"png": "image/png", "jpg": "image/jpeg", "webp": "image/webp", "mp4": "video/mp4", "wav": "audio/wav",
@@ -59,52 +57,6 @@ def test_exiftool_sees_no_mark_on_unlabelled_input(samples):
     done = subprocess.run(["exiftool", "-j", "-XMP-iptcExt:DigitalSourceType", str(samples["png"])],
                           capture_output=True, text=True, check=True)
     assert "DigitalSourceType" not in json.loads(done.stdout)[0]
-
-
-def _riff_chunk(data: bytes, wanted: bytes) -> int:
-    pos = 12
-    while pos < len(data):
-        kind, size = struct.unpack("<4sI", data[pos:pos + 8])
-        if kind == wanted:
-            return pos + 8
-        pos += 8 + size + (size & 1)
-    raise AssertionError(f"no {wanted!r} chunk")
-
-
-def _box(data: bytes, wanted: bytes) -> int:
-    pos = 0
-    while pos < len(data):
-        size, kind = struct.unpack(">I4s", data[pos:pos + 8])
-        if kind == wanted:
-            return pos + 8
-        pos += size
-    raise AssertionError(f"no {wanted!r} box")
-
-
-def change_one_content_byte(path, ext) -> None:
-    """Flip one byte of pixel or sample data, keeping the container well-formed."""
-    data = bytearray(path.read_bytes())
-    if ext == "png":
-        start = data.index(b"IDAT") - 4
-        (length,) = struct.unpack(">I", data[start:start + 4])
-        data[start + 8 + length // 2] ^= 0x01
-        crc = zlib.crc32(bytes(data[start + 4:start + 8 + length])) & 0xFFFFFFFF
-        data[start + 8 + length:start + 12 + length] = struct.pack(">I", crc)
-    elif ext == "jpg":
-        at = data.rfind(b"\xff\xda") + 400
-        data[at] = data[at] ^ 0x01 if data[at] not in (0xFF, 0xFE) else 0x10
-    elif ext == "webp":
-        data[_riff_chunk(bytes(data), b"VP8 ") + 300] ^= 0x01
-    elif ext == "wav":
-        data[_riff_chunk(bytes(data), b"data") + 2001] ^= 0x01
-    elif ext == "mp4":
-        data[_box(bytes(data), b"mdat") + 500] ^= 0x01
-    elif ext == "mp3":
-        data[len(data) - 3000] ^= 0x01
-    else:  # text: one letter of the body
-        at = data.index("осында".encode())
-        data[at + 1] ^= 0x01
-    path.write_bytes(bytes(data))
 
 
 @pytest.mark.parametrize("ext", FORMATS)
