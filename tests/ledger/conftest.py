@@ -4,6 +4,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "registry"))
+sys.path.insert(0, str(Path(__file__).parent))
 
 from registry_helpers import database_fixture, home_fixture  # noqa: E402,F401
 

@@ -49,7 +49,8 @@ def test_export_verifies_with_the_database_gone(tmp_path):
         else:
             for suffix in ("", "-wal", "-shm"):
                 Path(url + suffix).unlink(missing_ok=True)
-        result = run_cli("ledger", "verify", "--bundle", str(bundle), env={"SENIM_DB": str(tmp_path / "none.db")})
+        result = run_cli("ledger", "verify", "--bundle", str(bundle), env={"SENIM_DB": str(tmp_path / "none.db")},
+                         fresh=True)
         assert result.returncode == 0, result.stdout + result.stderr
         assert "8 entries" in result.stdout
         assert not (tmp_path / "none.db").exists()  # no database was opened or created

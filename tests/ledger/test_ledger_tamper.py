@@ -190,7 +190,7 @@ def test_cli_verify_exits_1_and_names_the_entry(ledger, tmp_path):
                          {"e": entry.replace('"approved"', '"declined"', 1) if '"approved"' in entry
                           else entry.replace('"declined"', '"approved"', 1), "s": seq})
     db.dispose()
-    result = run_cli("ledger", "verify", "--db", db.url)
+    result = run_cli("ledger", "verify", "--db", db.url, fresh=True)
     assert result.returncode == 1, result.stderr
     assert f"entry {seq}" in result.stdout
     result = run_cli("ledger", "verify", "--db", db.url, "--format", "json")

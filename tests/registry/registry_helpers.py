@@ -102,6 +102,40 @@ def write_manifest(folder: Path, system: str, extra: str = "") -> Path:
     return path
 
 
-def run_cli(*args: str, env: dict | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    full_env = {**os.environ, **(env or {})}
-    return subprocess.run([*SENIM, *args], capture_output=True, text=True, env=full_env, cwd=cwd, timeout=300)
+def run_cli(*args: str, env: dict | None = None, cwd: Path | None = None, fresh: bool = False):
+    """Run `senim ARGS` through the real entry point (senim.cli.main).
+
+    In this process by default (fast); fresh=True starts a new interpreter,
+    for what must hold across processes (no database opened, start-up).
+    """
+    if fresh:
+        full_env = {**os.environ, **(env or {})}
+        return subprocess.run([*SENIM, *args], capture_output=True, text=True, env=full_env, cwd=cwd, timeout=300)
+    import contextlib
+    import io
+
+    from senim.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    saved_env = {k: os.environ.get(k) for k in (env or {})}
+    saved_cwd, saved_argv = os.getcwd(), sys.argv
+    code = 0
+    try:
+        os.environ.update(env or {})
+        if cwd:
+            os.chdir(cwd)
+        sys.argv = ["senim", *args]
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                main()
+            except SystemExit as exit_:
+                code = exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
+    finally:
+        sys.argv = saved_argv
+        os.chdir(saved_cwd)
+        for key, value in saved_env.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    return subprocess.CompletedProcess(["senim", *args], code, out.getvalue(), err.getvalue())
