@@ -191,3 +191,24 @@ def test_audio_without_a_voice_gets_a_tone_and_says_so(samples, session_key, tmp
     verdict = verify_file(tmp_path / "out.wav")
     declared = [m for m in verdict["marks"] if m["kind"] == "declared-warning"]
     assert declared and declared[0]["text"] == WORDING["actions"]["created"]["spoken"]["kk"]
+
+
+def test_mp4_with_sound_only_gets_the_spoken_notice(session_key, tmp_path):
+    import json as _json
+
+    import c2pa
+
+    source = tmp_path / "podcast.mp4"
+    subprocess.run(["ffmpeg", "-nostdin", "-v", "error", "-f", "lavfi", "-i", "sine=frequency=300:duration=1",
+                    "-c:a", "aac", str(source)], check=True)
+    key, _ = session_key
+    result = label_file(source, tmp_path / "out.mp4", key=key, lang="ru")
+    assert "spoken-notice" in result["marks"]
+    done = subprocess.run(["ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0",
+                           str(tmp_path / "out.mp4")], capture_output=True, text=True, check=True)
+    assert float(done.stdout) > 2.5
+    with open(tmp_path / "out.mp4", "rb") as stream, c2pa.Reader("video/mp4", stream) as reader:
+        assert reader.get_validation_state() == "Valid"
+        store = _json.loads(reader.json())
+    labels = [a["label"] for a in store["manifests"][store["active_manifest"]]["assertions"]]
+    assert any(label.startswith("c2pa.actions") for label in labels)

@@ -112,9 +112,16 @@ def label_file(source: Path, dest: Path, *, key: SigningKey, lang: str = "en", w
             _publish(tmp, dest)
 
     elif fmt.kind in ("video", "audio"):
-        media.probe(source)
+        streams = {s.get("codec_type") for s in media.probe(source)["streams"]}
+        if fmt.kind == "video" and "video" not in streams:
+            # An MP4 with sound only: it gets the spoken notice, like other audio.
+            warning_text = wording.spoken_text(action, lang) if warning else None
+            definition = credentials.manifest_definition(
+                action=act["c2pa_action"], digital_source_type=source_type, generator=generator, title=dest.name,
+                warning={"language": lang, "text": warning_text, "medium": "audio"} if warning_text else None)
+            result["warning"] = warning_text
         with _temp_beside(dest, dest.suffix) as work, _temp_beside(dest) as tmp:
-            if warning_text and fmt.kind == "video":
+            if warning_text and "video" in streams:
                 media.video_banner(source, work, warning_text)
                 marks.append("visible-banner")
             elif warning_text:

@@ -122,6 +122,8 @@ def audio_notice(source: Path, dest: Path, text: str, lang: str, fmt_name: str) 
         if fmt_name == "WAV":
             codec = ["-c:a", audio.get("codec_name") if str(audio.get("codec_name", "")).startswith("pcm_")
                      else "pcm_s16le", "-f", "wav"]
+        elif fmt_name == "MP4":  # an MP4 with sound only
+            codec = ["-c:a", "aac", "-b:a", "160k", "-movflags", "+faststart", "-f", "mp4"]
         else:
             codec = ["-c:a", "libmp3lame", "-q:a", "2", "-f", "mp3"]
         _run([ffmpeg, "-nostdin", "-v", "error", "-y", "-i", str(source), "-i", str(notice),
