@@ -1,6 +1,6 @@
 import pytest
 
-from fairness_data import DATASETS, with_group_lacking_positives
+from tests.fairness.fairness_data import DATASETS, with_group_lacking_positives
 
 
 @pytest.fixture(params=[*DATASETS, "lacking_positives"])

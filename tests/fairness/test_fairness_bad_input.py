@@ -6,7 +6,7 @@ import numpy as np
 import polars as pl
 import pytest
 
-from fairness_data import DATASETS, run_senim
+from tests.fairness.fairness_data import DATASETS, run_senim
 
 
 def _log(tmp_path, frame: pl.DataFrame, name: str = "log.parquet"):

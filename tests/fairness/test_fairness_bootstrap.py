@@ -8,7 +8,7 @@ import sklearn.metrics as skm
 
 from senim.checks.fairness import assess, bootstrap
 
-from fairness_data import DATASETS
+from tests.fairness.fairness_data import DATASETS
 
 
 @pytest.fixture()

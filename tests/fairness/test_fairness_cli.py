@@ -9,7 +9,7 @@ import polars as pl
 import pytest
 from fairlearn.metrics import demographic_parity_difference, demographic_parity_ratio, equalized_odds_difference
 
-from fairness_data import DATASETS, run_senim
+from tests.fairness.fairness_data import DATASETS, run_senim
 
 
 @pytest.fixture()

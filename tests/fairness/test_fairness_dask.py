@@ -9,7 +9,7 @@ import pytest
 
 from senim.checks.fairness import assess
 
-from fairness_data import DATASETS, run_senim, with_group_lacking_positives
+from tests.fairness.fairness_data import DATASETS, run_senim, with_group_lacking_positives
 
 
 @pytest.fixture(scope="module")

@@ -24,7 +24,7 @@ import polars as pl
 
 from senim.checks.fairness import assess
 
-from fairness_data import DATASETS, with_group_lacking_positives
+from tests.fairness.fairness_data import DATASETS, with_group_lacking_positives
 
 FAIRLEARN_METRICS = {
     "selection_rate": selection_rate,

@@ -119,7 +119,7 @@ class LocalExplainer:
             self.explainer = shap.TreeExplainer(self.estimator)
         elif name in LINEAR_MODELS and hasattr(self.estimator, "coef_"):
             self.method = "shap.LinearExplainer"
-            self.explainer = shap.LinearExplainer(self.estimator, shap.maskers.Independent(background))
+            self.explainer = shap.LinearExplainer(self.estimator, shap.maskers.Independent(background, max_samples=len(background)))
         else:
             self.method = "shap.PermutationExplainer"
             estimator = self.estimator
@@ -127,7 +127,7 @@ class LocalExplainer:
             def f(rows):
                 return _output(estimator, rows)[0]
 
-            self.explainer = shap.PermutationExplainer(f, shap.maskers.Independent(background), seed=seed)
+            self.explainer = shap.PermutationExplainer(f, shap.maskers.Independent(background, max_samples=len(background)), seed=seed)
 
     def explain(self, index: int) -> dict:
         row = self.Xt[index:index + 1]
