@@ -85,9 +85,13 @@ def label_file(source: Path, dest: Path, *, key: SigningKey, lang: str = "en", w
     source_type = act["digital_source_type"]
     warning_text = (wording.spoken_text(action, lang) if fmt.kind == "audio" else wording.banner_text(action, lang)) \
         if warning else None
-    definition = credentials.manifest_definition(
-        action=act["c2pa_action"], digital_source_type=source_type, generator=generator, title=dest.name,
-        warning={"language": lang, "text": warning_text, "medium": fmt.kind} if warning_text else None)
+
+    def definition_for(text: str | None, medium: str) -> dict:
+        return credentials.manifest_definition(
+            action=act["c2pa_action"], digital_source_type=source_type, generator=generator, title=dest.name,
+            warning={"language": lang, "text": text, "medium": medium} if text else None)
+
+    definition = definition_for(warning_text, fmt.kind)
     signer = signer or credentials.make_signer(key, tsa_url)
     marks = ["c2pa"]
     # An edit needs its input as the parent ingredient; so does a file that
@@ -116,9 +120,7 @@ def label_file(source: Path, dest: Path, *, key: SigningKey, lang: str = "en", w
         if fmt.kind == "video" and "video" not in streams:
             # An MP4 with sound only: it gets the spoken notice, like other audio.
             warning_text = wording.spoken_text(action, lang) if warning else None
-            definition = credentials.manifest_definition(
-                action=act["c2pa_action"], digital_source_type=source_type, generator=generator, title=dest.name,
-                warning={"language": lang, "text": warning_text, "medium": "audio"} if warning_text else None)
+            definition = definition_for(warning_text, "audio")
             result["warning"] = warning_text
         with _temp_beside(dest, dest.suffix) as work, _temp_beside(dest) as tmp:
             if warning_text and "video" in streams:
