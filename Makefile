@@ -26,7 +26,7 @@ bench: $(STAMP) system
 	@bash bench/run.sh
 
 coverage-doc: $(STAMP)
-	$(PY) -m senim.law.coverage > docs/law-coverage.md
+	$(PY) scripts/law_coverage.py > docs/law-coverage.md
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info out

@@ -288,7 +288,7 @@ def _dotted(place: tuple) -> str:
 # Hints for patterns, keyed by the schema pattern's field.
 _PATTERN_HINTS = {
     "id": "must be a slug of 2 to 63 characters: lower-case Latin letters, digits and hyphens, starting with a letter or digit",
-    "uses": "is not a known use; write an EU AI Act Annex III code such as essential_services.creditworthiness, or other.<word> such as other.customer_support",
+    "uses": "is not a known use; write a listed use code such as essential_services.creditworthiness, or other.<word> such as other.customer_support",
     "bin": "must be 12 digits",
 }
 

@@ -142,7 +142,7 @@ app.add_typer(law_app, name="law")
 
 @law_app.command("show")
 def law_show(
-    article: Optional[str] = typer.Argument(None, help="An article, e.g. 17, 'kz 21', eu:50, prohibited."),
+    words: Optional[List[str]] = typer.Argument(None, metavar="[ARTICLE]", help="An article, e.g. 17, kz 21, eu:50, prohibited."),
     format: Format = typer.Option(Format.text, "--format"),
     lang: Lang = LANG,
 ) -> None:
@@ -151,6 +151,7 @@ def law_show(
 
     from senim.law import browse
 
+    article = " ".join(words) if words else None
     if article is None:
         packs = browse.overview(lang.value)
         if format is Format.json:

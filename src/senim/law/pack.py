@@ -147,6 +147,8 @@ def load_pack(folder: Path) -> Pack:
             line = f":{mark.line + 1}" if mark else ""
             problem = getattr(error, "problem", None) or str(error).splitlines()[0]
             raise PackError(f"{path}{line}: not valid YAML: {problem}") from None
+        except ValueError as error:  # e.g. a date such as 2026-13-01
+            raise PackError(f"{path}: not valid YAML: {error}") from None
         if not isinstance(content, dict):
             raise PackError(f"{path}: a pack file is a mapping of {', '.join(sorted(TOP_KEYS))}")
         unknown = set(content) - TOP_KEYS

@@ -1,0 +1,142 @@
+"""Manifests: every valid document is accepted, every invalid one rejected,
+in agreement with the reference JSON Schema validator (`jsonschema`)."""
+
+from __future__ import annotations
+
+import copy
+import json
+import random
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+
+from senim.errors import InputError
+from senim.manifest import load_manifest, parse_manifest
+
+ROOT = Path(__file__).resolve().parents[2]
+SPEC = ROOT.parent / "shared" / "spec"
+SCHEMA = json.loads((ROOT / "src/senim/schemas/ai-system.schema.json").read_text())
+EXAMPLES = sorted(ROOT.glob("examples/*/senim.yaml"))
+
+# BINs worked by hand (law reference, Part 1c): weights 1..11, sum mod 11.
+VALID_BINS = ["940140000385", "990140004654"]
+INVALID_BINS = ["940140000386", "990140004655"]
+
+
+def test_shipped_schema_is_the_contract():
+    shared = SPEC / "ai-system.schema.json"
+    if shared.exists():  # beside the repository in development and CI
+        assert json.loads(shared.read_text()) == SCHEMA
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.parent.name)
+def test_examples_are_valid_under_the_schema(path):
+    document = yaml.safe_load(path.read_text())
+    # YAML 1.1 readers see 3e24 as text and 2024-05-01 as a date; in JSON they
+    # are the number users mean and a string
+    if "in_service_from" in document:
+        document["in_service_from"] = str(document["in_service_from"])
+    if isinstance((document.get("gpai") or {}).get("training_compute_flops"), str):
+        document["gpai"]["training_compute_flops"] = float(document["gpai"]["training_compute_flops"])
+    jsonschema.Draft202012Validator(SCHEMA, format_checker=jsonschema.FormatChecker()).validate(document)
+    assert load_manifest(path).id == document["id"]
+
+
+def test_numbers_as_users_write_them():
+    text = b'format: "1.0"\nid: m\x31\nname: M\nowner: {name: O}\nmarkets: [EU]\nuses: [other.x]\nfailure_impact: []\nhuman_oversight: none\ngpai: {training_compute_flops: 3e25}\n'
+    manifest = parse_manifest(text, "m.yaml")
+    assert manifest.data["gpai"]["training_compute_flops"] == 3e25
+    assert isinstance(manifest.data["gpai"]["training_compute_flops"], float)
+
+
+def test_defaults_from_the_schema_are_filled_in_but_raw_is_kept():
+    manifest = load_manifest(ROOT / "examples/credit-scoring/senim.yaml")
+    assert manifest.data["eu_role"] == "provider"
+    assert manifest.data["affects_natural_persons"] is True
+    assert manifest.data["public_sector"] is False
+    assert "eu_role" not in manifest.raw
+    assert manifest.line_of("personal_data.subjects") == 17
+
+
+def test_json_and_yaml_read_the_same():
+    path = ROOT / "examples/support-chatbot/senim.yaml"
+    from_yaml = load_manifest(path)
+    from_json = parse_manifest(json.dumps(from_yaml.raw).encode(), "x.json")
+    assert from_json.data == from_yaml.data
+
+
+# ---------------------------------------------------------------------------
+# Agreement with jsonschema on thousands of mutated documents
+
+POOL = [None, True, False, 0, 1, -3, 2.5, 1e26, "", "x", "KZ", "EU", "decides", "none", "minimal", "life_health",
+        "other.customer_support", "essential_services.creditworthiness", "2026-01-18", "2026-02-30", "1.0",
+        [], ["KZ"], ["KZ", "KZ"], ["EU", "KZ"], ["minimal"], ["other.a_b"], ["profiling"], ["credit"], [1],
+        {}, {"name": "A"}, {"context": "workplace"}, {"media": ["video"], "imitates_real_persons": True},
+        {"sensitive_traits": ["race"]}, {"training_compute_flops": 3e25}, {"legal_basis": "none"},
+        {"real_time": True, "exception": "victims"}, {"media": []}, {"subjects": -1}]
+
+
+def _paths(schema, prefix=()):
+    for key, sub in schema.get("properties", {}).items():
+        yield prefix + (key,)
+        if "properties" in sub:
+            yield from _paths(sub, prefix + (key,))
+
+
+PATHS = list(_paths(SCHEMA))
+
+
+def _mutate(document, rng):
+    document = copy.deepcopy(document)
+    for _ in range(rng.choice([1, 1, 2])):
+        path = rng.choice(PATHS)
+        target = document
+        for key in path[:-1]:
+            if not isinstance(target.get(key), dict):
+                target[key] = {}
+            target = target[key]
+        if rng.random() < 0.2:
+            target.pop(path[-1], None)
+        else:
+            target[path[-1]] = copy.deepcopy(rng.choice(POOL))
+    if rng.random() < 0.15 and isinstance(document.get("owner"), dict):
+        document["owner"]["bin"] = rng.choice(VALID_BINS + INVALID_BINS)
+    return document
+
+
+def _reference_verdict(validator, document) -> bool:
+    if not validator.is_valid(document):
+        return False
+    for party in ("owner", "holder"):
+        entry = document.get(party)
+        if isinstance(entry, dict) and entry.get("bin") in INVALID_BINS:
+            return False
+    return True
+
+
+def test_validator_agrees_with_jsonschema_on_mutated_documents():
+    validator = jsonschema.Draft202012Validator(SCHEMA, format_checker=jsonschema.FormatChecker())
+    bases = []
+    for path in EXAMPLES:
+        document = load_manifest(path).raw
+        bases.append(document)
+    rng = random.Random(20260118)
+    checked = {True: 0, False: 0}
+    for i in range(3000):
+        document = _mutate(rng.choice(bases), rng)
+        if isinstance(document.get("owner"), dict) and isinstance(document["owner"].get("bin"), str) \
+                and document["owner"]["bin"] not in VALID_BINS + INVALID_BINS:
+            continue  # only BINs whose check digit was worked by hand
+        expected = _reference_verdict(validator, document)
+        blob = json.dumps(document).encode()
+        try:
+            parse_manifest(blob, "fuzz.json")
+            accepted = True
+        except InputError as error:
+            accepted = False
+            assert str(error).startswith("fuzz.json"), str(error)
+        assert accepted == expected, f"document {i}: senim says {accepted}, jsonschema {expected}: {document}"
+        checked[expected] += 1
+    assert checked[True] > 300 and checked[False] > 300, checked

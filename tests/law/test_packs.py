@@ -1,0 +1,111 @@
+"""Rule packs: validated when loaded, the law kept out of the code."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from senim.errors import PackError
+from senim.i18n import LANGUAGES
+from senim.law.pack import PACKS_DIR, load_pack, load_packs
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_every_rule_has_citation_dates_confidence_and_three_titles():
+    for pack in load_packs():
+        for rule in pack.all_rules():
+            assert rule.ref and rule.start and rule.confidence in ("confirmed", "secondary", "unverified")
+            assert all(rule.title[lang].strip() for lang in LANGUAGES)
+            assert set(rule.title) == set(LANGUAGES)
+
+
+def test_unverified_article_numbers_are_marked_so():
+    # law-reference.md: prohibitions and owners' duties have no verified article number
+    for pack in load_packs():
+        for rule in pack.all_rules():
+            if rule.article in ("prohibited", "owners"):
+                assert "unverified" in rule.ref
+
+
+def test_no_article_is_named_in_python_code():
+    """String constants of the code (docstrings aside) cite no article: the packs do."""
+    import ast
+
+    pattern = re.compile(r"\b(Art\.|art\.|Article|article|Annex|annex)\s*([0-9]+|[IVX]+\b)")
+    offenders = []
+    for path in (ROOT / "src/senim").rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        docstrings = {
+            id(node.body[0].value) for node in ast.walk(tree)
+            if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+            and node.body and isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant)
+        }
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
+                if pattern.search(node.value):
+                    offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}: {node.value[:80]!r}")
+    assert not offenders, "\n".join(offenders)
+
+
+def _broken_copy(tmp_path: Path, name: str, edit) -> Path:
+    target = tmp_path / name
+    shutil.copytree(PACKS_DIR / name, target)
+    for path in sorted(target.glob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        new = edit(path.name, text)
+        if new != text:
+            path.write_text(new, encoding="utf-8")
+    return target
+
+
+@pytest.mark.parametrize("name, edit, message", [
+    ("kz", lambda f, t: t.replace("confidence: confirmed", "confidence: certain", 1) if f == "10-classification.yaml" else t,
+     "confidence 'certain' is not one of confirmed, secondary, unverified"),
+    ("kz", lambda f, t: t.replace("      en: High risk\n", "", 1) if f == "10-classification.yaml" else t,
+     "rule kz.risk.high: title: the 'en' text is missing"),
+    ("kz", lambda f, t: t.replace("{fact: failure_impact, contains_any:", "{fact: failure_impact, overlaps:", 1) if f == "10-classification.yaml" else t,
+     "a condition names one of fact/result and one operator"),
+    ("kz", lambda f, t: t.replace("from: 2026-01-18", "from: 2026-13-01", 1) if f == "10-classification.yaml" else t,
+     "not valid YAML: month must be in 1..12"),
+    ("eu", lambda f, t: t.replace("fine: eu.art99_3", "fine: eu.art99_9", 1) if f == "40-obligations.yaml" else t,
+     "names fine eu.art99_9, which the pack does not define"),
+    ("eu", lambda f, t: t.replace("  - id: eu.applies\n    gate: true\n", "  - id: eu.applies\n", 1) if f == "10-prohibited.yaml" else t,
+     "a pack's first rule, and only it, is its gate"),
+    ("eu", lambda f, t: t.replace('title: {kk: "ЖИ сауаттылығы"', 'title: {kk: ЖИ, сауаттылығы', 1) if f == "00-pack.yaml" else t,
+     None),
+    ("kz", lambda f, t: t.replace("rules:", "rulez:", 1) if f == "10-classification.yaml" else t,
+     "unknown section(s) rulez"),
+    ("kz", lambda f, t: t + "\n  - id: kz.risk.high\n" if f == "10-classification.yaml" else t,
+     "'ref' is missing"),
+])
+def test_a_broken_pack_is_a_clear_error(tmp_path, name, edit, message):
+    folder = _broken_copy(tmp_path, name, edit)
+    if message is None:  # an unquoted comma that splits a text is caught too
+        texts = yaml.safe_load((folder / "00-pack.yaml").read_text())["articles"]["4"]["title"]
+        assert set(texts) != set(LANGUAGES)
+        return
+    with pytest.raises(PackError) as caught:
+        load_pack(folder)
+    assert message in str(caught.value)
+    assert str(folder) in str(caught.value)
+
+
+def test_pack_parameters_by_date():
+    kz = next(p for p in load_packs() if p.name == "kz")
+    from datetime import date
+
+    assert kz.value_on("mrp_kzt", date(2026, 6, 1)) == 4325
+    assert kz.value_on("mrp_kzt", date(2025, 6, 1)) is None
+
+
+def test_law_coverage_document_is_up_to_date():
+    import subprocess
+    import sys
+
+    fresh = subprocess.run([sys.executable, str(ROOT / "scripts/law_coverage.py")], capture_output=True, text=True, check=True).stdout
+    assert (ROOT / "docs/law-coverage.md").read_text(encoding="utf-8") == fresh, "run `make coverage-doc`"
