@@ -25,6 +25,7 @@ class ClassifyFormat(str, Enum):
     text = "text"
     json = "json"
     markdown = "markdown"
+    table = "table"
 
 
 class Format(str, Enum):
@@ -65,7 +66,7 @@ def _load_all(paths: List[Path]) -> list:
 def classify(
     manifests: List[Path] = typer.Argument(..., metavar="MANIFEST...", help="senim.yaml files (YAML or JSON), or folders holding one."),
     as_of: Optional[str] = AS_OF,
-    format: ClassifyFormat = typer.Option(ClassifyFormat.text, "--format", help="text, json or markdown."),
+    format: ClassifyFormat = typer.Option(ClassifyFormat.text, "--format", help="text, json, markdown, or table (one line a system)."),
     lang: Lang = LANG,
 ) -> None:
     """Classify AI systems under the Kazakh AI law and the EU AI Act: verdict, why, what to do."""
@@ -80,6 +81,12 @@ def classify(
         from senim.report.classification import render_markdown
 
         sys.stdout.write("\n".join(render_markdown(r, lang.value) for r in results))
+    elif format is ClassifyFormat.table:
+        from rich.console import Console
+
+        from senim.report.classification import render_table
+
+        Console(highlight=False).print(render_table(results, lang.value))
     else:
         from senim.report.classification import render_text
 

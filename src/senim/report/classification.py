@@ -164,3 +164,19 @@ def render_markdown(result: dict[str, Any], lang: str = "en") -> str:
     for fine in _fines(result):
         out += [f"**{fine['title']}** ({fine['ref']}): {fine['text']}", ""]
     return "\n".join(out).rstrip() + "\n"
+
+
+def render_table(results: list[dict[str, Any]], lang: str = "en") -> Any:
+    """Many systems at a glance: one row each, the verdict of each law."""
+    from rich.table import Table
+
+    table = Table(show_lines=False, pad_edge=False)
+    table.add_column("system")
+    table.add_column(_t(lang, "report.kz"))
+    table.add_column(_t(lang, "report.eu"))
+    table.add_column("#", justify="right")
+    for result in results:
+        cells = [f"[{style}]{verdict}[/{style}]" for _, verdict, style in verdict_lines(result, lang)]
+        owed = sum(len(result[law]["obligations"]) for law in ("kz", "eu"))
+        table.add_row(result["system"], *cells, str(owed))
+    return table
