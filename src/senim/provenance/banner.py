@@ -88,18 +88,21 @@ def render_band(text: str, width: int, height: int):
 
 
 def apply(image, text: str):
-    """A copy of `image` with the band drawn across its bottom edge, same mode as given."""
-    from PIL import Image
+    """A copy of `image` with the band drawn across its bottom edge, in a mode the format can save.
 
+    Only the band's strip is blended, so the cost does not grow with the
+    whole picture's size beyond one copy.
+    """
     mode = image.mode
-    base = image.convert("RGBA")
-    band = render_band(text, base.width, base.height)
-    overlay = Image.new("RGBA", base.size, (0, 0, 0, 0))
-    overlay.paste(band, (0, base.height - band.height))
-    out = Image.alpha_composite(base, overlay)
-    if mode in ("RGBA", "LA", "PA") or (mode == "P" and "transparency" in image.info):
-        return out
-    return out.convert("RGB") if mode not in ("L",) else out.convert("L")
+    keep_alpha = mode in ("RGBA", "LA", "PA") or (mode == "P" and "transparency" in image.info)
+    target = "RGBA" if keep_alpha else ("L" if mode in ("L", "1") else "RGB")
+    out = image.convert(target) if image.mode != target else image.copy()
+    band = render_band(text, out.width, out.height)
+    top = out.height - band.height
+    strip = out.crop((0, top, out.width, out.height)).convert("RGBA")
+    strip.alpha_composite(band)
+    out.paste(strip.convert(target) if target != "RGBA" else strip, (0, top))
+    return out
 
 
 def band_box(width: int, height: int) -> tuple[int, int, int, int]:
