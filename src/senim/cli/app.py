@@ -21,7 +21,7 @@ app = typer.Typer(
     help="Senim: Kazakhstan's AI law and the EU AI Act, in practice.",
 )
 
-COMMAND_MODULES = ("core", "fairness", "explain", "scan", "provenance", "registry")
+COMMAND_MODULES = ("core", "fairness", "explain", "scan", "provenance", "registry", "assess")
 
 
 def fail(message: str, code: int = 2) -> None:

@@ -1,0 +1,1 @@
+"""CLI commands of this area (filled in by its issue)."""
