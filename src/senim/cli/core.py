@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
-import json
 import sys
-from datetime import date
 from enum import Enum
 from pathlib import Path
-from typing import Any, List, Optional
+from typing import List, Optional
 
 import typer
 
 from senim.cli.app import app
+from senim.cli.options import AS_OF, LANG, Format, Lang, parse_date, print_json, print_rich
 from senim.errors import InputError
-
-
-class Lang(str, Enum):
-    kk = "kk"
-    ru = "ru"
-    en = "en"
 
 
 class ClassifyFormat(str, Enum):
@@ -26,34 +19,6 @@ class ClassifyFormat(str, Enum):
     json = "json"
     markdown = "markdown"
     table = "table"
-
-
-class Format(str, Enum):
-    text = "text"
-    json = "json"
-
-
-LANG = typer.Option(Lang.en, "--lang", help="Language of every sentence: kk, ru or en.")
-AS_OF = typer.Option(None, "--as-of", metavar="DATE", help="Apply the law as in force on DATE (YYYY-MM-DD; default today).")
-
-
-def parse_date(value: Optional[str], option: str) -> Optional[date]:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise InputError(f"{option}: {value!r} is not a date written YYYY-MM-DD") from None
-
-
-def print_json(value: Any) -> None:
-    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
-
-
-def print_rich(markup: str) -> None:
-    from rich.console import Console
-
-    Console(highlight=False, soft_wrap=True).print(markup)
 
 
 def _load_all(paths: List[Path]) -> list:
@@ -82,11 +47,9 @@ def classify(
 
         sys.stdout.write("\n".join(render_markdown(r, lang.value) for r in results))
     elif format is ClassifyFormat.table:
-        from rich.console import Console
-
         from senim.report.classification import render_table
 
-        Console(highlight=False).print(render_table(results, lang.value))
+        print_rich(render_table(results, lang.value))
     else:
         from senim.report.classification import render_text
 
