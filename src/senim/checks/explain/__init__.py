@@ -132,7 +132,8 @@ class LocalExplainer:
     def explain(self, index: int) -> dict:
         row = self.Xt[index:index + 1]
         if self.method == "shap.PermutationExplainer":
-            found = self.explainer(row, max_evals=max(500, 2 * row.shape[1] + 1))
+            # ten antithetic permutations: exact additivity needs one, more steady the values
+            found = self.explainer(row, max_evals=10 * (2 * row.shape[1] + 1))
             values, base = found.values[0], float(np.ravel(found.base_values)[0])
         else:
             values = np.asarray(self.explainer.shap_values(row))
@@ -239,9 +240,9 @@ def explain(model_path, data_path, *, rows: Sequence[str] = (), id_column: str |
             raise InputError(f"{data_path}: no column '{target}'")
         y = data[target].to_numpy()
     try:
+        chosen = select_rows(data, data_path, id_column, rows) if rows else []  # fail fast on a wrong id
         importance = global_importance(model, X, y, repeats=repeats, seed=seed)
         decisions = []
-        chosen = select_rows(data, data_path, id_column, rows) if rows else []
         if chosen:
             explainer = LocalExplainer(model, X, seed=seed)
             for index, row_id in chosen:
