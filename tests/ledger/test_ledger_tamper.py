@@ -213,3 +213,50 @@ def test_triggers_refuse_update_and_delete(db_url, tmp_path):
                 conn.execute(text(sql))
     with db.read() as conn:
         assert verify_database(conn).ok
+
+
+def _row_attack(db, sql, params=None):
+    from senim.registry.audit import audit_database
+
+    with db.engine.connect() as conn:
+        trans = conn.begin()
+        try:
+            conn.execute(text(sql), params or {})
+            verdict, problem = audit_database(conn)
+            return verdict.ok, problem
+        finally:
+            trans.rollback()
+
+
+def test_registry_rows_changed_behind_the_ledger_are_named(ledger):
+    db, _, _ = ledger
+    from senim.registry.audit import audit_database
+
+    with db.read() as conn:
+        assert audit_database(conn)[1] is None
+    with db.read() as conn:
+        record = json.loads(conn.execute(text("SELECT record FROM decisions WHERE id = 2")).scalar_one())
+    record["output"]["decision"] = "approved" if record["output"]["decision"] == "declined" else "declined"
+    cases = [
+        ("UPDATE decisions SET record = :r WHERE id = 2", {"r": json.dumps(record)}, "decision 2"),
+        ("UPDATE decisions SET subject = 'p-9999' WHERE id = 3", {}, "decision 3"),
+        ("DELETE FROM decisions WHERE id = 1", {}, "registry row is missing"),
+        ("UPDATE system_versions SET kz_risk = 'minimal' WHERE system_id = 'triage-assistant'", {},
+         "system triage-assistant version 1"),
+        ("UPDATE system_versions SET manifest = replace(manifest, 'Clinic', 'Clinik')"
+         " WHERE system_id = 'triage-assistant'", {}, "system triage-assistant version 1"),
+        ("UPDATE incidents SET status = 'open'", {}, "incident 1"),
+        ("DELETE FROM incident_updates", {}, "incident 1: update 1"),
+    ]
+    for sql, params, named in cases:
+        ledger_ok, problem = _row_attack(db, sql, params)
+        assert ledger_ok and problem is not None and named in problem, (sql, problem)
+
+
+def test_cli_verify_fails_on_a_changed_row(ledger):
+    db, _, _ = ledger
+    with db.engine.begin() as conn:
+        conn.execute(text("UPDATE incidents SET severity = 'low'"))
+    db.dispose()
+    result = run_cli("ledger", "verify", "--db", db.url)
+    assert result.returncode == 1 and "registry: incident 1" in result.stdout

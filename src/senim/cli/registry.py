@@ -187,11 +187,13 @@ def ledger_verify(
             raise InputError(f"{bundle}: --bundle: not a folder")
         verdict = verify_bundle(bundle, trusted)
     else:
-        from senim.ledger.store import verify_database
+        from senim.registry.audit import audit_database
 
         database = _open(db)
         with database.read() as conn:
-            verdict = verify_database(conn, trusted)
+            verdict, row_problem = audit_database(conn, trusted)
+        if row_problem is not None:  # the ledger is intact but a table was changed behind it
+            verdict.ok, verdict.problem = False, f"registry: {row_problem}"
     if fmt is Format.json:
         _print_json(verdict.as_dict())
     elif verdict.ok:

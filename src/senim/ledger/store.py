@@ -50,10 +50,10 @@ def stored_keys(conn) -> dict[str, object]:
     return result
 
 
-def verify_database(conn, trusted: dict[str, object] | None = None) -> Verdict:
+def verify_database(conn, trusted: dict[str, object] | None = None, observe=None) -> Verdict:
     """Verify the ledger in the database; `trusted` pins the keys to accept."""
     keys = trusted if trusted is not None else stored_keys(conn)
-    return verify_rows(iter_entries(conn), checkpoint_rows(conn), keys)
+    return verify_rows(iter_entries(conn), checkpoint_rows(conn), keys, observe)
 
 
 def latest_checkpoint(conn) -> tuple | None:

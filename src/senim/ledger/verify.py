@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from hashlib import sha256
-from typing import Iterable, Mapping
+from typing import Callable, Iterable, Mapping
 
 from cryptography.exceptions import InvalidSignature
 
@@ -99,13 +99,18 @@ def verify_rows(
     entries: Iterable[tuple],
     checkpoint_rows: Iterable[tuple],
     public_keys: Mapping[str, object],
+    observe: Callable[[int, dict], None] | None = None,
 ) -> Verdict:
-    """entries: (seq, entry text, stored leaf hash or None), in seq order."""
+    """entries: (seq, entry text, stored leaf hash or None), in seq order.
+
+    observe(seq, entry) sees every entry that passed its checks, so a caller
+    can compare its own tables with the ledger in the same pass.
+    """
     verdict = Verdict(ok=False, keys=sorted(public_keys))
     try:
         checkpoints = read_checkpoints(checkpoint_rows, public_keys)
         verdict.checkpoints = len(checkpoints)
-        _walk(entries, checkpoints, verdict)
+        _walk(entries, checkpoints, verdict, observe)
     except _Bad as bad:
         verdict.problem = str(bad)
         verdict.entry = bad.entry
@@ -115,7 +120,8 @@ def verify_rows(
     return verdict
 
 
-def _walk(entries: Iterable[tuple], checkpoints: list[Checkpoint], verdict: Verdict) -> None:
+def _walk(entries: Iterable[tuple], checkpoints: list[Checkpoint], verdict: Verdict,
+          observe: Callable[[int, dict], None] | None) -> None:
     frontier = Frontier()
     prev = GENESIS_PREV
     expected = 1
@@ -141,6 +147,8 @@ def _walk(entries: Iterable[tuple], checkpoints: list[Checkpoint], verdict: Verd
             raise _Bad(f"{where}: the stored hash does not match its content", entry=seq)
         frontier.append(leaf)
         prev = digest
+        if observe is not None:
+            observe(seq, value)
         if current is not None and current.size == seq:
             if frontier.root().hex() != current.root:
                 raise _Bad(

@@ -1,0 +1,110 @@
+"""Do the registry's tables still say what the ledger says?
+
+The ledger proves its own entries; this check proves that the rows people
+read (systems, decisions, incidents) were not changed or deleted behind it.
+It watches the ledger pass of `verify` (keeping a digest per system or
+decision entry, and the few incident entries in full), then reads the tables.
+"""
+
+from __future__ import annotations
+
+import json
+from hashlib import sha256
+from typing import Any, Iterator
+
+from sqlalchemy import select
+
+from senim.ledger.canonical import canonical
+from senim.registry.models import Decision, Incident, IncidentUpdate, SystemVersion
+
+
+class RowAudit:
+    def __init__(self) -> None:
+        self.digests: dict[int, tuple[str, str]] = {}
+        self.incident_entries: dict[int, dict[str, Any]] = {}
+
+    def observe(self, seq: int, entry: dict) -> None:
+        kind = entry.get("kind", "")
+        if kind.startswith(("system.", "decision.")):
+            self.digests[seq] = (kind, sha256(canonical(entry["data"])).hexdigest())
+        elif kind.startswith("incident."):
+            self.incident_entries[seq] = {"kind": kind, "data": entry["data"]}
+
+    def _matches(self, seq: int, kinds: tuple[str, ...], data: Any) -> bool:
+        found = self.digests.get(seq)
+        return found is not None and found[0] in kinds and found[1] == sha256(canonical(data)).hexdigest()
+
+    def problems(self, conn) -> Iterator[str]:
+        referenced: set[int] = set()
+        for row in conn.execute(select(SystemVersion).order_by(SystemVersion.system_id, SystemVersion.version)):
+            referenced.add(row.ledger_seq)
+            manifest = json.loads(row.manifest)
+            classification = json.loads(row.classification)
+            data = {"system": row.system_id, "version": row.version, "manifest": manifest,
+                    "manifest_sha256": row.manifest_sha256, "classification": classification}
+            where = f"system {row.system_id} version {row.version}"
+            if sha256(canonical(manifest)).hexdigest() != row.manifest_sha256:
+                yield f"{where}: the stored manifest does not match its digest"
+            elif (classification.get("kz") or {}).get("risk") != row.kz_risk or (
+                classification.get("eu") or {}
+            ).get("category") != row.eu_category:
+                yield f"{where}: the risk columns do not match its classification"
+            elif not self._matches(row.ledger_seq, ("system.registered", "system.new_version"), data):
+                yield f"{where}: does not match ledger entry {row.ledger_seq}"
+        for row in conn.execute(select(Decision).order_by(Decision.id)):
+            referenced.add(row.ledger_seq)
+            record = json.loads(row.record)
+            consistent = (record.get("subject") == row.subject and record.get("system") == row.system_id
+                          and record.get("system_version") == row.system_version
+                          and record.get("decided_at") == row.decided)
+            if not consistent or not self._matches(row.ledger_seq, ("decision.recorded",), {"decision": row.id, **record}):
+                yield f"decision {row.id}: does not match ledger entry {row.ledger_seq}"
+        yield from self._incidents(conn, referenced)
+        for seq in sorted(set(self.digests) - referenced):
+            yield f"ledger entry {seq} ({self.digests[seq][0]}): its registry row is missing"
+
+    def _incidents(self, conn, referenced: set[int]) -> Iterator[str]:
+        opened = {e["data"]["incident"]: (seq, e["data"]) for seq, e in self.incident_entries.items()
+                  if e["kind"] == "incident.opened"}
+        updates: dict[int, list[tuple[int, dict]]] = {}
+        for seq, e in sorted(self.incident_entries.items()):
+            if e["kind"] == "incident.updated":
+                updates.setdefault(e["data"]["incident"], []).append((seq, e["data"]))
+        stored_updates: dict[tuple[int, int], Any] = {
+            (u.incident_id, u.number): u for u in conn.execute(select(IncidentUpdate))
+        }
+        seen: set[int] = set()
+        for row in conn.execute(select(Incident).order_by(Incident.id)):
+            seen.add(row.id)
+            where = f"incident {row.id}"
+            if row.id not in opened or opened[row.id][0] != row.ledger_seq:
+                yield f"{where}: does not match ledger entry {row.ledger_seq}"
+                continue
+            state = {k: v for k, v in opened[row.id][1].items() if k != "incident"}
+            for seq, data in updates.get(row.id, []):
+                stored = stored_updates.pop((row.id, data["update"]), None)
+                payload = {k: v for k, v in data.items() if k not in ("incident", "update")}
+                if stored is None or stored.ledger_seq != seq or json.loads(stored.record) != payload:
+                    yield f"{where}: update {data['update']} does not match ledger entry {seq}"
+                    break
+                state.update(payload["changes"])
+            else:
+                record = json.loads(row.record)
+                if record != state or row.status != state["status"] or row.severity != state["severity"] \
+                        or row.kind != state["kind"] or row.aware_at != state["aware_at"]:
+                    yield f"{where}: does not match its ledger entries"
+        for number in sorted(set(opened) - seen):
+            yield f"ledger entry {opened[number][0]} (incident.opened): its registry row is missing"
+        for incident_id, number in sorted(stored_updates):
+            yield f"incident {incident_id}: update {number} is not in the ledger"
+
+
+def audit_database(conn, trusted=None):
+    """Verify the ledger and the tables against it; (verdict, first row problem or None)."""
+    from senim.ledger.store import verify_database
+
+    audit = RowAudit()
+    verdict = verify_database(conn, trusted, audit.observe)
+    if not verdict.ok:
+        return verdict, None
+    return verdict, next(audit.problems(conn), None)
