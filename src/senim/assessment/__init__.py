@@ -1,0 +1,182 @@
+"""The assessment: every obligation joined with its evidence.
+
+    report = assess("senim.yaml", run_checks=True, lang="kk")
+
+The result (the JSON of `docs/assessment.md`) holds the classification,
+every obligation with its status (met, partly_met, not_met, not_assessed,
+not_applicable), the reason and the evidence behind it, the gaps in order of
+what is at stake with the fine each risks and what to do next, and whether a
+gap blocks a release. What is at stake and what blocks is data
+(`stakes.yaml`), not code.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from senim.i18n import text
+
+REPORT_FORMAT = "1.0"
+STATUSES = ("met", "partly_met", "not_met", "not_assessed", "not_applicable")
+_SEVERITY = {"not_met": 0, "partly_met": 1, "not_assessed": 2}
+
+
+def _t(lang: str, key: str, **values: Any) -> str:
+    return text(f"assess.{key}", lang, **values)
+
+
+@lru_cache(maxsize=1)
+def stakes() -> dict[str, Any]:
+    import yaml
+
+    with open(Path(__file__).with_name("stakes.yaml"), encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+def _dig(data: dict[str, Any], dotted: str) -> Any:
+    for part in dotted.split("."):
+        data = data.get(part) if isinstance(data, dict) else None
+    return data
+
+
+def stake_of(obligation: dict[str, Any], classification: dict[str, Any]) -> dict[str, Any]:
+    """The first stake whose kinds, id prefixes and condition all match."""
+    for stake in stakes()["stakes"]:
+        if "kinds" in stake and obligation.get("kind") not in stake["kinds"]:
+            continue
+        if "prefixes" in stake and not any(obligation["id"].startswith(p) for p in stake["prefixes"]):
+            continue
+        if any(_dig(classification, k) != v for k, v in (stake.get("if") or {}).items()):
+            continue
+        return stake
+    return stakes()["stakes"][-1]
+
+
+def _combine(statuses: list[str]) -> str:
+    if all(s == "met" for s in statuses):
+        return "met"
+    if "not_met" in statuses:
+        return "not_met"
+    if all(s == "not_assessed" for s in statuses):
+        return "not_assessed"
+    return "partly_met"
+
+
+def assess(manifest: Any, *, as_of: date | None = None, lang: str = "en", run_checks: bool = False) -> dict[str, Any]:
+    """The assessment of one manifest (a path or a loaded `Manifest`)."""
+    from senim import __version__
+    from senim.assessment.checks import judge
+    from senim.assessment.evidence import read_evidence
+    from senim.evidence import file_sha256
+    from senim.law.engine import classify
+    from senim.law.pack import load_packs
+    from senim.manifest import load_manifest
+
+    if not hasattr(manifest, "raw"):
+        manifest = load_manifest(manifest)
+    as_of = as_of or date.today()
+    classification = classify(manifest, as_of, lang)
+    known = {o.id for pack in load_packs() for o in pack.obligations}
+    answers = read_evidence(manifest, known)
+
+    entries: list[dict[str, Any]] = []
+    charts: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for law in ("kz", "eu"):
+        part = classification[law]
+        for obligation, owed in [(o, True) for o in part["obligations"]] + [(o, False) for o in part.get("upcoming_obligations", [])]:
+            seen.add(obligation["id"])
+            entry = _entry(law, obligation, classification, manifest)
+            found = [judge(a, run_checks=run_checks, lang=lang) for a in answers.get(obligation["id"], [])]
+            for f in found:
+                if "chart" in f:
+                    charts.append({"obligation": obligation["id"], **f["chart"]})
+            entry["evidence"] = [f["evidence"] for f in found]
+            if not owed:
+                entry["status"] = "not_applicable"
+                entry["reason"] = _t(lang, "reason.upcoming", date=obligation["applies_from"])
+            elif obligation.get("kind") == "prohibition":
+                items = ", ".join(part.get("prohibited") or []) or _t(lang, "reason.autonomy")
+                entry["status"], entry["reason"] = "not_met", _t(lang, "reason.prohibited", items=items)
+            elif found:
+                entry["status"] = _combine([f["status"] for f in found])
+                entry["reason"] = " ".join(f["reason"] for f in found)
+            elif obligation["id"] in stakes().get("met_by_classification", []):
+                entry["status"], entry["reason"] = "met", _t(lang, "reason.classified")
+            else:
+                entry["status"], entry["reason"] = "not_assessed", _t(lang, "reason.no_evidence")
+            entries.append(entry)
+    for obligation_id, given in answers.items():
+        if obligation_id in seen:
+            continue
+        entries.append({"id": obligation_id, "law": obligation_id.split(".")[0], "status": "not_applicable",
+                        "reason": _t(lang, "reason.not_owed"), "evidence": [], "stake": "none", "rank": 9,
+                        "blocking": False, "line": given[0].line, "title": obligation_id, "kind": "duty",
+                        "ref": "", "confidence": "", "next": ""})
+
+    gaps = []
+    only_when_assessed = set(stakes().get("gap_only_when_assessed", []))
+    for entry in entries:
+        stake = stake_of(entry, classification) if entry["stake"] != "none" else {"blocks": []}
+        entry["blocking"] = entry["status"] in stake.get("blocks", [])
+        entry["next"] = _next(entry, manifest, lang)
+        is_gap = entry["status"] in _SEVERITY and not (entry["status"] == "not_assessed" and entry["kind"] in only_when_assessed)
+        if is_gap:
+            gaps.append(entry)
+    gaps.sort(key=lambda e: (e["rank"], not e["blocking"], _SEVERITY[e["status"]], e["law"] != "kz"))
+    entries.sort(key=lambda e: (e["law"] != "kz", e["rank"], e["id"]))
+    summary = {s: sum(1 for e in entries if e["status"] == s) for s in STATUSES}
+    charts.insert(0, {"kind": "obligations", "counts": summary})
+    blocking = [g["id"] for g in gaps if g["blocking"]]
+    return {
+        "report_format": REPORT_FORMAT,
+        "generated": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "senim_version": __version__,
+        "lang": lang,
+        "manifest": {"path": manifest.path, "sha256": file_sha256(manifest.path) if Path(manifest.path).is_file() else None,
+                     "system": manifest.id, "name": manifest.name, "version": manifest.raw.get("version")},
+        "as_of": as_of.isoformat(),
+        "checks_run": run_checks,
+        "classification": classification,
+        "summary": summary,
+        "verdict": "blocked" if blocking else ("gaps" if gaps else "compliant"),
+        "blocking": blocking,
+        "gaps": [g["id"] for g in gaps],
+        "obligations": entries,
+        "charts": charts,
+    }
+
+
+def _entry(law: str, obligation: dict[str, Any], classification: dict[str, Any], manifest: Any) -> dict[str, Any]:
+    stake = stake_of(obligation, classification)
+    entry = {key: obligation.get(key) for key in ("id", "ref", "title", "kind", "confidence", "role", "applies_from", "what")}
+    entry["law"] = law
+    entry["stake"], entry["rank"] = stake["name"], stake["rank"]
+    if obligation.get("fine"):
+        entry["fine"] = {"ref": obligation["fine"]["ref"], "title": obligation["fine"]["title"],
+                         "text": obligation["fine"]["text"], "confidence": obligation["fine"]["confidence"]}
+    line = manifest.lines.get(("evidence", obligation["id"]))
+    entry["field"] = f"evidence.{obligation['id']}" if line else stake.get("field", "id")
+    entry["line"] = line or manifest.line_of(stake.get("field", "id")) or 1
+    return entry
+
+
+def _next(entry: dict[str, Any], manifest: Any, lang: str) -> str:
+    """What to do next, in one or two sentences."""
+    status = entry["status"]
+    what = (entry.get("what") or "").strip()
+    if status in ("met", "not_applicable"):
+        return ""
+    if entry.get("kind") == "prohibition":
+        return _t(lang, "next.prohibition")
+    if status == "not_assessed":
+        return (what + " " if what else "") + _t(lang, "next.not_assessed", id=entry["id"], file=Path(manifest.path).name)
+    return (what + " " if what else "") + _t(lang, f"next.{status}")
+
+
+def exit_code(report: dict[str, Any]) -> int:
+    """1 when a gap blocks a release, else 0."""
+    return 1 if report["blocking"] else 0

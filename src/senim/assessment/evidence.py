@@ -1,0 +1,207 @@
+"""The manifest's `evidence:` section: what answers each obligation.
+
+An extension of manifest format 1.0 (a manifest without it stays valid).
+Keys are obligation ids; each value is one answer or a list of answers:
+
+    evidence:
+      kz.principle.fairness_equality:
+        check: fairness            # run a check: fairness | scan | verify | explain
+        data: decisions.parquet
+        target: repaid
+        prediction: approved
+        sensitive: [sex, age_band]
+        max_difference: 0.1
+      kz.owner.risk_management:
+        document: docs/risk-plan.pdf   # a document, hashed
+        answer: partly                 # yes | partly | no
+        by: Aigerim Sadykova, risk officer
+        on: 2026-10-01
+        note: The plan covers model drift, not outages yet.
+      kz.users.explanation:
+        file: evidence/explain.json    # evidence written earlier by a check
+
+Paths are relative to the manifest's folder. Problems are `InputError`s
+naming the file, the line and the field.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from senim.errors import InputError
+
+CHECKS = {
+    # check: (required fields, optional fields with their kinds)
+    "fairness": ({"data": "path", "target": "text", "prediction": "text", "sensitive": "texts"},
+                 {"score": "text", "max_difference": "number", "bootstrap": "count", "seed": "count",
+                  "min_group": "count"}),
+    "scan": ({"path": "path"}, {"max_findings": "count"}),
+    "verify": ({"path": "path"}, {}),
+    "explain": ({"model": "path", "data": "path"}, {"target": "text", "repeats": "count", "trust_model": "flag"}),
+}
+ANSWERS = ("yes", "partly", "no")
+_SHAPES = ("check", "file", "document", "answer")
+
+
+@dataclass
+class Answer:
+    """One piece of evidence for one obligation, validated."""
+
+    obligation: str
+    shape: str  # check | file | document | statement
+    line: int
+    fields: dict[str, Any] = field(default_factory=dict)
+    base: Path = Path(".")
+
+    def path(self, name: str) -> Path:
+        return (self.base / self.fields[name]).resolve() if not Path(self.fields[name]).is_absolute() else Path(self.fields[name])
+
+
+def read_evidence(manifest: Any, known_ids: set[str]) -> dict[str, list[Answer]]:
+    """The evidence section of a loaded manifest, by obligation id."""
+    section = manifest.raw.get("evidence")
+    name = manifest.path
+    if section is None:
+        return {}
+    base = Path(name).parent
+
+    def where(*place: Any) -> str:
+        line = _line(manifest.lines, ("evidence",) + place)
+        return f"{name}:{line}" if line else name
+
+    if not isinstance(section, dict):
+        raise InputError(f"{where()}: evidence: expected a mapping of obligation ids to answers")
+    out: dict[str, list[Answer]] = {}
+    for obligation, value in section.items():
+        if obligation not in known_ids:
+            close = _closest(obligation, known_ids)
+            hint = f"; did you mean {close}?" if close else "; `senim law` lists the obligations"
+            raise InputError(f"{where(obligation)}: evidence.{obligation}: no such obligation{hint}")
+        items = value if isinstance(value, list) else [value]
+        if not items:
+            raise InputError(f"{where(obligation)}: evidence.{obligation}: the list of answers is empty")
+        answers = []
+        for i, item in enumerate(items):
+            place = (obligation, i) if isinstance(value, list) else (obligation,)
+            label = f"evidence.{obligation}" + (f"[{i}]" if isinstance(value, list) else "")
+            answers.append(_answer(item, obligation, label, place, where, base, manifest.lines))
+        out[obligation] = answers
+    return out
+
+
+def _answer(item: Any, obligation: str, label: str, place: tuple, where: Any, base: Path,
+            lines: dict[tuple, int]) -> Answer:
+    if not isinstance(item, dict):
+        raise InputError(f"{where(*place)}: {label}: expected a mapping with one of check, file, document or answer")
+    shapes = [s for s in ("check", "file", "document") if s in item]
+    if len(shapes) > 1:
+        raise InputError(f"{where(*place)}: {label}: give one of check, file or document, not {' and '.join(shapes)}")
+    shape = shapes[0] if shapes else ("statement" if "answer" in item else None)
+    if shape is None:
+        raise InputError(f"{where(*place)}: {label}: says neither check, file, document nor answer")
+    line = _line(lines, ("evidence",) + place)
+    fields = dict(item)
+
+    def bad(key: str, problem: str) -> InputError:
+        return InputError(f"{where(*place, key)}: {label}.{key}: {problem}")
+
+    if shape == "check":
+        check = item["check"]
+        if check not in CHECKS:
+            raise bad("check", f"{check!r} is not one of {', '.join(CHECKS)}")
+        required, optional = CHECKS[check]
+        allowed = {"check", *required, *optional}
+        for key in item:
+            if key not in allowed:
+                raise bad(key, f"is not a parameter of the {check} check (it takes {', '.join(sorted(allowed - {'check'}))})")
+        for key, kind in required.items():
+            if key not in item:
+                raise InputError(f"{where(*place)}: {label}.{key} is missing; the {check} check needs it")
+        for key, kind in {**required, **optional}.items():
+            if key in item:
+                fields[key] = _kind(item[key], kind, bad, key, base)
+    else:
+        allowed = {shape if shape != "statement" else "answer", "answer", "by", "on", "note"}
+        for key in item:
+            if key not in allowed:
+                raise bad(key, f"is not a field of a {shape} answer (use {', '.join(sorted(allowed))})")
+        if shape in ("file", "document"):
+            fields[shape] = _kind(item[shape], "path", bad, shape, base)
+        if shape in ("document", "statement"):
+            for key in ("answer", "by", "on"):
+                if key not in item:
+                    raise InputError(f"{where(*place)}: {label}.{key} is missing; a {shape} needs answer, by and on")
+        if "answer" in item:
+            answer = item["answer"]
+            answer = {True: "yes", False: "no"}.get(answer, answer) if isinstance(answer, bool) else answer
+            if answer not in ANSWERS:
+                raise bad("answer", f"{answer!r} is not one of yes, partly, no")
+            fields["answer"] = answer
+        if "by" in item and (not isinstance(item["by"], str) or not item["by"].strip()):
+            raise bad("by", "expected the name of who answered")
+        if "on" in item:
+            fields["on"] = _date(item["on"], bad)
+        if "note" in item and not isinstance(item["note"], str):
+            raise bad("note", "expected text")
+    return Answer(obligation=obligation, shape=shape, line=line, fields=fields, base=base)
+
+
+def _kind(value: Any, kind: str, bad: Any, key: str, base: Path) -> Any:
+    if kind == "path":
+        if not isinstance(value, str) or not value.strip():
+            raise bad(key, "expected a path")
+        target = Path(value) if Path(value).is_absolute() else base / value
+        if not target.exists():
+            raise bad(key, f"{value}: no such file or folder (relative to {base or '.'})")
+        return value
+    if kind == "text":
+        if not isinstance(value, str) or not value:
+            raise bad(key, "expected text")
+        return value
+    if kind == "texts":
+        values = [value] if isinstance(value, str) else value
+        if not isinstance(values, list) or not values or not all(isinstance(v, str) and v for v in values):
+            raise bad(key, "expected a column name or a list of them")
+        return values
+    if kind == "number":
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+            raise bad(key, f"expected a number of 0 or more, got {value!r}")
+        return float(value)
+    if kind == "count":
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise bad(key, f"expected a whole number of 0 or more, got {value!r}")
+        return value
+    if kind == "flag":
+        if not isinstance(value, bool):
+            raise bad(key, "expected true or false")
+        return value
+    raise AssertionError(kind)
+
+
+def _date(value: Any, bad: Any) -> str:
+    text = value.isoformat() if isinstance(value, date) else str(value)
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        raise bad("on", f"{text!r} is not a date written YYYY-MM-DD")
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        raise bad("on", f"{text!r} is not a date written YYYY-MM-DD") from None
+    return text
+
+
+def _line(lines: dict[tuple, int], place: tuple) -> int:
+    place = tuple(place)
+    while place and place not in lines:
+        place = place[:-1]
+    return lines.get(place, 0)
+
+
+def _closest(word: str, options: set[str]) -> str | None:
+    import difflib
+
+    found = difflib.get_close_matches(word, sorted(options), n=1, cutoff=0.75)
+    return found[0] if found else None
