@@ -105,6 +105,11 @@ def test_letter_says_decision_reasons_and_data(example_model, lang):
         assert words["law"] in letter and words["data"] in letter
         assert words["income"] in letter  # every feature the model used is listed
         assert letter.count("\n  - ") == 3  # the three main reasons
+        if lang == "en":  # the reasons are those that pushed towards the outcome reached
+            pushed = [c for c in decision["contributions"]
+                      if (c["contribution"] > 0) == (outcome == "positive")]
+            wording = "in favour of" if outcome == "positive" else "against"
+            assert letter.count(f"counted {wording} approval") == min(3, len(pushed))
 
 
 def test_cli_prints_the_letter(tmp_path):

@@ -30,6 +30,17 @@ def shown(value) -> str:
     return str(value)
 
 
+def main_reasons(entry: dict, classifier: bool) -> list[dict]:
+    """The contributions that drove the decision: those pushing towards the outcome
+    reached, strongest first, then (if fewer than REASONS) the strongest others."""
+    contributions = entry["contributions"]  # already by decreasing strength
+    if not classifier:
+        return contributions[:REASONS]
+    towards = 1 if entry["positive"] else -1
+    drove = [c for c in contributions if towards * c["contribution"] > 0]
+    return (drove + [c for c in contributions if c not in drove])[:REASONS]
+
+
 def letter(entry: dict, features: list[str], lang: str) -> str:
     from senim.i18n import text
 
@@ -42,7 +53,7 @@ def letter(entry: dict, features: list[str], lang: str) -> str:
         lines = [text("explain.letter_greeting", lang), "",
                  text("explain.letter_result", lang, outcome=shown(entry["decision"]))]
     lines += ["", text("explain.letter_reasons", lang)]
-    for c in entry["contributions"][:REASONS]:
+    for c in main_reasons(entry, classifier):
         up = c["contribution"] > 0
         key = ("explain.reason_for" if up else "explain.reason_against") if classifier else (
             "explain.reason_up" if up else "explain.reason_down")
