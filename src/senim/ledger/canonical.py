@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from decimal import Decimal
 from typing import Any
 
@@ -114,46 +115,42 @@ def canonical(value: Any) -> bytes:
     return canonical_text(value).encode("utf-8")
 
 
-class _Flags:
-    __slots__ = ("special",)
-
-    def __init__(self) -> None:
-        self.special = False
+_state = threading.local()
 
 
-_NON_BMP = re.compile("[\U00010000-\U0010ffff]")
+def _special_number(literal: str) -> float:
+    _state.special = True
+    return float(literal)
+
+
+# Built once: json.dumps/json.loads with options build a new coder per call.
+_DECODER = json.JSONDecoder(parse_float=_special_number, parse_constant=_special_number)
+_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+# Characters beyond the BMP (UTF-16 key order differs from code point order)
+# and digit runs that may be integers beyond the I-JSON range.
+_NEEDS_FULL_CHECK = re.compile("[\U00010000-\U0010ffff]|[0-9]{16}")
 
 
 def is_canonical(text: str) -> tuple[bool, Any]:
     """Whether `text` is the canonical form of the JSON it holds; also the value.
 
-    Fast path: when the text has no floats, no integers beyond the safe range
-    and no characters beyond the BMP (whose UTF-16 order differs from code
-    point order), json.dumps with sorted keys and minimal separators writes
-    exactly RFC 8785; otherwise fall back to the full encoder.
+    Fast path: when the text has no floats, no long digit runs and no
+    characters beyond the BMP, the standard library's encoder with sorted keys
+    and minimal separators writes exactly RFC 8785; otherwise the full encoder
+    decides.
     """
-    flags = _Flags()
-
-    def on_float(literal: str) -> float:
-        flags.special = True
-        return float(literal)
-
-    def on_int(literal: str) -> int:
-        value = int(literal)
-        if abs(value) > MAX_SAFE_INTEGER or literal.startswith("-0"):
-            flags.special = True
-        return value
-
+    _state.special = False
     try:
-        value = json.loads(text, parse_float=on_float, parse_int=on_int)
+        value, end = _DECODER.raw_decode(text)  # no whitespace skipping: canonical text has none
     except (ValueError, RecursionError):
         return False, None
-    if not flags.special and not _NON_BMP.search(text):
+    if end != len(text):
+        return False, value
+    if not _state.special and not _NEEDS_FULL_CHECK.search(text):
         try:
-            again = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+            return _ENCODER.encode(value) == text, value
         except (TypeError, ValueError):
             return False, value
-        return again == text and not _LONE_SURROGATE.search(again), value
     try:
         return canonical_text(value) == text, value
     except CanonicalError:

@@ -107,6 +107,8 @@ class Database:
         self._lock_fd: int | None = None
         database = self.engine.url.database if self.url.startswith("sqlite") else None
         self._lock_path = database + ".lock" if database and database != ":memory:" else None
+        if self._lock_path:
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
         if migrate:
             self.ensure_schema()
 
