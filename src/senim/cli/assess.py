@@ -1,1 +1,134 @@
-"""CLI commands of this area (filled in by its issue)."""
+"""`senim assess`, `senim report verify`: is this system compliant, and what is missing."""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from senim.cli.app import app
+from senim.cli.options import AS_OF, LANG, Lang, parse_date
+
+
+class AssessFormat(str, Enum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+    html = "html"
+    pdf = "pdf"
+    sarif = "sarif"
+
+
+EXTENSIONS = {"json": "json", "markdown": "md", "html": "html", "pdf": "pdf", "sarif": "sarif"}
+
+
+def render(report: dict, fmt: str, manifest_uri: str | None = None) -> bytes:
+    """The report in one format, as the bytes of its file."""
+    import json
+
+    if fmt == "json":
+        from senim.report.signing import layout, sign
+
+        return layout(sign(report))
+    if fmt == "markdown":
+        from senim.report.assessment import render_markdown
+
+        return render_markdown(report).encode("utf-8")
+    if fmt == "html":
+        from senim.report.html import render_html
+
+        return render_html(report).encode("utf-8")
+    if fmt == "pdf":
+        from senim.report.html import render_pdf
+
+        return render_pdf(report)
+    if fmt == "sarif":
+        from senim.report.sarif import render_sarif
+
+        return (json.dumps(render_sarif(report, manifest_uri), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    import io
+
+    from rich.console import Console
+
+    from senim.report.assessment import render_text
+
+    console = Console(highlight=False, soft_wrap=True, file=io.StringIO(), width=120, color_system=None)
+    console.print(render_text(report))
+    return console.file.getvalue().encode("utf-8")
+
+
+@app.command()
+def assess(
+    manifest: Path = typer.Argument(..., metavar="MANIFEST", help="senim.yaml (YAML or JSON), or a folder holding one."),
+    run_checks: bool = typer.Option(False, "--run-checks", help="Run the checks the evidence section names (fairness, scan, verify, explain)."),
+    as_of: Optional[str] = AS_OF,
+    report_dir: Optional[Path] = typer.Option(None, "--report", metavar="DIR", help="Write the report in every format (json signed, md, html, pdf, sarif) to DIR."),
+    output_format: AssessFormat = typer.Option(AssessFormat.text, "--format", help="Format printed on stdout: text, json (signed), markdown, html, pdf, sarif."),
+    lang: Lang = LANG,
+    db: Optional[str] = typer.Option(None, "--db", envvar="SENIM_DB", help="Registry database URL: store and ledger the assessment."),
+) -> None:
+    """Assess a system: every obligation with its status, evidence and gaps; exit 1 when a gap blocks a release."""
+    from senim.assessment import assess as run, exit_code
+    from senim.i18n import text
+    from senim.paths import write_atomic
+
+    report = run(manifest, as_of=parse_date(as_of, "--as-of"), lang=lang.value, run_checks=run_checks)
+    if db:
+        from senim.assessment.store import store
+
+        report["ledger"] = store(report, db)
+    uri = report["manifest"]["path"]
+    if report_dir is not None:
+        base = f"{report['manifest']['system']}.{lang.value}"
+        written = []
+        for fmt, ext in EXTENSIONS.items():
+            target = report_dir / f"{base}.{ext}"
+            write_atomic(target, render(report, fmt, uri))
+            written.append(target)
+        for target in written:
+            sys.stderr.write(text("assess.report_written", lang.value, path=target) + "\n")
+    if output_format is AssessFormat.text:
+        from senim.cli.options import print_rich
+        from senim.report.assessment import render_text
+
+        print_rich(render_text(report))
+    elif output_format is AssessFormat.pdf and sys.stdout.isatty():
+        from senim.errors import InputError
+
+        raise InputError("--format pdf: redirect stdout to a file, or use --report DIR")
+    else:
+        sys.stdout.buffer.write(render(report, output_format.value, uri))
+        sys.stdout.flush()
+    raise typer.Exit(exit_code(report))
+
+
+report_app = typer.Typer(help="Signed assessment reports.", no_args_is_help=True)
+app.add_typer(report_app, name="report")
+
+
+@report_app.command("verify")
+def report_verify(
+    file: Path = typer.Argument(..., help="A signed JSON report written by `senim assess`."),
+    key_id: Optional[str] = typer.Option(None, "--key-id", help="Require this signing key (its id or a prefix of it)."),
+    lang: Lang = LANG,
+) -> None:
+    """Check a signed JSON report: exit 0 when every byte is as signed, 1 when not."""
+    from senim.errors import InputError
+    from senim.i18n import text
+    from senim.report.signing import verify
+
+    try:
+        blob = file.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{file}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{file}: is a folder, not a report") from None
+    ok, detail = verify(blob, key_id)
+    if ok:
+        sys.stdout.write(text("assess.verify.ok", lang.value, key_id=detail) + "\n")
+        return
+    sys.stderr.write(f"senim: {file}: " + text("assess.verify.bad", lang.value, problem=detail) + "\n")
+    raise typer.Exit(1)
