@@ -99,3 +99,20 @@ def test_global_importance_ranks_the_features_that_matter(tmp_path):
     assert abs(noise["importance_mean"]) < 0.01 and noise["importance_std"] >= 0
     assert ranking[0]["importance_mean"] > 10 * ranking[0]["importance_std"]
     assert result["decisions"] == []
+
+
+def test_forest_contributions_add_up_to_the_probability(tmp_path):
+    from sklearn.ensemble import RandomForestClassifier
+
+    from senim.checks.explain import explain
+
+    frame, y = small_table(rows=300, seed=8)
+    model = RandomForestClassifier(n_estimators=15, max_depth=4, random_state=0).fit(frame[FEATURES], y)
+    sio.dump(model, tmp_path / "forest.skops")
+    frame.to_parquet(tmp_path / "rows.parquet")
+    result = explain(tmp_path / "forest.skops", tmp_path / "rows.parquet", rows=["R0", "R9"], repeats=1)
+    for decision in result["decisions"]:
+        i = int(decision["row"][1:])
+        assert decision["method"] == "shap.TreeExplainer" and decision["output"] == "probability"
+        total = decision["base_value"] + sum(c["contribution"] for c in decision["contributions"])
+        assert total == pytest.approx(model.predict_proba(frame[FEATURES].iloc[[i]])[0, 1], abs=1e-9)

@@ -56,7 +56,12 @@ def count_on_cluster(kind: str, files: list[Path], spec: Spec, *, address: str |
 
     cluster = None
     if address:
-        client = Client(address, timeout="30s")
+        try:
+            client = Client(address, timeout="10s")
+        except (OSError, TimeoutError, ValueError) as error:
+            from senim.errors import InputError
+
+            raise InputError(f"--cluster {address}: no Dask scheduler answers there ({type(error).__name__})") from None
     else:
         cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                dashboard_address=None)
