@@ -57,3 +57,11 @@ def test_cluster_reports_a_truncated_file_as_bad_input(cluster, folder):
 
     with pytest.raises(InputError, match="cannot be read"):
         assess(folder, target="y", prediction="pred", sensitive=["sex"], cluster=cluster.scheduler_address)
+
+
+def test_cluster_counts_a_csv_file_too(cluster, tmp_path):
+    frame = DATASETS["numeric_groups"]()
+    path = tmp_path / "log.csv"
+    frame.write_csv(path)
+    kwargs = dict(target="y", prediction="pred", sensitive=["band"], score="score", bootstrap=100)
+    assert assess(path, cluster=cluster.scheduler_address, **kwargs) == assess(path, **kwargs)
