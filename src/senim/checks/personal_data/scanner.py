@@ -286,7 +286,11 @@ def scan(
         return
     import multiprocessing
 
-    context = multiprocessing.get_context("fork")
+    # Not plain fork: a parent that has used Polars (or any thread pool) can
+    # deadlock its forked children. The fork server is a clean process that
+    # has loaded only the engine.
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["senim.checks.personal_data.scanner"])
     with context.Pool(workers) as pool:
         yield from _drain(pool.imap(run_task, tasks, chunksize=1), stitcher, progress)
 
