@@ -104,6 +104,12 @@ def assess(manifest: Any, *, as_of: date | None = None, lang: str = "en", run_ch
             elif found:
                 entry["status"] = _combine([f["status"] for f in found])
                 entry["reason"] = " ".join(f["reason"] for f in found)
+            elif _dig(manifest.raw, stakes().get("declared_by", {}).get(obligation["id"], "-")) in (True, False):
+                fact = stakes()["declared_by"][obligation["id"]]
+                declared = _dig(manifest.raw, fact)
+                entry["status"] = "partly_met" if declared else "not_met"
+                entry["reason"] = _t(lang, "reason.declared_yes" if declared else "reason.declared_no", field=fact)
+                entry["field"], entry["line"] = fact, manifest.line_of(fact) or entry["line"]
             elif obligation["id"] in stakes().get("met_by_classification", []):
                 entry["status"], entry["reason"] = "met", _t(lang, "reason.classified")
             else:
@@ -114,7 +120,7 @@ def assess(manifest: Any, *, as_of: date | None = None, lang: str = "en", run_ch
             continue
         entries.append({"id": obligation_id, "law": obligation_id.split(".")[0], "status": "not_applicable",
                         "reason": _t(lang, "reason.not_owed"), "evidence": [], "stake": "none", "rank": 9,
-                        "blocking": False, "line": given[0].line, "title": obligation_id, "kind": "duty",
+                        "blocking": False, "line": _evidence_lines(manifest).get(obligation_id, given[0].line), "title": obligation_id, "kind": "duty",
                         "ref": "", "confidence": "", "next": ""})
 
     gaps = []
@@ -158,10 +164,18 @@ def _entry(law: str, obligation: dict[str, Any], classification: dict[str, Any],
     if obligation.get("fine"):
         entry["fine"] = {"ref": obligation["fine"]["ref"], "title": obligation["fine"]["title"],
                          "text": obligation["fine"]["text"], "confidence": obligation["fine"]["confidence"]}
-    line = manifest.lines.get(("evidence", obligation["id"]))
+    line = _evidence_lines(manifest).get(obligation["id"])
     entry["field"] = f"evidence.{obligation['id']}" if line else stake.get("field", "id")
     entry["line"] = line or manifest.line_of(stake.get("field", "id")) or 1
     return entry
+
+
+def _evidence_lines(manifest: Any) -> dict[str, int]:
+    from senim.assessment.evidence import key_lines
+
+    if "_senim_evidence_lines" not in manifest.__dict__:
+        manifest.__dict__["_senim_evidence_lines"] = key_lines(manifest.path) if manifest.raw.get("evidence") else {}
+    return manifest.__dict__["_senim_evidence_lines"]
 
 
 def _next(entry: dict[str, Any], manifest: Any, lang: str) -> str:

@@ -75,6 +75,7 @@ def read_evidence(manifest: Any, known_ids: set[str]) -> dict[str, list[Answer]]
 
     if not isinstance(section, dict):
         raise InputError(f"{where()}: evidence: expected a mapping of obligation ids to answers")
+    keys = key_lines(name)
     out: dict[str, list[Answer]] = {}
     for obligation, value in section.items():
         if obligation not in known_ids:
@@ -88,7 +89,10 @@ def read_evidence(manifest: Any, known_ids: set[str]) -> dict[str, list[Answer]]
         for i, item in enumerate(items):
             place = (obligation, i) if isinstance(value, list) else (obligation,)
             label = f"evidence.{obligation}" + (f"[{i}]" if isinstance(value, list) else "")
-            answers.append(_answer(item, obligation, label, place, where, base, manifest.lines))
+            answer = _answer(item, obligation, label, place, where, base, manifest.lines)
+            if not isinstance(value, list):
+                answer.line = keys.get(obligation, answer.line)
+            answers.append(answer)
         out[obligation] = answers
     return out
 
@@ -148,6 +152,21 @@ def _answer(item: Any, obligation: str, label: str, place: tuple, where: Any, ba
         if "note" in item and not isinstance(item["note"], str):
             raise bad("note", "expected text")
     return Answer(obligation=obligation, shape=shape, line=line, fields=fields, base=base)
+
+
+def key_lines(path: str) -> dict[str, int]:
+    """The line of each key of the evidence section (the manifest keeps value lines)."""
+    import yaml
+
+    try:
+        with open(path, encoding="utf-8-sig") as handle:
+            node = yaml.compose(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except (OSError, yaml.YAMLError):
+        return {}
+    for key, value in getattr(node, "value", []) if isinstance(node, yaml.MappingNode) else []:
+        if key.value == "evidence" and isinstance(value, yaml.MappingNode):
+            return {k.value: k.start_mark.line + 1 for k, _ in value.value}
+    return {}
 
 
 def _kind(value: Any, kind: str, bad: Any, key: str, base: Path) -> Any:
