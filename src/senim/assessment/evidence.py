@@ -68,14 +68,15 @@ def read_evidence(manifest: Any, known_ids: set[str]) -> dict[str, list[Answer]]
     if section is None:
         return {}
     base = Path(name).parent
+    keys = key_lines(name)
 
     def where(*place: Any) -> str:
-        line = _line(manifest.lines, ("evidence",) + place)
+        line = keys.get(place[0]) if len(place) == 1 else None
+        line = line or _line(manifest.lines, ("evidence",) + place)
         return f"{name}:{line}" if line else name
 
     if not isinstance(section, dict):
         raise InputError(f"{where()}: evidence: expected a mapping of obligation ids to answers")
-    keys = key_lines(name)
     out: dict[str, list[Answer]] = {}
     for obligation, value in section.items():
         if obligation not in known_ids:

@@ -16,7 +16,7 @@ from senim.report.assessment import STATUS_STYLE, conf, fine_text, gaps, t, verd
 from senim.report.classification import verdict_lines
 
 CSS = """
-@page { size: A4; margin: 16mm 14mm; @bottom-right { content: counter(page) " / " counter(pages); font-size: 9pt; } }
+@page { size: A4; margin: 16mm 14mm; @bottom-right { content: counter(page) " / " counter(pages); font-size: 9pt; font-family: "DejaVu Sans", sans-serif; } }
 body { font-family: "DejaVu Sans", Arial, sans-serif; font-size: 10.5pt; color: #212121; max-width: 60em; margin: 1em auto; line-height: 1.4; }
 h1 { font-size: 18pt; margin-bottom: 0.2em; } h2 { font-size: 14pt; border-bottom: 1px solid #bbb; margin-top: 1.4em; }
 h3 { font-size: 11.5pt; margin: 1em 0 0.3em; }
