@@ -134,6 +134,7 @@ def main() -> None:
     out_senim, out_marks, out_raw = DATA / "out-senim", DATA / "out-marks", DATA / "out-raw"
     for folder in (out_senim, out_marks, out_raw):
         folder.mkdir(parents=True, exist_ok=True)
+    load_before = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     home = tempfile.mkdtemp(prefix="senim-bench-home-")
     _init(home)  # makes the local test key once, before the workers start
     label_jobs = [(str(p), str(out_senim / p.name)) for p in images]
@@ -153,9 +154,12 @@ def main() -> None:
         return statistics.median(r[i] for r in runs[key])
 
     size_mb = sum(p.stat().st_size for p in images) / 2**20
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print("## Provenance: labelling and verifying (issue 5)\n")
     print(f"{COUNT:,} JPEG images of {SIDE}x{SIDE} px (1 MP, {size_mb:,.0f} MiB in all), {WORKERS} worker "
-          f"processes, median of {REPEAT} runs; Python {platform.python_version()}, {os.cpu_count()} cores.\n")
+          f"processes, median of {REPEAT} runs; Python {platform.python_version()}, {os.cpu_count()} cores, "
+          f"load average {load_before:.1f} before and {load:.1f} after the runs (other work on the machine "
+          "slows both columns alike).\n")
     print("| Task | Senim files/s | Senim ms/file (median) | Yardstick | Yardstick files/s | Senim / yardstick |")
     print("|---|---:|---:|---|---:|---:|")
     rows = [
