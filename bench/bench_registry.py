@@ -183,8 +183,10 @@ def main() -> None:
         if drop:
             drop()
     print("## Registry and ledger\n")
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"Machine: {os.cpu_count()} cores, Python {platform.python_version()}, "
-          f"{platform.system()}. Medians of {RUNS} runs.\n")
+          f"{platform.system()}; load average at the end {load} (other work on the machine slows "
+          f"the figures, the ratios less). Medians of {RUNS} runs.\n")
     print("| measure | Senim | floor | Senim / floor | floor is |")
     print("|---|---:|---:|---:|---|")
     for name, ours, floor, what in results:
