@@ -6,6 +6,7 @@ import json
 import os
 import signal
 import subprocess
+import time
 import sys
 from pathlib import Path
 
@@ -112,3 +113,36 @@ def test_writer_killed_mid_transaction_leaves_nothing(db_url, tmp_path):
     assert (entries, decisions, checkpoints) == (before[0] + 1, before[1] + 1, before[2] + 1)
     with db.read() as conn:
         assert verify_database(conn).ok
+
+
+LOOP = r"""
+import sys
+from senim.registry import Database, record_decision
+db = Database(sys.argv[1])
+print("started", flush=True)
+i = 0
+while True:
+    record_decision(db, subject=f"loop-{i}", system="retail-credit-scoring", inputs_digest="aa" * 32, output=i)
+    i += 1
+"""
+
+
+def test_writer_killed_at_random_moments_leaves_whole_changes(db_url, tmp_path):
+    import random
+
+    from senim.registry.audit import audit_database
+
+    db = populated(db_url, tmp_path)
+    rng = random.Random(5)
+    for _ in range(3):
+        proc = subprocess.Popen([sys.executable, "-c", LOOP, db_url], stdout=subprocess.PIPE, text=True)
+        assert proc.stdout.readline().strip() == "started"
+        time.sleep(rng.uniform(0.2, 0.6))  # somewhere inside some transaction, or between two
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+        with db.read() as conn:
+            verdict, row_problem = audit_database(conn)
+        assert verdict.ok, verdict.problem
+        assert row_problem is None, row_problem  # every entry has its row and every row its entry
+    entries, decisions, _ = _state(db)
+    assert decisions > 3  # the loops did write
