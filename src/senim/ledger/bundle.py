@@ -24,6 +24,20 @@ from senim.ledger.verify import Verdict, verify_rows
 
 FORMAT = "senim-ledger-bundle/1"
 
+README = """A Senim ledger export.
+
+Check it with:  senim ledger verify --bundle THIS_FOLDER [--key ORGANISATION_KEY.pem]
+and compare the printed signing key id with the one the organisation publishes.
+
+By hand: line n of entries.jsonl is entry n, canonical JSON (RFC 8785) with
+fields seq, time, kind, data, prev. Its leaf hash is SHA-256(0x00 || line as
+UTF-8); prev is the leaf hash of entry n-1 (64 zeros for entry 1). The Merkle
+tree over the leaf hashes follows RFC 9162 (node = SHA-256(0x01 || left ||
+right)). Each line of checkpoints.jsonl holds a body, canonical JSON naming
+the tree size and root, and an Ed25519 signature of the body's UTF-8 bytes by
+the key whose id (SHA-256 of the raw public key) is in the body and keys.json.
+"""
+
 
 def export(conn, directory: str | Path) -> dict:
     directory = Path(directory)
@@ -50,6 +64,7 @@ def export(conn, directory: str | Path) -> dict:
             "latest_checkpoint": json.loads(cps[-1][1]) if cps else None,
             "exported": now(),
         }
+        (tmp / "README.txt").write_text(README, encoding="utf-8")
         (tmp / "bundle.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         os.chmod(tmp, 0o755)
         if directory.exists():

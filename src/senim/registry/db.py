@@ -103,7 +103,12 @@ class Database:
 
     def __init__(self, db: str | None = None, *, migrate: bool = True):
         self.url = resolve_url(db)
-        self.engine = make_engine(self.url)
+        try:
+            self.engine = make_engine(self.url)
+        except InputError:
+            raise
+        except Exception as error:  # a driver that is not installed, a malformed URL
+            raise InputError(f"{db or self.url}: --db: {_first_line(error)}") from None
         self._lock_fd: int | None = None
         database = self.engine.url.database if self.url.startswith("sqlite") else None
         self._lock_path = database + ".lock" if database and database != ":memory:" else None
