@@ -36,10 +36,13 @@ def test_record_and_explain_in_three_languages(db_url, tmp_path):
          "reviewer": "Aigerim Seitkali", "data_used": ["monthly_income", "credit_history"],
          "decided_at": "2026-11-20T10:00:00+05:00"},
         {"subject": "p-0001", "system": "retail-credit-scoring", "inputs_digest": DIGEST, "output": "approved"},
+        # reasons as the explanation check (senim explain) writes them
+        {"subject": "p-0002", "system": "retail-credit-scoring", "inputs_digest": DIGEST, "output": "declined",
+         "reasons": [{"feature": "existing_loans", "value": 3, "contribution": -0.125}]},
     ])
     result = run_cli("decisions", "record", str(path), "--db", db_url)
     assert result.returncode == 0, result.stderr
-    assert _counts(db_url) == (2, 3)  # registration + one entry per decision
+    assert _counts(db_url) == (3, 4)  # registration + one entry per decision
 
     en = run_cli("decisions", "explain", "p-7f3a", "--db", db_url)
     assert en.returncode == 0, en.stderr
@@ -56,6 +59,7 @@ def test_record_and_explain_in_three_languages(db_url, tmp_path):
     out = tmp_path / "answer.txt"
     assert run_cli("decisions", "explain", "p-0001", "--db", db_url, "-o", str(out)).returncode == 0
     assert "No person reviewed this decision" in out.read_text(encoding="utf-8")
+    assert "existing_loans = 3 (-0.125)" in run_cli("decisions", "explain", "p-0002", "--db", db_url).stdout
     unknown = run_cli("decisions", "explain", "nobody", "--db", db_url)
     assert unknown.returncode == 2
 

@@ -57,7 +57,8 @@ def check_decision(raw: Any, where: str) -> dict[str, Any]:
     if not isinstance(reasons, list) or not all(
         isinstance(r, str) or (isinstance(r, dict) and isinstance(r.get("feature"), str)) for r in reasons
     ):
-        raise InputError(f"{where}: reasons: expected a list of texts or of {{feature, weight}} objects")
+        raise InputError(f"{where}: reasons: expected a list of texts or of {{feature, weight}} objects "
+                         "(or the explanation check's {{feature, value, contribution}})")
     reviewer = raw.get("reviewer")
     if reviewer is not None and not isinstance(reviewer, str):
         raise InputError(f"{where}: reviewer: expected a name or null")
@@ -151,8 +152,11 @@ def _show(value: Any) -> str:
 def _reason(reason: Any) -> str:
     if isinstance(reason, str):
         return reason
-    weight = reason.get("weight")
-    return reason["feature"] + (f" ({weight:+.3g})" if isinstance(weight, (int, float)) else "")
+    # {feature, weight} or the explanation check's {feature, value, contribution}
+    weight = reason.get("weight", reason.get("contribution"))
+    value = reason.get("value")
+    shown = reason["feature"] + (f" = {value}" if value is not None else "")
+    return shown + (f" ({weight:+.3g})" if isinstance(weight, (int, float)) and not isinstance(weight, bool) else "")
 
 
 def explain(db: Database, subject: str, lang: str = "en") -> str:
