@@ -15,6 +15,11 @@ def t(lang: str, key: str, **values: Any) -> str:
     return text(f"assess.{key}", lang, **values)
 
 
+def ledger_line(ledger: dict[str, Any]) -> str:
+    return (f"#{ledger['seq']} sha256 {ledger['entry_hash']} · checkpoint {ledger['checkpoint']['number']} "
+            f"(size {ledger['checkpoint']['size']}) · {ledger['database']}")
+
+
 def conf(lang: str, confidence: str | None) -> str:
     return t(lang, f"confidence.{confidence or ''}")
 
@@ -68,7 +73,7 @@ def render_text(report: dict[str, Any]) -> str:
             out.append(f"  • [{st}]{escape(t(lang, 'status.' + o['status']))}[/{st}] {escape(o['title'])} "
                        f"[dim]— {escape(o['reason'])}[/dim]")
     if report.get("ledger"):
-        out += ["", f"{t(lang, 'meta.ledger')}: #{report['ledger'].get('seq')} {report['ledger'].get('entry_hash', '')}"]
+        out += ["", f"{t(lang, 'meta.ledger')}: {escape(ledger_line(report['ledger']))}"]
     return "\n".join(out) + "\n"
 
 
@@ -116,5 +121,5 @@ def render_markdown(report: dict[str, Any]) -> str:
             inputs = ", ".join(f"`{v['path']}` (sha256 `{v['sha256'][:16]}…`)" for v in e.get("inputs", {}).values())
             out.append(f"- `{o['id']}`: {e.get('check') or e['kind']} — {inputs}")
     if report.get("ledger"):
-        out += ["", f"{t(lang, 'meta.ledger')}: `{report['ledger']}`"]
+        out += ["", f"{t(lang, 'meta.ledger')}: {ledger_line(report['ledger'])}"]
     return "\n".join(out).rstrip() + "\n"

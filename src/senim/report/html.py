@@ -12,7 +12,7 @@ from typing import Any
 
 from senim.i18n import text
 from senim.report import svg
-from senim.report.assessment import STATUS_STYLE, conf, fine_text, gaps, t, verdict
+from senim.report.assessment import STATUS_STYLE, conf, fine_text, gaps, ledger_line, t, verdict
 from senim.report.classification import verdict_lines
 
 CSS = """
@@ -102,7 +102,7 @@ def render_html(report: dict[str, Any]) -> str:
             parts.append(f'<li><code>{_e(o["id"])}</code>: {_e(e.get("check") or e["kind"])} {inputs}</li>')
         parts.append("</ul>")
     if report.get("ledger"):
-        parts.append(f'<p class="meta">{_e(t(lang, "meta.ledger"))}: <code>{_e(report["ledger"])}</code></p>')
+        parts.append(f'<p class="meta">{_e(t(lang, "meta.ledger"))}: <code>{_e(ledger_line(report["ledger"]))}</code></p>')
     parts.append("</body></html>\n")
     return "".join(parts)
 
