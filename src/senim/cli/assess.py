@@ -132,3 +132,41 @@ def report_verify(
         return
     sys.stderr.write(f"senim: {file}: " + text("assess.verify.bad", lang.value, problem=detail) + "\n")
     raise typer.Exit(1)
+
+
+@app.command()
+def init(
+    output: Path = typer.Option(Path("senim.yaml"), "--output", "-o", help="Where to write the manifest."),
+    force: bool = typer.Option(False, "--force", help="Replace an existing file."),
+    lang: Lang = LANG,
+) -> None:
+    """Answer a few questions and get a senim.yaml; only what matters for your answers is asked."""
+    import yaml
+
+    from senim.assessment.init import run_questionnaire
+    from senim.errors import InputError
+    from senim.i18n import text
+    from senim.law.engine import classify
+    from senim.manifest import parse_manifest
+    from senim.paths import write_atomic
+    from senim.report.classification import render_text
+
+    if output.exists() and not force:
+        raise InputError(text("assess.init.exists", lang.value, path=output))
+
+    def read() -> str | None:
+        line = sys.stdin.readline()
+        return line if line else None
+
+    def say(line: str) -> None:
+        sys.stderr.write(line + "\n")
+        sys.stderr.flush()
+
+    document = run_questionnaire(lang.value, read, say)
+    blob = yaml.safe_dump(document, allow_unicode=True, sort_keys=False).encode("utf-8")
+    manifest = parse_manifest(blob, str(output))  # what we write must load
+    write_atomic(output, blob)
+    sys.stderr.write(text("assess.init.written", lang.value, path=output) + "\n")
+    from senim.cli.options import print_rich
+
+    print_rich(render_text(classify(manifest, None, lang.value), lang.value))
