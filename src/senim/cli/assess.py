@@ -170,3 +170,44 @@ def init(
     from senim.cli.options import print_rich
 
     print_rich(render_text(classify(manifest, None, lang.value), lang.value))
+
+
+class PackKind(str, Enum):
+    trusted_list = "trusted-list"
+    eu_annex_iv = "eu-annex-iv"
+    fria = "fria"
+
+
+@app.command()
+def pack(
+    kind: PackKind = typer.Argument(..., help="trusted-list (KZ), eu-annex-iv, or fria (EU Art. 27)."),
+    manifest: Path = typer.Argument(..., metavar="MANIFEST", help="senim.yaml, or a folder holding one."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="DIR", help="Folder to write the pack to (default pack-KIND)."),
+    run_checks: bool = typer.Option(False, "--run-checks", help="Run the evidence section's checks first."),
+    submit_on: Optional[str] = typer.Option(None, "--submit-on", metavar="DATE", help="Filing date for the trusted-list timeline (default today)."),
+    as_of: Optional[str] = AS_OF,
+    lang: Lang = LANG,
+) -> None:
+    """Draft an application pack: the document, filled where Senim knows the answer, marked where a person must write."""
+    from senim.assessment import assess as run
+    from senim.assessment.packs import build_pack
+    from senim.i18n import text
+    from senim.manifest import load_manifest
+    from senim.paths import write_atomic
+
+    loaded = load_manifest(manifest)
+    report = run(loaded, as_of=parse_date(as_of, "--as-of"), lang=lang.value, run_checks=run_checks)
+    out = output or Path(f"pack-{kind.value}")
+    files = []
+    if kind is PackKind.trusted_list:
+        for fmt, ext in (("json", "json"), ("html", "html"), ("pdf", "pdf")):
+            target = out / f"audit-report.{lang.value}.{ext}"
+            write_atomic(target, render(report, fmt, report["manifest"]["path"]))
+            files.append(target.name)
+    document = build_pack(kind.value, report, loaded, out, lang=lang.value,
+                          submit_on=parse_date(submit_on, "--submit-on"), report_files=files)
+    name = {"trusted-list": "application", "eu-annex-iv": "annex-iv", "fria": "fria"}[kind.value]
+    target = out / f"{name}.{lang.value}.md"
+    write_atomic(target, document.encode("utf-8"))
+    for written in [target, *(out / f for f in files)]:
+        sys.stderr.write(text("assess.report_written", lang.value, path=written) + "\n")
