@@ -15,6 +15,13 @@ def t(lang: str, key: str, **values: Any) -> str:
     return text(f"assess.{key}", lang, **values)
 
 
+def place(report: dict[str, Any], gap: dict[str, Any]) -> str:
+    """FILE:LINE of the manifest line a gap concerns, as an editor opens it."""
+    from pathlib import Path
+
+    return f"{Path(report['manifest']['path']).name}:{gap['line']}"
+
+
 def ledger_line(ledger: dict[str, Any]) -> str:
     return (f"#{ledger['seq']} sha256 {ledger['entry_hash']} · checkpoint {ledger['checkpoint']['number']} "
             f"(size {ledger['checkpoint']['size']}) · {ledger['database']}")
@@ -60,7 +67,7 @@ def render_text(report: dict[str, Any]) -> str:
         block = f" [bold red]\\[{t(lang, 'col.blocking')}][/bold red]" if gap["blocking"] else ""
         out.append(f" {n:>2}. [{st}]{escape(t(lang, 'status.' + gap['status']))}[/{st}]{block} "
                    f"[bold]{escape(gap['title'])}[/bold] [dim]— {escape(gap['ref'])} ({conf(lang, gap['confidence'])}), "
-                   f"{escape(t(lang, 'stake.' + gap['stake']))}, senim.yaml:{gap['line']}[/dim]")
+                   f"{escape(t(lang, 'stake.' + gap['stake']))}, {escape(place(report, gap))}[/dim]")
         out.append(f"     {escape(gap['reason'])}")
         out.append(f"     [dim]{escape(t(lang, 'col.fine'))}:[/dim] {escape(fine_text(gap, lang))}")
         if gap["next"]:
@@ -102,7 +109,7 @@ def render_markdown(report: dict[str, Any]) -> str:
         block = f" — **{t(lang, 'col.blocking')}**" if gap["blocking"] else ""
         out += [f"### {n}. {gap['title']}{block}", "",
                 f"- {t(lang, 'col.status')}: **{t(lang, 'status.' + gap['status'])}** · {t(lang, 'col.stake')}: "
-                f"{t(lang, 'stake.' + gap['stake'])} · `senim.yaml:{gap['line']}`",
+                f"{t(lang, 'stake.' + gap['stake'])} · `{place(report, gap)}`",
                 f"- {t(lang, 'col.ref')}: {gap['ref']} ({t(lang, 'col.confidence')}: {conf(lang, gap['confidence'])})",
                 f"- {t(lang, 'col.reason')}: {gap['reason']}",
                 f"- {t(lang, 'col.fine')}: {fine_text(gap, lang)}"]

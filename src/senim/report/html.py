@@ -12,7 +12,7 @@ from typing import Any
 
 from senim.i18n import text
 from senim.report import svg
-from senim.report.assessment import STATUS_STYLE, conf, fine_text, gaps, ledger_line, t, verdict
+from senim.report.assessment import STATUS_STYLE, conf, fine_text, gaps, ledger_line, place, t, verdict
 from senim.report.classification import verdict_lines
 
 CSS = """
@@ -81,7 +81,7 @@ def render_html(report: dict[str, Any]) -> str:
         parts.append(
             f'<div class="gap{"" if gap["status"] == "not_met" else " soft"}"><h3>{n}. {_e(gap["title"])}{tag}</h3>'
             f'<p><span class="status {gap["status"]}">{_e(t(lang, "status." + gap["status"]))}</span> · '
-            f'{_e(t(lang, "col.stake"))}: {_e(t(lang, "stake." + gap["stake"]))} · <code>senim.yaml:{gap["line"]}</code><br>'
+            f'{_e(t(lang, "col.stake"))}: {_e(t(lang, "stake." + gap["stake"]))} · <code>{_e(place(report, gap))}</code><br>'
             f'{_e(t(lang, "col.ref"))}: {_e(gap["ref"])} ({_e(t(lang, "col.confidence"))}: {_e(conf(lang, gap["confidence"]))})<br>'
             f'{_e(t(lang, "col.reason"))}: {_e(gap["reason"])}<br>'
             f'{_e(t(lang, "col.fine"))}: {_e(fine_text(gap, lang))}'
