@@ -23,6 +23,7 @@ test: $(STAMP) system
 	$(VENV)/bin/pytest -q $(PYTEST_ARGS)
 
 bench: $(STAMP) system
+	@$(PY) -m pip install -q -c constraints.txt -e '.[all,test,bench]'
 	@bash bench/run.sh
 
 coverage-doc: $(STAMP)
