@@ -120,3 +120,24 @@ def test_evidence_file_written_earlier_and_changed_data(tmp_path):
     second = entry(json.loads(run("assess", manifest, "--format", "json", home=home).stdout))
     assert second["status"] == "partly_met"
     assert "decisions.parquet" in second["reason"]
+
+
+def test_a_check_that_cannot_run_is_told_at_its_manifest_line(tmp_path):
+    shutil.copy(CREDIT / "decisions.parquet", tmp_path / "decisions.parquet")
+    text = BASE + """evidence:
+  kz.principle.fairness_equality:
+    check: fairness
+    data: decisions.parquet
+    target: repaid
+    prediction: approved
+    sensitive: [gender]
+"""
+    manifest = write(tmp_path, text)
+    done = run("assess", manifest, "--run-checks", home=tmp_path / "h")
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    line = line_of(manifest, "kz.principle.fairness_equality:")
+    assert done.stderr.startswith(f"senim: {manifest}:{line}: evidence.kz.principle.fairness_equality: ")
+    assert "no column 'gender'" in done.stderr
+    (tmp_path / "out").write_text("a file")
+    done = run("assess", manifest, "--report", tmp_path / "out", home=tmp_path / "h")
+    assert done.returncode == 2 and "is a file, not a folder" in done.stderr

@@ -90,7 +90,7 @@ def assess(manifest: Any, *, as_of: date | None = None, lang: str = "en", run_ch
         for obligation, owed in [(o, True) for o in part["obligations"]] + [(o, False) for o in part.get("upcoming_obligations", [])]:
             seen.add(obligation["id"])
             entry = _entry(law, obligation, classification, manifest)
-            found = [judge(a, run_checks=run_checks, lang=lang) for a in answers.get(obligation["id"], [])]
+            found = [_judge(judge, a, manifest, run_checks, lang) for a in answers.get(obligation["id"], [])]
             for f in found:
                 if "chart" in f:
                     charts.append({"obligation": obligation["id"], **f["chart"]})
@@ -154,6 +154,16 @@ def assess(manifest: Any, *, as_of: date | None = None, lang: str = "en", run_ch
         "obligations": entries,
         "charts": charts,
     }
+
+
+def _judge(judge: Any, answer: Any, manifest: Any, run_checks: bool, lang: str) -> dict[str, Any]:
+    """Run one answer; a check's own input error is told at the manifest line that asked for it."""
+    from senim.errors import InputError
+
+    try:
+        return judge(answer, run_checks=run_checks, lang=lang)
+    except InputError as error:
+        raise InputError(f"{manifest.path}:{answer.line}: evidence.{answer.obligation}: {error}") from None
 
 
 def _entry(law: str, obligation: dict[str, Any], classification: dict[str, Any], manifest: Any) -> dict[str, Any]:

@@ -82,6 +82,10 @@ def assess(
         report["ledger"] = store(report, db)
     uri = report["manifest"]["path"]
     if report_dir is not None:
+        if report_dir.exists() and not report_dir.is_dir():
+            from senim.errors import InputError
+
+            raise InputError(f"{report_dir}: --report: is a file, not a folder")
         base = f"{report['manifest']['system']}.{lang.value}"
         written = []
         for fmt, ext in EXTENSIONS.items():
