@@ -69,7 +69,7 @@ def assess(manifest: Any, *, as_of: date | None = None, lang: str = "en", run_ch
     """The assessment of one manifest (a path or a loaded `Manifest`)."""
     from senim import __version__
     from senim.assessment.checks import judge
-    from senim.assessment.evidence import read_evidence
+    from senim.assessment.evidence import key_lines, read_evidence
     from senim.evidence import file_sha256
     from senim.law.engine import classify
     from senim.law.pack import load_packs
@@ -79,8 +79,9 @@ def assess(manifest: Any, *, as_of: date | None = None, lang: str = "en", run_ch
         manifest = load_manifest(manifest)
     as_of = as_of or date.today()
     classification = classify(manifest, as_of, lang)
-    known = {o.id for pack in load_packs() for o in pack.obligations}
-    answers = read_evidence(manifest, known)
+    known = {o.id: o for pack in load_packs() for o in pack.obligations}
+    answers = read_evidence(manifest, set(known))
+    keys = key_lines(manifest.path) if answers else {}  # the line of each evidence entry's key
 
     entries: list[dict[str, Any]] = []
     charts: list[dict[str, Any]] = []
@@ -89,7 +90,7 @@ def assess(manifest: Any, *, as_of: date | None = None, lang: str = "en", run_ch
         part = classification[law]
         for obligation, owed in [(o, True) for o in part["obligations"]] + [(o, False) for o in part.get("upcoming_obligations", [])]:
             seen.add(obligation["id"])
-            entry = _entry(law, obligation, classification, manifest)
+            entry = _entry(law, obligation, classification, manifest, keys)
             found = [_judge(judge, a, manifest, run_checks, lang) for a in answers.get(obligation["id"], [])]
             for f in found:
                 if "chart" in f:
@@ -118,10 +119,12 @@ def assess(manifest: Any, *, as_of: date | None = None, lang: str = "en", run_ch
     for obligation_id, given in answers.items():
         if obligation_id in seen:
             continue
+        spec = known[obligation_id]
         entries.append({"id": obligation_id, "law": obligation_id.split(".")[0], "status": "not_applicable",
                         "reason": _t(lang, "reason.not_owed"), "evidence": [], "stake": "none", "rank": 9,
-                        "blocking": False, "line": _evidence_lines(manifest).get(obligation_id, given[0].line), "title": obligation_id, "kind": "duty",
-                        "ref": "", "confidence": "", "next": ""})
+                        "blocking": False, "line": keys.get(obligation_id, given[0].line), "field": f"evidence.{obligation_id}",
+                        "title": spec.title[lang], "kind": spec.kind, "ref": spec.ref, "confidence": spec.confidence,
+                        "next": ""})
 
     gaps = []
     only_when_assessed = set(stakes().get("gap_only_when_assessed", []))
@@ -166,7 +169,8 @@ def _judge(judge: Any, answer: Any, manifest: Any, run_checks: bool, lang: str) 
         raise InputError(f"{manifest.path}:{answer.line}: evidence.{answer.obligation}: {error}") from None
 
 
-def _entry(law: str, obligation: dict[str, Any], classification: dict[str, Any], manifest: Any) -> dict[str, Any]:
+def _entry(law: str, obligation: dict[str, Any], classification: dict[str, Any], manifest: Any,
+           keys: dict[str, int]) -> dict[str, Any]:
     stake = stake_of(obligation, classification)
     entry = {key: obligation.get(key) for key in ("id", "ref", "title", "kind", "confidence", "role", "applies_from", "what")}
     entry["law"] = law
@@ -174,18 +178,10 @@ def _entry(law: str, obligation: dict[str, Any], classification: dict[str, Any],
     if obligation.get("fine"):
         entry["fine"] = {"ref": obligation["fine"]["ref"], "title": obligation["fine"]["title"],
                          "text": obligation["fine"]["text"], "confidence": obligation["fine"]["confidence"]}
-    line = _evidence_lines(manifest).get(obligation["id"])
+    line = keys.get(obligation["id"])
     entry["field"] = f"evidence.{obligation['id']}" if line else stake.get("field", "id")
     entry["line"] = line or manifest.line_of(stake.get("field", "id")) or 1
     return entry
-
-
-def _evidence_lines(manifest: Any) -> dict[str, int]:
-    from senim.assessment.evidence import key_lines
-
-    if "_senim_evidence_lines" not in manifest.__dict__:
-        manifest.__dict__["_senim_evidence_lines"] = key_lines(manifest.path) if manifest.raw.get("evidence") else {}
-    return manifest.__dict__["_senim_evidence_lines"]
 
 
 def _next(entry: dict[str, Any], manifest: Any, lang: str) -> str:

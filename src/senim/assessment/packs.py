@@ -108,12 +108,9 @@ def _fill(name: str, report: dict[str, Any], data: dict[str, Any], lang: str, ex
                 "", _todo(lang, _t(lang, "todo.oversight"))]
     if name == "metrics":
         return _fairness_lines(report, lang) + ["", _todo(lang, _t(lang, "todo.metrics"))]
-    if name == "risk_management":
-        return (_status_lines(report, lang, "eu.art9.risk_management", "kz.owner.risk_management")
-                + ["", _todo(lang, _t(lang, "todo.risk"))])
-    if name == "post_market":
-        return (_status_lines(report, lang, "eu.art72.post_market_monitoring", "kz.owner.monitoring")
-                + ["", _todo(lang, _t(lang, "todo.post_market"))])
+    if name == "obligations":  # the status of the obligations the section is about
+        section = extra["section"]
+        return _status_lines(report, lang, *section["obligations"]) + ["", _todo(lang, _t(lang, "todo." + section["todo"]))]
     if name == "processes":
         return [f"- {_t(lang, 'purpose')}: {_value(lang, data.get('description'))}",
                 f"- {_t(lang, 'uses')}: {_value(lang, data.get('uses'))}", "", _todo(lang, _t(lang, "todo.processes"))]
@@ -169,7 +166,8 @@ def build_pack(kind: str, report: dict[str, Any], manifest: Any, out_dir: Path, 
     else:
         for section in spec["sections"]:
             out += [f"## {section['id']}. {section['title'][lang]}", ""]
-            out += _fill(section["fill"], report, data, lang, extra) if section.get("fill") else [_todo(lang, section["title"][lang])]
+            filled = _fill(section["fill"], report, data, lang, {**extra, "section": section}) if section.get("fill") else None
+            out += filled or [_todo(lang, section["title"][lang])]
             out.append("")
         if spec.get("notice"):
             out += [f"**{spec['notice'][lang]}**"]
