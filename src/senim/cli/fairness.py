@@ -10,12 +10,8 @@ from typing import Optional
 import typer
 
 from senim.cli.app import app
+from senim.cli.options import Lang
 
-
-class Lang(str, Enum):
-    kk = "kk"
-    ru = "ru"
-    en = "en"
 
 
 class FairnessFormat(str, Enum):

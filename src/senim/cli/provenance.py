@@ -11,15 +11,11 @@ from typing import List, Optional
 import typer
 
 from senim.cli.app import app
+from senim.cli.options import Format, Lang
 
 keys_app = typer.Typer(help="Signing keys for content credentials.", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")
 
-
-class Lang(str, Enum):
-    kk = "kk"
-    ru = "ru"
-    en = "en"
 
 
 class WarningMode(str, Enum):
@@ -32,9 +28,6 @@ class Action(str, Enum):
     edited = "edited"
 
 
-class OutputFormat(str, Enum):
-    text = "text"
-    json = "json"
 
 
 def _say(key: str, lang: str, **values) -> str:
@@ -78,7 +71,7 @@ def label(
     cert: Optional[Path] = typer.Option(None, "--cert", help="Certificate chain PEM (end-entity first)."),
     tsa: Optional[str] = typer.Option(None, "--tsa", help="Time-stamp authority URL (needs network)."),
     max_mb: int = typer.Option(1024, "--max-mb", help="Refuse input files larger than this."),
-    fmt: OutputFormat = typer.Option(OutputFormat.text, "--format", help="text or json."),
+    fmt: Format = typer.Option(Format.text, "--format", help="text or json."),
 ) -> None:
     """Put a machine-readable AI mark (C2PA, XMP) and a perceivable warning on synthetic content."""
     from senim.errors import InputError
@@ -101,7 +94,7 @@ def label(
         if output.is_dir():
             output = output / input.name
         results, skipped, errors = [label_file(input, output, **options)], [], []
-    if fmt is OutputFormat.json:
+    if fmt is Format.json:
         print(json.dumps({"labelled": results, "skipped": skipped, "errors": errors}, ensure_ascii=False, indent=2))
     else:
         for result in results:
@@ -135,7 +128,7 @@ def _verdict_line(result: dict, lang: str) -> str:
 @app.command()
 def verify(
     paths: List[Path] = typer.Argument(..., help="Files to check, or one folder with --report."),
-    fmt: OutputFormat = typer.Option(OutputFormat.text, "--format", help="text or json."),
+    fmt: Format = typer.Option(Format.text, "--format", help="text or json."),
     trust_anchors: Optional[Path] = typer.Option(None, "--trust-anchors", help="PEM file of trusted root CAs."),
     report: bool = typer.Option(False, "--report", help="Audit a folder: labelled, unlabelled, altered."),
     max_mb: int = typer.Option(1024, "--max-mb", help="Refuse files larger than this."),
@@ -159,7 +152,7 @@ def verify(
             raise InputError(f"{paths[0]}: --report needs exactly one folder")
         audit = audit_folder(paths[0], trust_anchors=anchors, max_bytes=max_bytes)
         summary = audit["summary"]
-        if fmt is OutputFormat.json:
+        if fmt is Format.json:
             print(json.dumps(audit, ensure_ascii=False, indent=2))
         else:
             print(_say("audit_heading", lang.value, folder=audit["folder"], total=len(audit["files"])))
@@ -178,7 +171,7 @@ def verify(
         except InputError as error:
             _err(f"senim: {error}")
             bad_input = True
-    if fmt is OutputFormat.json:
+    if fmt is Format.json:
         print(json.dumps(results, ensure_ascii=False, indent=2))
     else:
         for result in results:

@@ -15,21 +15,13 @@ from typing import List, Optional
 import typer
 
 from senim.cli.app import app
+from senim.cli.options import Format, Lang, print_json
 from senim.errors import InputError
 
 DB_HELP = "Registry database: a SQLite file or a postgresql:// URL (default ./senim.db; env SENIM_DB)."
 DbOption = typer.Option(None, "--db", envvar="SENIM_DB", help=DB_HELP, show_envvar=True)
 
 
-class Lang(str, Enum):
-    kk = "kk"
-    ru = "ru"
-    en = "en"
-
-
-class Format(str, Enum):
-    text = "text"
-    json = "json"
 
 
 class TableFormat(str, Enum):
@@ -44,8 +36,6 @@ def _open(db: Optional[str]):
     return Database(db)
 
 
-def _print_json(value) -> None:
-    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
 
 
 def _emit(text: str, output: Optional[Path]) -> None:
@@ -73,7 +63,7 @@ def register_command(
     database = _open(db)
     results = [register(database, manifest) for manifest in manifests]
     if fmt is Format.json:
-        _print_json(results)
+        print_json(results)
         return
     for r in results:
         sys.stdout.write(f"{r['system']}: version {r['version']} ({r['status'].replace('_', ' ')}), "
@@ -94,7 +84,7 @@ def systems_command(
         raise InputError(f"--risk: {risk!r} is not one of minimal, medium, high")
     rows = list_systems(_open(db), risk=risk, eu_category=eu_category)
     if fmt is TableFormat.json:
-        _print_json(rows)
+        print_json(rows)
     elif fmt is TableFormat.csv:
         import csv
 
@@ -120,7 +110,7 @@ def show_command(
 
     record = show(_open(db), system_id, version)
     if fmt is Format.json:
-        _print_json(record)
+        print_json(record)
         return
     out = [
         f"{record['id']}: {record['name']}",
@@ -195,7 +185,7 @@ def ledger_verify(
         if row_problem is not None:  # the ledger is intact but a table was changed behind it
             verdict.ok, verdict.problem = False, f"registry: {row_problem}"
     if fmt is Format.json:
-        _print_json(verdict.as_dict())
+        print_json(verdict.as_dict())
     elif verdict.ok:
         sys.stdout.write(text("registry.verify_ok", lang.value, entries=verdict.entries,
                               checkpoints=verdict.checkpoints, root=verdict.root) + "\n")
@@ -350,7 +340,7 @@ def incident_list(
     if overdue:
         rows = [r for r in rows if r["overdue"]]
     if fmt is Format.json:
-        _print_json(rows)
+        print_json(rows)
         return
     for row in rows:
         _print_incident_line(row, lang.value)
@@ -368,7 +358,7 @@ def incident_show(
 
     incident = get_incident(_open(db), number)
     if fmt is Format.json:
-        _print_json(incident)
+        print_json(incident)
     else:
         _print_incident_line(incident, lang.value)
         for u in incident["updates"]:
