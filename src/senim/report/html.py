@@ -23,7 +23,9 @@ h3 { font-size: 11.5pt; margin: 1em 0 0.3em; }
 .meta { color: #555; font-size: 9pt; } .verdict { font-size: 13pt; font-weight: bold; padding: 0.4em 0.6em; border-radius: 4px; }
 .blocked { background: #ffebee; color: #b71c1c; } .gaps { background: #fff8e1; color: #8d6e00; } .compliant { background: #e8f5e9; color: #1b5e20; }
 table { border-collapse: collapse; width: 100%; font-size: 9pt; } th, td { border: 1px solid #ccc; padding: 3px 5px; text-align: left; vertical-align: top; }
-th { background: #f1f1f1; } .status { font-weight: bold; white-space: nowrap; }
+th { background: #f1f1f1; } table.obligations { table-layout: fixed; }
+table.obligations th:nth-child(1) { width: 30%; } table.obligations th:nth-child(2) { width: 14%; } td.status { white-space: normal; }
+table.obligations th:nth-child(3) { width: 18%; } table.obligations th:nth-child(4) { width: 11%; } .status { font-weight: bold; white-space: nowrap; }
 .met { color: #2e7d32; } .partly_met { color: #8d6e00; } .not_met { color: #c62828; } .not_assessed { color: #8e24aa; } .not_applicable { color: #757575; }
 .gap { border-left: 4px solid #c62828; padding-left: 0.6em; margin-bottom: 0.8em; page-break-inside: avoid; }
 .gap.soft { border-left-color: #f9a825; } .tag { background: #c62828; color: #fff; padding: 0 4px; border-radius: 3px; font-size: 8.5pt; }
@@ -86,7 +88,7 @@ def render_html(report: dict[str, Any]) -> str:
             f'{_e(t(lang, "col.reason"))}: {_e(gap["reason"])}<br>'
             f'{_e(t(lang, "col.fine"))}: {_e(fine_text(gap, lang))}'
             + (f'<br>{_e(t(lang, "col.next"))}: {_e(gap["next"])}' if gap["next"] else "") + "</p></div>")
-    parts.append(f"<h2>{_e(t(lang, 'h.obligations'))}</h2><table><tr>"
+    parts.append(f"<h2>{_e(t(lang, 'h.obligations'))}</h2><table class=\"obligations\"><tr>"
                  + "".join(f"<th>{_e(t(lang, k))}</th>" for k in ("col.obligation", "col.status", "col.ref", "col.confidence", "col.reason"))
                  + "</tr>")
     for o in report["obligations"]:
