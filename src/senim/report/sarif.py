@@ -56,8 +56,7 @@ def render_sarif(report: dict[str, Any], manifest_uri: str | None = None) -> dic
         "$schema": SCHEMA,
         "version": "2.1.0",
         "runs": [{
-            "tool": {"driver": {"name": "senim", "version": report["senim_version"],
-                                "informationUri": "https://github.com/senim-kz/senim", "rules": rules}},
+            "tool": {"driver": {"name": "senim", "version": report["senim_version"], "rules": rules}},
             "language": {"kk": "kk-KZ", "ru": "ru-RU", "en": "en-US"}[lang],
             "artifacts": [{"location": {"uri": uri}, "hashes": {"sha-256": report["manifest"]["sha256"]}}
                           ] if report["manifest"]["sha256"] else [{"location": {"uri": uri}}],
