@@ -116,6 +116,17 @@ def test_signed_json_verifies_and_one_changed_byte_fails(credit_reports, tmp_pat
         assert done.returncode == 1, (what, done.stdout)
         assert "senim:" in done.stderr
     assert run("report", "verify", signed, "--key-id", "00" * 8, home=home).returncode == 1
+    # The organisation publishes its public key; a report re-signed with another key is refused.
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    published = tmp_path / "org.pem"
+    published.write_bytes(public.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo))
+    assert run("report", "verify", signed, "--key", published, home=home).returncode == 0
+    other = Ed25519PrivateKey.generate().public_key()
+    published.write_bytes(other.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo))
+    done = run("report", "verify", signed, "--key", published, home=home)
+    assert done.returncode == 1 and "not the expected" in done.stderr
     assert run("report", "verify", tmp_path / "none.json", home=home).returncode == 2
 
 

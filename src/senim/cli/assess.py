@@ -117,12 +117,21 @@ app.add_typer(report_app, name="report")
 def report_verify(
     file: Path = typer.Argument(..., help="A signed JSON report written by `senim assess`."),
     key_id: Optional[str] = typer.Option(None, "--key-id", help="Require this signing key (its id or a prefix of it)."),
+    key: Optional[Path] = typer.Option(None, "--key", help="Require the key of this public-key PEM file (the one the organisation publishes)."),
     lang: Lang = LANG,
 ) -> None:
     """Check a signed JSON report: exit 0 when every byte is as signed, 1 when not."""
     from senim.errors import InputError
     from senim.i18n import text
     from senim.report.signing import verify
+
+    if key is not None:
+        from senim.ledger.keys import key_id as id_of, load_public_pem
+
+        try:
+            key_id = id_of(load_public_pem(key.read_bytes()))
+        except (OSError, ValueError) as error:
+            raise InputError(f"{key}: --key: not an Ed25519 public key in PEM ({type(error).__name__})") from None
 
     try:
         blob = file.read_bytes()
