@@ -76,3 +76,21 @@ def test_examples_that_must_block():
     assert verdicts["grid-optimiser"][0] == "kz.autonomy.only_where_law_permits"
     assert exit_code(assess(ROOT / "examples/grid-optimiser/senim.yaml")) == 1
     assert verdicts["credit-scoring"] == []
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.name)
+def test_every_example_prints_to_pdf_in_kazakh(example, tmp_path):
+    import subprocess
+    from datetime import date
+
+    from senim.assessment import assess
+    from senim.report.html import render_html, render_pdf
+
+    report = assess(example / "senim.yaml", as_of=date(2026, 11, 26), lang="kk")
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(render_pdf(report))
+    words = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    used = {c for c in render_html(report) if c in KAZAKH_ONLY}
+    assert used <= set(words), used - set(words)
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout.splitlines()[2:]
+    assert fonts and all(row.split()[-5] == "yes" for row in fonts), fonts
