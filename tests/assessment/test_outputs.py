@@ -7,8 +7,6 @@ import io
 import json
 import subprocess
 
-import pytest
-
 from tests.assessment.assess_helpers import CREDIT, run
 
 KAZAKH_ONLY = set("әғқңөұүһіӘҒҚҢӨҰҮҺІ")

@@ -10,9 +10,8 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from senim.i18n import text
 from senim.report import svg
-from senim.report.assessment import STATUS_STYLE, conf, fine_text, gaps, ledger_line, place, t, verdict
+from senim.report.assessment import conf, fine_text, gaps, ledger_line, place, t, verdict
 from senim.report.classification import verdict_lines
 
 CSS = """
@@ -115,5 +114,3 @@ def render_pdf(report: dict[str, Any]) -> bytes:
 
     return HTML(string=render_html(report)).write_pdf()
 
-
-__all__ = ["render_html", "render_pdf", "charts", "STATUS_STYLE", "text"]
