@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from senim.i18n import text
-from senim.report.classification import _value as _word  # the core's words for risk and autonomy
+from senim.report.classification import value_word as _word
 
 KINDS = {"trusted-list": "trusted_list", "eu-annex-iv": "eu_annex_iv", "fria": "fria"}
 

@@ -17,7 +17,8 @@ def _t(lang: str, key: str, **values: Any) -> str:
     return text(f"core.{key}", lang, **values)
 
 
-def _value(lang: str, value: Any) -> str:
+def value_word(lang: str, value: Any) -> str:
+    """The word for a classification value (risk, autonomy, category) in `lang`."""
     try:
         return _t(lang, f"value.{value}")
     except KeyError:
@@ -29,7 +30,7 @@ def verdict_lines(result: dict[str, Any], lang: str) -> list[tuple[str, str, str
     kz, eu = result["kz"], result["eu"]
     lines = []
     if kz["applies"]:
-        parts = [_t(lang, "report.kz_verdict", risk=_value(lang, kz["risk"]), autonomy=_value(lang, kz["autonomy"]))]
+        parts = [_t(lang, "report.kz_verdict", risk=value_word(lang, kz["risk"]), autonomy=value_word(lang, kz["autonomy"]))]
         style = {"high": "red", "medium": "yellow", "minimal": "green"}[kz["risk"]]
         if kz["prohibited"]:
             parts.insert(0, _t(lang, "report.prohibited", items=", ".join(kz["prohibited"])))
@@ -45,7 +46,7 @@ def verdict_lines(result: dict[str, Any], lang: str) -> list[tuple[str, str, str
     else:
         lines.append((_t(lang, "report.kz"), _t(lang, "report.not_applies_kz", date=result["as_of"]), "dim"))
     if eu["applies"]:
-        parts = [_t(lang, "report.eu_verdict", category=_value(lang, eu["category"]))]
+        parts = [_t(lang, "report.eu_verdict", category=value_word(lang, eu["category"]))]
         style = {"prohibited": "bold red", "high": "red", "limited": "yellow", "minimal": "green"}[eu["category"]]
         if eu["prohibited"]:
             parts.append(_t(lang, "report.prohibited", items=", ".join(eu["prohibited"])))
@@ -54,7 +55,7 @@ def verdict_lines(result: dict[str, Any], lang: str) -> list[tuple[str, str, str
         if eu["transparency"]:
             parts.append(_t(lang, "report.transparency", items=", ".join(eu["transparency"])))
         if eu["gpai"] not in (None, "none"):
-            parts.append(_t(lang, "report.gpai", value=_value(lang, eu["gpai"])))
+            parts.append(_t(lang, "report.gpai", value=value_word(lang, eu["gpai"])))
         lines.append((_t(lang, "report.eu"), " · ".join(parts), style))
     else:
         lines.append((_t(lang, "report.eu"), _t(lang, "report.not_applies_eu"), "dim"))
