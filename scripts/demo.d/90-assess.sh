@@ -6,8 +6,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 mkdir -p out
-export SENIM_HOME="$PWD/out/assess-home"   # the demo's own signing key, not yours
-unset SENIM_DB
+# The organisation of the registry demo (70-registry.sh): its key signs the
+# report, and its registry stores and ledgers the assessment.
+export SENIM_HOME="$PWD/out/registry/senim-home"
+export SENIM_DB="out/registry/demo.db"
 
 echo "== assess: the grid optimiser runs at an autonomy no law permits (the gate exits 1)"
 set +e
@@ -22,5 +24,8 @@ senim assess examples/credit-scoring/senim.yaml --run-checks --report out/
 echo
 echo "== senim report verify out/retail-credit-scoring.en.json"
 senim report verify out/retail-credit-scoring.en.json
+echo
+echo "== senim ledger verify (the assessment is ledgered beside the registry's changes)"
+senim ledger verify
 echo
 echo "The report is in out/: retail-credit-scoring.en.html (open it in a browser), .pdf, .md, .sarif, and the signed .json."
