@@ -122,3 +122,13 @@ def test_fail_on_and_summary(corpus, tmp_path):
     assert evidence["verdict"] == "fail" and evidence["result"]["total"]["distinct_people"] == iins
     clean = senim("scan", str(path), "--fail-on", "kz_passport", "--types", "email", "--format", "json")
     assert clean.returncode == 0
+
+
+def test_lines_written_by_workers_equal_lines_written_by_the_parent(corpus, tmp_path):
+    # plain --format jsonl lets workers write the lines; --evidence needs the
+    # summary, so the parent writes them from findings: same bytes either way
+    path, _lines, _labels = corpus
+    by_workers = senim("scan", str(path), "--format", "jsonl", "--workers", "2")
+    by_parent = senim("scan", str(path), "--format", "jsonl", "--workers", "2", "--evidence", str(tmp_path / "e.json"))
+    assert by_workers.returncode == by_parent.returncode == 0
+    assert by_workers.stdout == by_parent.stdout and by_workers.stdout.count(b"\n") > 1000

@@ -116,19 +116,39 @@ def scan(
                                        notes=notes, progress=progress, stitcher=stitcher)
     else:
         def findings_iter():
+            # with --format jsonl and no summary wanted, workers write the lines of text files
+            render = show_values if format == "jsonl" and evidence is None else None
             yield from local_scan(paths, chosen, workers=workers or None, include=tuple(include),
-                                  exclude=tuple(exclude), notes=notes, progress=progress, stitcher=stitcher)
+                                  exclude=tuple(exclude), notes=notes, progress=progress, stitcher=stitcher,
+                                  render=render)
+
+    from json.encoder import encode_basestring as quote  # the C encoder, non-ASCII kept
+
+    from senim.checks.personal_data.redact import mask
 
     collected = []
     write = sys.stdout.write
     buffer: list[str] = []
-    dumps = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
+    quoted_paths: dict[str, str] = {}
+    need_summary = format != "jsonl" or evidence is not None
     try:
-        for finding in findings_iter():
-            summary.add(finding)
+        for finding in _with_blocks(findings_iter(), stitcher, write, buffer):
+            if finding is None:
+                continue
+            if need_summary:
+                summary.add(finding)
             found.add(finding.type)
             if format == "jsonl":
-                buffer.append(dumps(finding.as_json(show_values)))
+                # one line per finding, written by hand: json.dumps per record
+                # costs more than the scan itself on dense files
+                path = quoted_paths.get(finding.path) or quoted_paths.setdefault(finding.path, quote(finding.path))
+                value = finding.value if show_values else mask(finding.value, finding.type)
+                where = (f'"line": {finding.line}' if finding.row is None
+                         else f'"row": {finding.row}, "column": {quote(finding.column)}')
+                buffer.append(
+                    f'{{"path": {path}, {where}, "start": {finding.start}, "end": {finding.end}, '
+                    f'"type": "{finding.type}", "confidence": {finding.confidence}, "value": {quote(value)}}}'
+                )
                 if len(buffer) >= 4096:
                     write("\n".join(buffer) + "\n")
                     buffer.clear()
@@ -141,6 +161,7 @@ def scan(
             bar.stop()
     for kind, path in notes:
         sys.stderr.write(text("scan.binary_skipped", lang, path=path) + "\n")
+    found |= stitcher.types
     skipped = {path for _kind, path in notes}
     rows = {s.path: stitcher.rows.get(i, 0) for i, s in enumerate(stitcher.sources) if s.path not in skipped}
     report = summary.as_json(rows)
@@ -163,6 +184,24 @@ def scan(
         ))
     if verdict == "fail":
         raise typer.Exit(1)
+
+
+def _with_blocks(findings, stitcher, write, buffer):
+    """Findings, with JSON Lines that workers wrote flushed in order between them."""
+    for finding in findings:
+        if stitcher.blocks:
+            if buffer:
+                write("\n".join(buffer) + "\n")
+                buffer.clear()
+            write("".join(stitcher.blocks))
+            stitcher.blocks.clear()
+        yield finding
+    if stitcher.blocks:
+        if buffer:
+            write("\n".join(buffer) + "\n")
+            buffer.clear()
+        write("".join(stitcher.blocks))
+        stitcher.blocks.clear()
 
 
 @app.command(help="Write a copy with the personal data found replaced by masks or keyed pseudonyms.")

@@ -66,7 +66,7 @@ _DIGIT = frozenset(b"0123456789")
 _HEX_COLON = frozenset(b"0123456789ABCDEFabcdef:")
 _EMAIL_CHARS = frozenset(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz._%+-")
 _IBAN_BEFORE = re.compile(rb"(?<![A-Za-z0-9])[A-Z]{2}[0-9]{2}(?: ?[A-Z0-9]{4})* ?\Z")
-_CONTEXT_WINDOW = 64  # bytes before a candidate, on its line, searched for context words
+_CONTEXT_WINDOW = 40  # a context word must end at most this many bytes before a candidate, on its line
 
 
 def _boundary(kind: str, data: bytes, start: int, end: int) -> bool:
@@ -121,17 +121,24 @@ def context_types(data: bytes, start: int) -> frozenset[str]:
     return frozenset(m.lastgroup for m in _context_regex().finditer(text))
 
 
-def _resolve(kind: str, text: str, ctx) -> tuple[str, float] | None:
+def _resolve(kind: str, text: str, has) -> tuple[str, float] | None:
     """The type and confidence of a delimited candidate, or None."""
     if kind == "digits12":
+        # the check digit first, inline: most 12-digit numbers are not identifiers
+        d = [c - 48 for c in text.encode()]
+        k = sum(a * b for a, b in zip(d, _W1)) % 11
+        if k == 10:
+            k = sum(a * b for a, b in zip(d, _W2)) % 11
+        if k == 10 or k != d[11]:
+            return None
         if kz_iin.is_valid(text):
-            return "kz_iin", 0.99 if "kz_iin" in ctx() else 0.85
+            return "kz_iin", 0.99 if has("kz_iin") else 0.85
         if kz_bin.is_valid(text):
-            return "kz_bin", 0.99 if "kz_bin" in ctx() else 0.85
+            return "kz_bin", 0.99 if has("kz_bin") else 0.85
         return None
     if kind == "card":
         if payment_card.is_valid(text):
-            return "payment_card", 0.99 if "payment_card" in ctx() else 0.9
+            return "payment_card", 0.99 if has("payment_card") else 0.9
         return None
     if kind == "iban":
         if iban.is_valid(text):
@@ -139,7 +146,7 @@ def _resolve(kind: str, text: str, ctx) -> tuple[str, float] | None:
         return None
     if kind == "phone_kz":
         if phone.is_valid(text):
-            return "phone", 0.95 if "phone" in ctx() else 0.8
+            return "phone", 0.95 if has("phone") else 0.8
         return None
     if kind == "phone_intl":
         try:
@@ -147,19 +154,84 @@ def _resolve(kind: str, text: str, ctx) -> tuple[str, float] | None:
         except ValueError:
             return None
         if phone.is_valid(text):
-            return "phone", 0.95 if "phone" in ctx() else 0.8
-        return ("phone", 0.75) if "phone" in ctx() else None
+            return "phone", 0.95 if has("phone") else 0.8
+        return ("phone", 0.75) if has("phone") else None
     if kind == "email":
         return ("email", 0.95) if email.is_valid(text) else None
     if kind in ("ipv4", "ipv6"):
         if ip_address.is_valid(text):
-            return "ip_address", 0.9 if "ip_address" in ctx() else 0.6
+            return "ip_address", 0.9 if has("ip_address") else 0.6
         return None
     if kind == "passport":
-        return ("kz_passport", 0.85) if kz_passport.is_valid(text) and "kz_passport" in ctx() else None
+        return ("kz_passport", 0.85) if kz_passport.is_valid(text) and has("kz_passport") else None
     if kind == "id9":
-        return ("kz_id_card", 0.75) if kz_id_card.is_valid(text) and "kz_id_card" in ctx() else None
+        return ("kz_id_card", 0.75) if kz_id_card.is_valid(text) and has("kz_id_card") else None
     raise AssertionError(kind)
+
+
+# Kinds whose pattern carries its own delimiters, so that Hyperscan does not
+# report every 9-digit window of a 12-digit number: one character (or a line
+# edge) that cannot continue the identifier on each side.
+DELIMITED = frozenset({"digits12", "card", "iban", "phone_kz", "phone_intl", "passport", "id9"})
+_BODY_START = frozenset(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz+")
+CONTEXT_BASE = 1000
+# Types whose confidence or very report depends on a context word (an e-mail
+# address or an IBAN is sure enough by itself).
+USES_CONTEXT = frozenset({"kz_iin", "kz_bin", "payment_card", "phone", "ip_address", "kz_passport", "kz_id_card"})
+_W1 = (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11)
+_W2 = (3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2)
+
+
+def _delimited(body: bytes) -> bytes:
+    return rb"(?:^|[^0-9A-Za-z+])(?:" + body + rb")(?:[^0-9A-Za-z]|$)"
+
+
+@lru_cache(maxsize=1)
+def context_words() -> dict[str, list[str]]:
+    import yaml
+
+    text = (resources.files("senim.checks.personal_data") / "data" / "context_words.yaml").read_text("utf-8")
+    return yaml.safe_load(text)
+
+
+def _context_patterns(types: frozenset[str]) -> list[tuple[bytes, str]]:
+    """Literal patterns for context words in lower, Title and UPPER case, each
+    after a line edge or a character that is not a letter."""
+    patterns = []
+    for kind, words in context_words().items():
+        if kind not in types or kind not in USES_CONTEXT:
+            continue
+        for word in words:
+            for variant in {word, word.lower(), word[:1].upper() + word[1:].lower(), word.upper()}:
+                literal = b"".join(b"\\x%02x" % b for b in variant.encode("utf-8"))
+                patterns.append((rb"(?:^|[^A-Za-z\x80-\xff])" + literal, kind))
+    return patterns
+
+
+def _compiled(expressions: list[bytes], ids: list[int], flags: list[int]):
+    """The Hyperscan database, from the cache in SENIM_HOME when this machine
+    compiled the same patterns before (compiling takes ~80 ms per process,
+    loading well under 1 ms); any trouble with the cache means compiling."""
+    import hashlib
+    import platform
+
+    import hyperscan
+
+    from senim.paths import senim_home, write_atomic
+
+    key = hashlib.sha256(repr((expressions, ids, flags, hyperscan.__version__, platform.machine())).encode()).hexdigest()
+    cached = senim_home() / "cache" / f"hyperscan-{key[:32]}.db"
+    try:
+        return hyperscan.loadb(cached.read_bytes(), hyperscan.HS_MODE_BLOCK)
+    except Exception:  # absent, truncated, or built for another CPU
+        pass
+    database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+    database.compile(expressions=expressions, ids=ids, elements=len(expressions), flags=flags)
+    try:
+        write_atomic(cached, hyperscan.dumpb(database))
+    except OSError:
+        pass
+    return database
 
 
 class Engine:
@@ -170,21 +242,36 @@ class Engine:
 
         self.types = frozenset(types)
         self.kinds = [k for k, (_, yields) in CANDIDATES.items() if self.types.intersection(yields)]
-        self.database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+        self.context = _context_patterns(self.types)
+        expressions = [_delimited(CANDIDATES[k][0]) if k in DELIMITED else CANDIDATES[k][0] for k in self.kinds]
+        ids = list(range(len(self.kinds)))
+        flags = [hyperscan.HS_FLAG_SOM_LEFTMOST | hyperscan.HS_FLAG_MULTILINE] * len(self.kinds)
+        for i, (pattern, _kind) in enumerate(self.context):
+            expressions.append(pattern)
+            ids.append(CONTEXT_BASE + i)
+            flags.append(hyperscan.HS_FLAG_MULTILINE | hyperscan.HS_FLAG_CASELESS)  # ASCII letters; Cyrillic by variants
+        self.delimited = [k in DELIMITED for k in self.kinds]
         if self.kinds:
-            self.database.compile(
-                expressions=[CANDIDATES[k][0] for k in self.kinds],
-                ids=list(range(len(self.kinds))),
-                elements=len(self.kinds),
-                flags=[hyperscan.HS_FLAG_SOM_LEFTMOST] * len(self.kinds),
-            )
+            self.database = _compiled(expressions, ids, flags)
             self.scratch = hyperscan.Scratch(self.database)
 
-    def candidates(self, data: bytes) -> dict[tuple[int, int], list[int]]:
-        """(kind index, start) -> every end Hyperscan reported."""
+    def candidates(self, data: bytes):
+        """(kind index, start) -> every end Hyperscan reported; and, per type,
+        the sorted end offsets of its context words."""
         found: dict[tuple[int, int], list[int]] = {}
+        context: dict[str, list[int]] = {}
+        delimited = self.delimited
+        kinds_of_context = [kind for _p, kind in self.context]
 
-        def on_match(index: int, start: int, end: int, flags: int, context: object) -> None:
+        def on_match(index: int, start: int, end: int, flags: int, _context: object) -> None:
+            if index >= CONTEXT_BASE:
+                context.setdefault(kinds_of_context[index - CONTEXT_BASE], []).append(end)
+                return
+            if delimited[index]:
+                if data[start] not in _BODY_START:
+                    start += 1
+                if data[end - 1] not in _ALNUM:
+                    end -= 1
             key = (index, start)
             ends = found.get(key)
             if ends is None:
@@ -194,14 +281,19 @@ class Engine:
 
         if self.kinds and data:
             self.database.scan(data, match_event_handler=on_match, scratch=self.scratch)
-        return found
+        for ends in context.values():
+            ends.sort()
+        return found, context
 
     def scan(self, data: bytes, limit: int | None = None) -> list[tuple[int, int, str, float, str]]:
         """Findings (byte start, byte end, type, confidence, value) that start
         before `limit` (the rest of `data` is look-ahead), sorted by start."""
+        from bisect import bisect_left
+
         limit = len(data) if limit is None else limit
         chosen: list[tuple[int, int, str, float, str]] = []
-        for (index, start), ends in self.candidates(data).items():
+        found, context = self.candidates(data)
+        for (index, start), ends in found.items():
             if start >= limit:
                 continue
             kind = self.kinds[index]
@@ -210,18 +302,23 @@ class Engine:
                 if hit:
                     chosen.append(hit)
                 continue
-            cache: list[frozenset[str]] = []
 
-            def ctx() -> frozenset[str]:
-                if not cache:
-                    cache.append(context_types(data, start))
-                return cache[0]
+            def has(type_: str, start: int = start) -> bool:
+                hits = context.get(type_)
+                if not hits:
+                    return False
+                lowest = start - _CONTEXT_WINDOW
+                i = bisect_left(hits, lowest)
+                if i == len(hits) or hits[i] > start:
+                    return False
+                return data.find(b"\n", hits[i], start) < 0 or any(
+                    h <= start and data.find(b"\n", h, start) < 0 for h in hits[i:i + 4])
 
-            for end in sorted(set(ends), reverse=True):
+            for end in sorted(set(ends), reverse=True) if len(ends) > 1 else ends:
                 if not _boundary(kind, data, start, end):
                     continue
                 text = data[start:end].decode("ascii", "replace")
-                result = _resolve(kind, text, ctx)
+                result = _resolve(kind, text, has)
                 if result and result[0] in self.types:
                     chosen.append((start, end, result[0], result[1], text))
                     break
@@ -246,19 +343,38 @@ class Engine:
 
 
 def _settle(found: list[tuple[int, int, str, float, str]]) -> list[tuple[int, int, str, float, str]]:
-    """Drop findings that overlap a higher-priority (or longer) one."""
+    """Drop findings that overlap a higher-priority (or longer) one.
+
+    Findings are cut into clusters of mutually reachable overlaps (a sweep by
+    start); the greedy choice by priority runs inside each small cluster.
+    """
     if len(found) < 2:
         return sorted(found)
-    found.sort(key=lambda f: (-PRIORITY[f[2]], f[0] - f[1], f[0]))
-    taken: list[tuple[int, int]] = []
-    kept = []
-    for f in found:
-        if any(f[0] < e and s < f[1] for s, e in taken):
+    found.sort()
+    kept: list[tuple[int, int, str, float, str]] = []
+    cluster = [found[0]]
+    reach = found[0][1]
+    for f in found[1:]:
+        if f[0] < reach:
+            cluster.append(f)
+            reach = max(reach, f[1])
             continue
-        taken.append((f[0], f[1]))
-        kept.append(f)
-    kept.sort()
+        kept.extend(_choose(cluster))
+        cluster, reach = [f], f[1]
+    kept.extend(_choose(cluster))
     return kept
+
+
+def _choose(cluster: list) -> list:
+    if len(cluster) == 1:
+        return cluster
+    cluster.sort(key=lambda f: (-PRIORITY[f[2]], f[0] - f[1], f[0]))
+    chosen: list = []
+    for f in cluster:
+        if not any(f[0] < c[1] and c[0] < f[1] for c in chosen):
+            chosen.append(f)
+    chosen.sort()
+    return chosen
 
 
 _ENGINES: dict[tuple[str, ...], Engine] = {}

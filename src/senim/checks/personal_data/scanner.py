@@ -135,9 +135,31 @@ def _read_csv_batches(path: str, separator: str, compressed: bool):
         raise InputError(f"{path}: not a readable CSV file ({str(error).splitlines()[0]})") from None
 
 
+def render_lines(located, line_base: int, col_base: int, path_json: str, show_values: bool) -> str:
+    """Findings of a text task as JSON Lines, given where the task starts."""
+    from json.encoder import encode_basestring as quote
+
+    from senim.checks.personal_data.redact import mask
+
+    out = []
+    for line, start, end, type_, confidence, value in located:
+        shift = col_base if line == 0 else 0
+        shown = value if show_values else mask(value, type_)
+        out.append(
+            f'{{"path": {path_json}, "line": {line_base + line + 1}, "start": {start + shift}, '
+            f'"end": {end + shift}, "type": "{type_}", "confidence": {confidence}, "value": {quote(shown)}}}\n'
+        )
+    return "".join(out)
+
+
 def run_task(task: tuple):
     """Scan one task; picklable in and out, so it runs in any process."""
     kind = task[0]
+    if kind == "render":
+        _, inner, line_base, col_base, path_json, show_values = task
+        index, _text, (located, newlines, tail_cp) = run_task(inner)
+        text = render_lines(located, line_base, col_base, path_json, show_values)
+        return index, "rendered", (text, {f[3] for f in located}, len(located), newlines, tail_cp)
     if kind == "range":
         _, index, path, start, end, types = task
         data = src.read_range(path, start, end)
@@ -223,6 +245,33 @@ def plan(sources: list[src.Source], types: tuple[str, ...], notes: list[str], ch
                 offset += meta.row_group(group).num_rows
 
 
+def render_plan(tasks: Iterator[tuple], sources: list[src.Source], show_values: bool) -> Iterator[tuple]:
+    """Text tasks wrapped so that workers write the JSON Lines themselves: the
+    parent counts each chunk's newlines (a fast byte count) to know where it
+    starts, and keeps only the writing."""
+    from json.encoder import encode_basestring as quote
+
+    current, line, column = -1, 0, 0
+    for task in tasks:
+        if task[0] not in ("range", "bytes"):
+            yield task
+            continue
+        index = task[1]
+        if index != current:
+            current, line, column = index, 0, 0
+        if task[0] == "range":
+            data = src.read_range(task[2], task[3], task[4], overlap=0)
+        else:
+            data = task[2][: task[3]]
+        yield ("render", task, line, column, quote(sources[index].path), show_values)
+        newlines = data.count(b"\n")
+        tail = len(data[data.rfind(b"\n") + 1:].decode("utf-8", "replace"))
+        if newlines:
+            line, column = line + newlines, tail
+        else:
+            column += tail
+
+
 class Stitcher:
     """Turns task results, in order, into findings with file places."""
 
@@ -232,6 +281,9 @@ class Stitcher:
         self.line = 0  # 0-based line index at the start of the next text task
         self.column = 0  # code points already on that line
         self.rows: dict[int, int] = {}  # source index -> lines or rows seen
+        self.blocks: list[str] = []  # JSON Lines written by workers (render mode)
+        self.types: set[str] = set()
+        self.count = 0
 
     def feed(self, result) -> Iterator[Finding]:
         index, kind, payload = result
@@ -239,7 +291,19 @@ class Stitcher:
         if index != self.current:
             self._close()
             self.current, self.line, self.column = index, 0, 0
-        if kind == "text":
+        if kind == "rendered":
+            text, types, count, newlines, tail_cp = payload
+            self.blocks.append(text)
+            self.types |= types
+            self.count += count
+            if newlines:
+                self.line += newlines
+                self.column = tail_cp
+            else:
+                self.column += tail_cp
+            self.rows[index] = self.line + (1 if self.column else 0)
+            yield None  # a mark for the writer: blocks are waiting
+        elif kind == "text":
             located, newlines, tail_cp = payload
             for line, start, end, type_, confidence, value in located:
                 shift = self.column if line == 0 else 0
@@ -271,6 +335,7 @@ def scan(
     progress: Callable[[int], None] | None = None,
     stitcher: Stitcher | None = None,
     chunk: int = src.CHUNK,
+    render: bool | None = None,
 ) -> Iterator[Finding]:
     """Findings in every file under `paths`, in file order then place order."""
     types = tuple(t for t in TYPES if t in set(types))
@@ -279,6 +344,8 @@ def scan(
     stitcher = stitcher or Stitcher(sources)
     stitcher.sources = sources
     tasks = plan(sources, types, notes, chunk)
+    if render is not None:  # JSON Lines for text are written by the workers into stitcher.blocks
+        tasks = render_plan(tasks, sources, render)
     workers = workers or os.cpu_count() or 1
     if workers == 1:
         results: Iterable = map(run_task, tasks)
@@ -286,11 +353,14 @@ def scan(
         return
     import multiprocessing
 
-    # Not plain fork: a parent that has used Polars (or any thread pool) can
-    # deadlock its forked children. The fork server is a clean process that
-    # has loaded only the engine.
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["senim.checks.personal_data.scanner"])
+    # A parent that has loaded Polars (or any thread pool) can deadlock its
+    # forked children: then workers come from a fork server, a clean process
+    # that has loaded only the engine (callers need the __main__ guard).
+    if "polars" in sys.modules or "pyarrow" in sys.modules:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["senim.checks.personal_data.scanner"])
+    else:
+        context = multiprocessing.get_context("fork")
     with context.Pool(workers) as pool:
         yield from _drain(pool.imap(run_task, tasks, chunksize=1), stitcher, progress)
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from senim.errors import InputError
 
-CHUNK = 8 << 20
+CHUNK = 2 << 20
 OVERLAP = 1024
 TABLE_SUFFIXES = (".csv", ".parquet", ".pq", ".tsv")
 SNIFF = 8192

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 
-def clean(value: str, drop: str = " -./()") -> str:
+_SEPARATORS = str.maketrans("", "", " -./()")
+
+
+def clean(value: str, drop: str | None = None) -> str:
     """`value` without the separators people type between digits."""
-    return value.translate({ord(c): None for c in drop}).strip()
+    table = _SEPARATORS if drop is None else str.maketrans("", "", drop)
+    return value.translate(table).strip()
 
 
 def mask(value: str, keep_start: int = 4, keep_end: int = 2) -> str:

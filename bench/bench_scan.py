@@ -1,0 +1,210 @@
+"""Benchmark: `senim scan --format jsonl` against Presidio's analyzer.
+
+Generates (once) 64 MB of mixed Kazakh, Russian and English chat text with
+planted identifiers and look-alikes in bench/data/, then times in one run:
+- the whole command `senim scan FILE --format jsonl > OUT` (median of 3), with
+  the peak memory of its process tree (sampled from /proc);
+- Presidio's AnalyzerEngine with its pattern recognizers only, on a blank
+  spaCy pipeline (Presidio at its fastest), over a 1 MB slice of the same text.
+Prints a Markdown section; `bench/run.sh` saves it in bench/results/scan.md.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import statistics
+import string
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "bench" / "data"
+TEXT = DATA / "pd_chat_64mb_10pct.txt"
+SIZE = 64 << 20
+SLICE = 1 << 20
+RUNS = 3
+PLANTED_SHARE = 0.1  # one line in ten carries an identifier, a look-alike or a name
+SENIM = Path(sys.executable).parent / "senim"
+
+FILLER = [
+    "Сәлеметсіз бе, менің өтінішім бойынша жауап күтемін",
+    "Здравствуйте, подскажите пожалуйста статус заявки",
+    "Hello, I would like to check the status of my request",
+    "банк картасы бойынша төлем өтпей тұр, көмектесіңізші",
+    "платёж не прошёл, деньги списались дважды, верните",
+    "the payment failed twice yesterday evening, please help",
+    "рахмет, бәрі түсінікті", "спасибо, всё понятно", "thanks, that helps a lot",
+    "жеткізу 3 күнге созылды, 2 данасы келмеді",
+    "доставка заняла 5 дней, пришло 2 из 3 коробок",
+    "order took 4 days and 1 box was missing",
+]
+NAMES = ["Иванов Пётр Сергеевич", "Айгерим Нурланова", "Серик Ахметов", "Aigerim Sadykova", "Мария Петрова"]
+
+
+def _iin_check(d11: str):
+    k = sum(int(a) * b for a, b in zip(d11, range(1, 12))) % 11
+    if k == 10:
+        k = sum(int(a) * b for a, b in zip(d11, [3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2])) % 11
+    return None if k == 10 else k
+
+
+def _plant(r: random.Random) -> str:
+    digits = lambda n: "".join(r.choice(string.digits) for _ in range(n))  # noqa: E731
+    kind = r.randrange(8)
+    if kind == 0:
+        while True:
+            body = "%02d%02d%02d%d%s" % (r.randint(40, 99), r.randint(1, 12), r.randint(1, 28), r.choice((3, 4)), digits(4))
+            k = _iin_check(body)
+            if k is not None:
+                return "ИИН " + body + str(k)
+    if kind == 1:
+        return "тел. +7 7%s %s %s %s" % (digits(2), digits(3), digits(2), digits(2))
+    if kind == 2:
+        return "8 (7%s) %s-%s-%s" % (digits(2), digits(3), digits(2), digits(2))
+    if kind == 3:
+        return "email: client%d@mail.kz" % r.randint(1, 99999)
+    if kind == 4:
+        return "карта 4%s" % digits(15)  # mostly a wrong Luhn digit: a look-alike
+    if kind == 5:
+        return "заказ №%s" % digits(12)  # an order number: a look-alike
+    if kind == 6:
+        return r.choice(NAMES)
+    return "IP %d.%d.%d.%d" % tuple(r.randint(1, 254) for _ in range(4))
+
+
+def make_text() -> None:
+    if TEXT.exists() and TEXT.stat().st_size >= SIZE:
+        return
+    DATA.mkdir(parents=True, exist_ok=True)
+    r = random.Random(2026)
+    tmp = TEXT.with_suffix(".tmp")
+    written = 0
+    with open(tmp, "w", encoding="utf-8") as out:
+        while written < SIZE:
+            lines = []
+            for _ in range(2000):
+                parts = [r.choice(FILLER)]
+                if r.random() < PLANTED_SHARE:
+                    parts.append(_plant(r))
+                parts.append(r.choice(FILLER))
+                lines.append(", ".join(parts))
+            block = "\n".join(lines) + "\n"
+            out.write(block)
+            written += len(block.encode("utf-8"))
+    tmp.replace(TEXT)
+
+
+def _tree_rss(root: int) -> int:
+    """Resident memory of `root` and all its descendants, in bytes."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            pid, ppid = int(entry), int(fields[1])
+            rss[pid] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+            children.setdefault(ppid, []).append(pid)
+        except (OSError, IndexError, ValueError):
+            continue
+    total, stack = 0, [root]
+    while stack:
+        pid = stack.pop()
+        total += rss.get(pid, 0)
+        stack.extend(children.get(pid, ()))
+    return total
+
+
+def time_senim(output: Path) -> tuple[float, int, int]:
+    with open(output, "wb") as out:
+        start = time.perf_counter()
+        process = subprocess.Popen([str(SENIM), "scan", str(TEXT), "--format", "jsonl"], stdout=out)
+        peak = 0
+        done = threading.Event()
+
+        def sample():
+            nonlocal peak
+            while not done.is_set():
+                peak = max(peak, _tree_rss(process.pid))
+                time.sleep(0.05)
+
+        sampler = threading.Thread(target=sample)
+        sampler.start()
+        code = process.wait()
+        elapsed = time.perf_counter() - start
+        done.set()
+        sampler.join()
+    if code != 0:
+        raise SystemExit(f"senim scan exited {code}")
+    with open(output, "rb") as f:
+        findings = sum(1 for _ in f)
+    return elapsed, peak, findings
+
+
+def presidio_analyzer():
+    import logging
+
+    import spacy
+
+    logging.getLogger("tldextract").setLevel(logging.CRITICAL)  # it tries the network, then uses its snapshot
+    from presidio_analyzer import AnalyzerEngine
+    from presidio_analyzer.nlp_engine import SpacyNlpEngine
+
+    engine = SpacyNlpEngine(models=[{"lang_code": "en", "model_name": "blank-en"}])
+    engine.nlp = {"en": spacy.blank("en")}  # no model download: a blank pipeline
+    analyzer = AnalyzerEngine(nlp_engine=engine, supported_languages=["en"])
+    analyzer.registry.remove_recognizer("SpacyRecognizer")
+    return analyzer
+
+
+def time_presidio() -> tuple[float, int, int, list[str]]:
+    analyzer = presidio_analyzer()
+    with open(TEXT, "rb") as f:
+        raw = f.read(SLICE)
+    text = raw[: raw.rfind(b"\n") + 1].decode("utf-8")
+    lines = text.splitlines()
+    blocks = ["\n".join(lines[i:i + 100]) for i in range(0, len(lines), 100)]
+    analyzer.analyze(text=blocks[0], language="en")  # warm-up
+    start = time.perf_counter()
+    found = sum(len(analyzer.analyze(text=block, language="en")) for block in blocks)
+    elapsed = time.perf_counter() - start
+    names = sorted(r.name for r in analyzer.registry.recognizers)
+    return elapsed, len(text.encode("utf-8")), found, names
+
+
+def main() -> None:
+    from importlib.metadata import version
+
+    make_text()
+    size = TEXT.stat().st_size
+    out = DATA / "pd_scan.jsonl"
+    runs = [time_senim(out) for _ in range(RUNS)]
+    median = statistics.median(r[0] for r in runs)
+    peak = max(r[1] for r in runs)
+    findings = runs[0][2]
+    p_elapsed, p_bytes, p_found, recognizers = time_presidio()
+    senim_mbs = size / median / 1e6
+    presidio_mbs = p_bytes / p_elapsed / 1e6
+    print("## Personal-data scan (`senim scan`) vs Presidio\n")
+    print(f"Text: {size / 1e6:.1f} MB of generated kk/ru/en chat lines with planted identifiers and look-alikes "
+          f"(`{TEXT.relative_to(ROOT)}`), {os.cpu_count()} cores.\n")
+    print("| tool | what is timed | input | median time | MB/s | peak memory | findings |")
+    print("|---|---|---|---|---|---|---|")
+    print(f"| senim {version('senim')} (Hyperscan {version('hyperscan')}) | whole command, {RUNS} runs | "
+          f"{size / 1e6:.1f} MB | {median:.2f} s | {senim_mbs:.1f} | {peak / 2**20:.0f} MiB | {findings} |")
+    print(f"| Presidio analyzer {version('presidio-analyzer')}, pattern recognizers, blank spaCy | "
+          f"`analyze()` on 100-line blocks, 1 run | {p_bytes / 1e6:.2f} MB | {p_elapsed:.2f} s | {presidio_mbs:.3f} | n/a | {p_found} |")
+    print(f"\n**senim / Presidio: {senim_mbs / presidio_mbs:.0f}×** (target ≥ 300×).\n")
+    print(f"Command: `senim scan {TEXT.relative_to(ROOT)} --format jsonl > {out.relative_to(ROOT)}`; "
+          f"all runs: {', '.join(f'{r[0]:.2f} s' for r in runs)}.")
+    print(f"Presidio recognizers: {', '.join(recognizers)}.\n")
+
+
+if __name__ == "__main__":
+    main()
