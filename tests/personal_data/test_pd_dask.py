@@ -4,6 +4,7 @@ the local engine's findings."""
 import polars as pl
 import pyarrow.parquet as pq
 from pd_corpus import make_corpus
+from pd_helpers import senim
 
 from senim.checks.personal_data.dask_engine import scan_on_cluster
 from senim.checks.personal_data.scanner import Stitcher, scan
@@ -29,5 +30,10 @@ def test_dask_engine_equals_local_engine(tmp_path):
         remote_stitch = Stitcher([])
         remote = list(scan_on_cluster(paths, client=client, chunk=64 * 1024, stitcher=remote_stitch))
         assert len(client.nthreads()) == 2
+        # the command line, --cluster ADDRESS, against the same cluster
+        cli_remote = senim("scan", *paths, "--format", "jsonl", "--cluster", cluster.scheduler_address)
+    cli_local = senim("scan", *paths, "--format", "jsonl")
+    assert cli_remote.returncode == cli_local.returncode == 0, cli_remote.stderr
+    assert cli_remote.stdout == cli_local.stdout and cli_local.stdout.count(b"\n") == len(local)
     assert remote == local
     assert remote_stitch.rows == local_stitch.rows == {0: 2500, 1: 400, 2: 1200}  # chat.txt, messages.csv, messages.parquet

@@ -41,7 +41,7 @@ def scan_on_cluster(
     own = client is None
     if own:
         try:
-            client = Client(address, timeout="10s")
+            client = Client(address, timeout="5s")
         except (OSError, TimeoutError) as error:
             raise InputError(f"--cluster {address}: no Dask scheduler answers ({error})") from None
     try:
