@@ -53,12 +53,12 @@ CANDIDATES: dict[str, tuple[bytes, tuple[str, ...]]] = {
         ("phone",),
     ),
     "phone_intl": (rb"\+[1-9][0-9 ()-]{6,20}[0-9]", ("phone",)),
-    "email": (rb"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}", ("email",)),
+    "email": (rb"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}(?:[^A-Za-z0-9-]|$)", ("email",)),
     "ipv4": (rb"[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}", ("ip_address",)),
     "ipv6": (rb"[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{0,4}){2,7}", ("ip_address",)),
     "passport": (rb"[Nn] ?[0-9]{8}", ("kz_passport",)),
     "id9": (rb"[0-9]{9}", ("kz_id_card",)),
-    "name": (_WORD + rb"(?: " + _WORD + rb")+", ("person_name",)),
+    "name": (_WORD + rb"(?: " + _WORD + rb")+(?:[^A-Za-z\x80-\xff]|$)", ("person_name",)),
 }
 
 _ALNUM = frozenset(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
@@ -251,6 +251,9 @@ class Engine:
             ids.append(CONTEXT_BASE + i)
             flags.append(hyperscan.HS_FLAG_MULTILINE | hyperscan.HS_FLAG_CASELESS)  # ASCII letters; Cyrillic by variants
         self.delimited = [k in DELIMITED for k in self.kinds]
+        # patterns that end with one delimiter byte (so that Hyperscan reports
+        # a match once per word end, not at every letter)
+        self.trailing = [k in ("name", "email") for k in self.kinds]
         if self.kinds:
             self.database = _compiled(expressions, ids, flags)
             self.scratch = hyperscan.Scratch(self.database)
@@ -261,6 +264,7 @@ class Engine:
         found: dict[tuple[int, int], list[int]] = {}
         context: dict[str, list[int]] = {}
         delimited = self.delimited
+        trailing = self.trailing
         kinds_of_context = [kind for _p, kind in self.context]
 
         def on_match(index: int, start: int, end: int, flags: int, _context: object) -> None:
@@ -272,6 +276,8 @@ class Engine:
                     start += 1
                 if data[end - 1] not in _ALNUM:
                     end -= 1
+            elif trailing[index] and data[end - 1] < 0x80 and data[end - 1] not in _ALNUM:
+                end -= 1  # the one delimiter that ends a name or an e-mail address
             key = (index, start)
             ends = found.get(key)
             if ends is None:
