@@ -71,7 +71,8 @@ def scan(
     fail_on: Optional[str] = typer.Option(None, "--fail-on", help="Exit 1 if any finding of these types (or 'all')."),
     include: List[str] = typer.Option([], "--include", help="Glob of files to scan inside folders (repeatable)."),
     exclude: List[str] = typer.Option([], "--exclude", help="Glob of files to skip inside folders (repeatable)."),
-    mass_threshold: int = typer.Option(10_000, "--mass-threshold", help="Distinct people that make processing 'mass'."),
+    mass_threshold: Optional[int] = typer.Option(
+        None, "--mass-threshold", help="Distinct people that make processing 'mass' (default from legal.yaml: 10,000)."),
     evidence: Optional[str] = typer.Option(None, "--evidence", help="Write an evidence record (JSON) to this file."),
     lang: str = typer.Option("en", "--lang", help="kk, ru or en."),
 ) -> None:
@@ -90,6 +91,10 @@ def scan(
         raise InputError(f"--workers: {workers} is not a number of processes")
     chosen = _types("--types", types, TYPE_NAMES)
     failing = _types("--fail-on", fail_on, ()) if fail_on else ()
+    if mass_threshold is None:
+        from senim.checks.personal_data.summary import mass_threshold_default
+
+        mass_threshold = mass_threshold_default()
     summary = Summary(mass_threshold)
     notes: list = []
     stitcher = Stitcher([])

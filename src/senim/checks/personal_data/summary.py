@@ -5,7 +5,19 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-MASS_THRESHOLD = 10_000
+
+
+def mass_threshold_default() -> int:
+    """The default threshold, from data/legal.yaml (a legal value, kept as data)."""
+    from importlib import resources
+
+    import yaml
+
+    text = (resources.files("senim.checks.personal_data") / "data" / "legal.yaml").read_text("utf-8")
+    return int(yaml.safe_load(text)["mass_processing_threshold"]["value"])
+
+
+MASS_THRESHOLD = 10_000  # used only if no threshold is given; the CLI reads legal.yaml
 
 
 class Summary:
