@@ -98,29 +98,6 @@ def _boundary(kind: str, data: bytes, start: int, end: int) -> bool:
     return (before is None or before not in _ALNUM) and (after is None or after not in _ALNUM)
 
 
-@lru_cache(maxsize=1)
-def _context_regex() -> re.Pattern[str]:
-    import yaml
-
-    text = (resources.files("senim.checks.personal_data") / "data" / "context_words.yaml").read_text("utf-8")
-    words = yaml.safe_load(text)
-    parts = []
-    for kind, items in words.items():
-        alternatives = "|".join(re.escape(w.lower()) for w in sorted(items, key=len, reverse=True))
-        parts.append(f"(?<!\\w)(?P<{kind}>{alternatives})")
-    return re.compile("|".join(parts))
-
-
-def context_types(data: bytes, start: int) -> frozenset[str]:
-    """The kinds whose context words stand shortly before `start` on its line."""
-    line_start = data.rfind(b"\n", max(0, start - _CONTEXT_WINDOW), start) + 1
-    window = data[max(line_start, start - _CONTEXT_WINDOW):start]
-    if not window:
-        return frozenset()
-    text = window.decode("utf-8", "ignore").lower()
-    return frozenset(m.lastgroup for m in _context_regex().finditer(text))
-
-
 def _resolve(kind: str, text: str, has) -> tuple[str, float] | None:
     """The type and confidence of a delimited candidate, or None."""
     if kind == "digits12":

@@ -289,7 +289,6 @@ class Stitcher:
         index, kind, payload = result
         path = self.sources[index].path
         if index != self.current:
-            self._close()
             self.current, self.line, self.column = index, 0, 0
         if kind == "rendered":
             text, types, count, newlines, tail_cp = payload
@@ -319,9 +318,6 @@ class Stitcher:
             for row, column, start, end, type_, confidence, value in findings:
                 yield Finding(path, None, row, column, start, end, type_, confidence, value)
             self.rows[index] = self.rows.get(index, 0) + rows
-
-    def _close(self) -> None:
-        pass
 
 
 def scan(
