@@ -358,7 +358,21 @@ def scan(
     else:
         context = multiprocessing.get_context("fork")
     with context.Pool(workers) as pool:
-        yield from _drain(pool.imap(run_task, tasks, chunksize=1), stitcher, progress)
+        yield from _drain(_bounded(pool, tasks, 3 * workers), stitcher, progress)
+
+
+def _bounded(pool, tasks: Iterator[tuple], window: int):
+    """Results in task order with at most `window` tasks in flight, so that a
+    stream (standard input, gzip) is never read far ahead of the workers."""
+    from collections import deque
+
+    pending: deque = deque()
+    for task in tasks:
+        pending.append(pool.apply_async(run_task, (task,)))
+        if len(pending) >= window:
+            yield pending.popleft().get()
+    while pending:
+        yield pending.popleft().get()
 
 
 def _drain(results, stitcher: Stitcher, progress) -> Iterator[Finding]:
