@@ -127,3 +127,18 @@ def test_person_name_words():
     assert not person_name.is_valid("Алматы Астана")
     with pytest.raises(InvalidFormat):
         person_name.validate("иванов пётр")
+
+
+def test_ipv4_fast_path_agrees_with_the_standard_library():
+    import ipaddress
+    import random
+
+    r = random.Random(4)
+    for _ in range(5000):
+        address = ".".join(str(r.choice([r.randint(0, 300), r.randint(0, 9), "0" + str(r.randint(0, 99))])) for _ in range(4))
+        try:
+            ipaddress.ip_address(address)
+            expected = True
+        except ValueError:
+            expected = False
+        assert ip_address.is_valid(address) == expected, address

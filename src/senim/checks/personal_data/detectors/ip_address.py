@@ -15,8 +15,21 @@ def compact(address: str) -> str:
     return address.strip()
 
 
+def _is_dotted_quad(address: str) -> bool:
+    """IPv4 without the ipaddress module: four decimal octets 0-255, no
+    leading zeros (the common case, checked fast)."""
+    parts = address.split(".")
+    return len(parts) == 4 and all(
+        p.isdigit() and p.isascii() and len(p) <= 3 and int(p) <= 255 and (p == "0" or p[0] != "0") for p in parts
+    )
+
+
 def validate(address: str) -> str:
     address = compact(address)
+    if ":" not in address:
+        if not _is_dotted_quad(address):
+            raise InvalidFormat("not an IPv4 address: four numbers 0-255")
+        return address
     try:
         ipaddress.ip_address(address)
     except ValueError:
