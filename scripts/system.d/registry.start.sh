@@ -5,6 +5,7 @@
 # Tests reach it at postgresql+psycopg://senim:senim@127.0.0.1:55432/senim
 # (SENIM_TEST_PG overrides).
 set -euo pipefail
+cd /   # the postgres user may not enter the checkout (a private temporary folder in CI)
 PORT=55432
 DATA=/tmp/senim-pg/data
 SOCK=/tmp/senim-pg
