@@ -193,7 +193,7 @@ class PackKind(str, Enum):
 
 @app.command()
 def pack(
-    kind: PackKind = typer.Argument(..., help="trusted-list (KZ), eu-annex-iv, or fria (EU Art. 27)."),
+    kind: PackKind = typer.Argument(..., help="trusted-list (KZ trusted high-risk list), eu-annex-iv (EU technical documentation), or fria (EU fundamental-rights impact assessment)."),
     manifest: Path = typer.Argument(..., metavar="MANIFEST", help="senim.yaml, or a folder holding one."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="DIR", help="Folder to write the pack to (default pack-KIND)."),
     run_checks: bool = typer.Option(False, "--run-checks", help="Run the evidence section's checks first."),
