@@ -171,17 +171,22 @@ def context_words() -> dict[str, list[str]]:
     return yaml.safe_load(text)
 
 
-def _context_patterns(types: frozenset[str]) -> list[tuple[bytes, str]]:
-    """Literal patterns for context words in lower, Title and UPPER case, each
-    after a line edge or a character that is not a letter."""
-    patterns = []
+def _context_patterns(types: frozenset[str]) -> dict[str, re.Pattern]:
+    """Per type, one regular expression for its context words in lower, Title
+    and UPPER case (ASCII letters also caselessly), each after a line edge or a
+    character that is not a letter. Longest words first, so that the match
+    found at a place is the one that ends last there."""
+    patterns = {}
     for kind, words in context_words().items():
         if kind not in types or kind not in USES_CONTEXT:
             continue
+        variants = set()
         for word in words:
-            for variant in {word, word.lower(), word[:1].upper() + word[1:].lower(), word.upper()}:
-                literal = b"".join(b"\\x%02x" % b for b in variant.encode("utf-8"))
-                patterns.append((rb"(?:^|[^A-Za-z\x80-\xff])" + literal, kind))
+            variants |= {word, word.lower(), word[:1].upper() + word[1:].lower(), word.upper()}
+        literals = sorted((v.encode("utf-8") for v in variants), key=lambda b: (-len(b), b))
+        longest = len(literals[0])
+        body = b"|".join(re.escape(v) for v in literals)
+        patterns[kind] = (re.compile(rb"(?<![A-Za-z\x80-\xff])(?:" + body + rb")", re.IGNORECASE), longest)
     return patterns
 
 
@@ -211,50 +216,67 @@ def _compiled(expressions: list[bytes], ids: list[int], flags: list[int]):
     return database
 
 
+# The leftmost start of a name candidate, found again in Python from its end:
+# Hyperscan's start-of-match tracking costs as much as the rest of the
+# patterns together, and there are few name candidates.
+_NAME_TAIL = re.compile(rb"(?:" + _WORD + rb" )+" + _WORD + rb"(?:[^A-Za-z\x80-\xff])?\Z")
+_NAME_LOOKBACK = 192
+
+
+def _name_start(data: bytes, end: int) -> int:
+    """Where the longest name candidate that Hyperscan reported ending at `end` begins."""
+    line_start = data.rfind(b"\n", 0, end - 1) + 1
+    low = max(line_start, end - _NAME_LOOKBACK)
+    while True:
+        match = _NAME_TAIL.search(data, low, end)
+        if match is None:  # cannot happen for an end Hyperscan reported; keep the end alone
+            return end
+        if match.start() > low or low == line_start:
+            return match.start()
+        low = max(line_start, low - 4 * _NAME_LOOKBACK)  # a longer run of capitalised words
+
+
 class Engine:
-    """A compiled Hyperscan database for the chosen types; one per process."""
+    """Compiled Hyperscan databases for the chosen types; one per process.
+
+    Two databases, because one holding both costs more than the two apart:
+    identifiers (with start-of-match) and names (ends only)."""
 
     def __init__(self, types: tuple[str, ...] = TYPES):
         import hyperscan
 
         self.types = frozenset(types)
-        self.kinds = [k for k, (_, yields) in CANDIDATES.items() if self.types.intersection(yields)]
+        self.kinds = [k for k, (_, yields) in CANDIDATES.items() if self.types.intersection(yields) and k != "name"]
+        self.names = "person_name" in self.types
         self.context = _context_patterns(self.types)
         expressions = [_delimited(CANDIDATES[k][0]) if k in DELIMITED else CANDIDATES[k][0] for k in self.kinds]
-        ids = list(range(len(self.kinds)))
-        flags = [hyperscan.HS_FLAG_SOM_LEFTMOST | hyperscan.HS_FLAG_MULTILINE] * len(self.kinds)
-        for i, (pattern, _kind) in enumerate(self.context):
-            expressions.append(pattern)
-            ids.append(CONTEXT_BASE + i)
-            flags.append(hyperscan.HS_FLAG_MULTILINE | hyperscan.HS_FLAG_CASELESS)  # ASCII letters; Cyrillic by variants
         self.delimited = [k in DELIMITED for k in self.kinds]
-        # patterns that end with one delimiter byte (so that Hyperscan reports
-        # a match once per word end, not at every letter)
-        self.trailing = [k in ("name", "email") for k in self.kinds]
+        # e-mail patterns end with one delimiter byte (so that Hyperscan
+        # reports a match once per address end, not at every letter)
+        self.trailing = [k == "email" for k in self.kinds]
         if self.kinds:
-            self.database = _compiled(expressions, ids, flags)
+            flags = [hyperscan.HS_FLAG_SOM_LEFTMOST | hyperscan.HS_FLAG_MULTILINE] * len(self.kinds)
+            self.database = _compiled(expressions, list(range(len(self.kinds))), flags)
             self.scratch = hyperscan.Scratch(self.database)
+        if self.names:
+            self.name_database = _compiled([CANDIDATES["name"][0]], [0], [hyperscan.HS_FLAG_MULTILINE])
+            self.name_scratch = hyperscan.Scratch(self.name_database)
 
     def candidates(self, data: bytes):
-        """(kind index, start) -> every end Hyperscan reported; and, per type,
-        the sorted end offsets of its context words."""
+        """(kind index, start) -> every end Hyperscan reported, for identifiers;
+        and the ends of name candidates."""
         found: dict[tuple[int, int], list[int]] = {}
-        context: dict[str, list[int]] = {}
         delimited = self.delimited
         trailing = self.trailing
-        kinds_of_context = [kind for _p, kind in self.context]
 
         def on_match(index: int, start: int, end: int, flags: int, _context: object) -> None:
-            if index >= CONTEXT_BASE:
-                context.setdefault(kinds_of_context[index - CONTEXT_BASE], []).append(end)
-                return
             if delimited[index]:
                 if data[start] not in _BODY_START:
                     start += 1
                 if data[end - 1] not in _ALNUM:
                     end -= 1
             elif trailing[index] and data[end - 1] < 0x80 and data[end - 1] not in _ALNUM:
-                end -= 1  # the one delimiter that ends a name or an e-mail address
+                end -= 1  # the one delimiter that ends an e-mail address
             key = (index, start)
             ends = found.get(key)
             if ends is None:
@@ -262,40 +284,62 @@ class Engine:
             else:
                 ends.append(end)
 
-        if self.kinds and data:
-            self.database.scan(data, match_event_handler=on_match, scratch=self.scratch)
-        for ends in context.values():
-            ends.sort()
-        return found, context
+        name_ends: list[int] = []
+        if data:
+            if self.kinds:
+                self.database.scan(data, match_event_handler=on_match, scratch=self.scratch)
+            if self.names:
+                add = name_ends.append
+                self.name_database.scan(data, match_event_handler=lambda i, s, e, f, c: add(e),
+                                        scratch=self.name_scratch)
+        return found, name_ends
+
+    def _has_context(self, data: bytes, type_: str, start: int) -> bool:
+        """A context word of this type ends at most _CONTEXT_WINDOW bytes
+        before `start`, on the same line."""
+        entry = self.context.get(type_)
+        if entry is None:
+            return False
+        pattern, longest = entry
+        low = start - _CONTEXT_WINDOW if start > _CONTEXT_WINDOW else 0
+        newline = data.rfind(b"\n", low, start)
+        if newline >= 0:
+            low = newline + 1
+        match = pattern.search(data, low - longest if low > longest else 0, start)
+        while match is not None:  # words one after another, as finditer would see them
+            if match.end() >= low:
+                return True
+            match = pattern.search(data, match.end(), start)
+        return False
 
     def scan(self, data: bytes, limit: int | None = None) -> list[tuple[int, int, str, float, str]]:
         """Findings (byte start, byte end, type, confidence, value) that start
         before `limit` (the rest of `data` is look-ahead), sorted by start."""
-        from bisect import bisect_left
-
         limit = len(data) if limit is None else limit
         chosen: list[tuple[int, int, str, float, str]] = []
-        found, context = self.candidates(data)
+        found, name_ends = self.candidates(data)
+        if name_ends:
+            longest: dict[int, int] = {}
+            for end in name_ends:
+                start = _name_start(data, end)
+                last = data[end - 1]
+                if last < 0x80 and last not in _ALNUM:
+                    end -= 1  # the one delimiter that ends a name
+                if start < limit and end > longest.get(start, -1):
+                    longest[start] = end
+            for start, end in longest.items():
+                hit = self._name(data, start, end)
+                if hit:
+                    chosen.append(hit)
+        kinds = self.kinds
+        has_context = self._has_context
         for (index, start), ends in found.items():
             if start >= limit:
                 continue
-            kind = self.kinds[index]
-            if kind == "name":
-                hit = self._name(data, start, max(ends))
-                if hit:
-                    chosen.append(hit)
-                continue
+            kind = kinds[index]
 
             def has(type_: str, start: int = start) -> bool:
-                hits = context.get(type_)
-                if not hits:
-                    return False
-                lowest = start - _CONTEXT_WINDOW
-                i = bisect_left(hits, lowest)
-                if i == len(hits) or hits[i] > start:
-                    return False
-                return data.find(b"\n", hits[i], start) < 0 or any(
-                    h <= start and data.find(b"\n", h, start) < 0 for h in hits[i:i + 4])
+                return has_context(data, type_, start)
 
             for end in sorted(set(ends), reverse=True) if len(ends) > 1 else ends:
                 if not _boundary(kind, data, start, end):
