@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from senim.errors import InputError
-from senim.law.pack import Obligation, Pack, Rule, load_packs
+from senim.law.pack import Obligation, Rule, load_packs
 
 
 def _rule_summary(rule: Rule, lang: str) -> dict[str, Any]:
@@ -102,7 +102,3 @@ def changes(start: date, end: date, lang: str = "en", manifest: Any = None) -> d
                 removed.append({**_rule_summary(rule, lang), "date": rule.end.isoformat()})
         out[pack.name] = {"added": added, "removed": removed}
     return out
-
-
-def packs_by_name() -> dict[str, Pack]:
-    return {pack.name: pack for pack in load_packs()}

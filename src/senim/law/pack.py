@@ -22,7 +22,7 @@ from typing import Any
 
 from senim.errors import PackError
 from senim.i18n import LANGUAGES
-from senim.law.conditions import Always, Condition, compile_condition
+from senim.law.conditions import Condition, compile_condition
 
 PACKS_DIR = Path(__file__).parent / "packs"
 PACK_ORDER = ("kz", "eu")
@@ -299,10 +299,3 @@ def _date(value: Any, where: str) -> date:
         return date.fromisoformat(str(value))
     except ValueError:
         raise PackError(f"{where}: {value!r} is not a date YYYY-MM-DD") from None
-
-
-def rule_index() -> dict[str, Rule]:
-    return {rule.id: rule for pack in load_packs() for rule in pack.all_rules()}
-
-
-__all__ = ["Pack", "Rule", "Obligation", "Fine", "load_packs", "load_pack", "rule_index", "Always"]
