@@ -220,7 +220,7 @@ def _compiled(expressions: list[bytes], ids: list[int], flags: list[int]):
 # Hyperscan's start-of-match tracking costs as much as the rest of the
 # patterns together, and there are few name candidates.
 _NAME_TAIL = re.compile(rb"(?:" + _WORD + rb" )+" + _WORD + rb"(?:[^A-Za-z\x80-\xff])?\Z")
-_NAME_LOOKBACK = 192
+_NAME_LOOKBACK = 96  # bytes; a longer run of capitalised words widens the look
 
 
 def _name_start(data: bytes, end: int) -> int:
@@ -333,14 +333,16 @@ class Engine:
                     chosen.append(hit)
         kinds = self.kinds
         has_context = self._has_context
+        where = [0]  # the start of the candidate being resolved
+
+        def has(type_: str) -> bool:
+            return has_context(data, type_, where[0])
+
         for (index, start), ends in found.items():
             if start >= limit:
                 continue
             kind = kinds[index]
-
-            def has(type_: str, start: int = start) -> bool:
-                return has_context(data, type_, start)
-
+            where[0] = start
             for end in sorted(set(ends), reverse=True) if len(ends) > 1 else ends:
                 if not _boundary(kind, data, start, end):
                     continue
@@ -354,19 +356,28 @@ class Engine:
     def _name(self, data: bytes, start: int, end: int):
         if not _boundary("name", data, start, end):
             return None
-        text = data[start:end].decode("utf-8", "replace")
-        words = text.split(" ")
-        span = person_name.find(words)
-        if span is None:
+        hit = _name_in(data[start:end])
+        if hit is None:
             return None
-        i, j = span
-        # byte offsets of the chosen words
-        offsets = [0]
-        for w in words:
-            offsets.append(offsets[-1] + len(w.encode("utf-8")) + 1)
-        b_start, b_end = start + offsets[i], start + offsets[j] - 1
-        confidence = 0.85 if j - i >= 3 else 0.7
-        return (b_start, b_end, "person_name", confidence, " ".join(words[i:j]))
+        b_start, b_end, confidence, value = hit
+        return (start + b_start, start + b_end, "person_name", confidence, value)
+
+
+@lru_cache(maxsize=16384)
+def _name_in(candidate: bytes) -> tuple[int, int, float, str] | None:
+    """The name in a run of capitalised words, as (byte start, byte end,
+    confidence, text) within the run; cached, as the same people recur in
+    logs and chats."""
+    words = candidate.decode("utf-8", "replace").split(" ")
+    span = person_name.find(words)
+    if span is None:
+        return None
+    i, j = span
+    # byte offsets of the chosen words
+    offsets = [0]
+    for w in words:
+        offsets.append(offsets[-1] + len(w.encode("utf-8")) + 1)
+    return offsets[i], offsets[j] - 1, 0.85 if j - i >= 3 else 0.7, " ".join(words[i:j])
 
 
 def _settle(found: list[tuple[int, int, str, float, str]]) -> list[tuple[int, int, str, float, str]]:

@@ -80,7 +80,10 @@ def locate(data: bytes, found: list, limit: int):
         pos = b_start
         cp_end = cp_at + len(data[b_start:b_end].decode("utf-8", "replace"))
         located.append((line, cp_at, cp_end, kind, confidence, value))
-    total_newlines = data.count(b"\n", 0, limit)
+    if cursor <= limit:  # newlines already counted up to the last finding
+        total_newlines = line + data.count(b"\n", cursor, limit)
+    else:
+        total_newlines = data.count(b"\n", 0, limit)
     last = data.rfind(b"\n", 0, limit)
     tail_cp = len(data[last + 1:limit].decode("utf-8", "replace"))
     return located, total_newlines, tail_cp
