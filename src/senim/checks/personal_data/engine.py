@@ -236,11 +236,30 @@ def _name_start(data: bytes, end: int) -> int:
         low = max(line_start, low - 4 * _NAME_LOOKBACK)  # a longer run of capitalised words
 
 
+# The same for e-mail addresses: the local part is the run of its characters
+# before the last `@` (the domain has none).
+_EMAIL_LOCAL = re.compile(rb"[A-Za-z0-9._%+-]+\Z")
+_EMAIL_LOOKBACK = 128
+
+
+def _email_start(data: bytes, end: int) -> int:
+    at = data.rfind(b"@", 0, end - 1)  # the byte at end - 1 may be a delimiter `@`
+    low = max(0, at - _EMAIL_LOOKBACK)
+    while True:
+        match = _EMAIL_LOCAL.search(data, low, at)
+        if match is None:  # cannot happen for an end Hyperscan reported
+            return at
+        if match.start() > low or low == 0:
+            return match.start()
+        low = max(0, low - 8 * _EMAIL_LOOKBACK)
+
+
 class Engine:
     """Compiled Hyperscan databases for the chosen types; one per process.
 
-    Two databases, because one holding both costs more than the two apart:
-    identifiers (with start-of-match) and names (ends only)."""
+    Three databases, because together they cost more than apart: identifiers
+    with start-of-match, and e-mail addresses and names with ends only (for
+    them start-of-match costs more than the rest of the scan)."""
 
     def __init__(self, types: tuple[str, ...] = TYPES):
         import hyperscan
@@ -254,10 +273,16 @@ class Engine:
         # e-mail patterns end with one delimiter byte (so that Hyperscan
         # reports a match once per address end, not at every letter)
         self.trailing = [k == "email" for k in self.kinds]
-        if self.kinds:
-            flags = [hyperscan.HS_FLAG_SOM_LEFTMOST | hyperscan.HS_FLAG_MULTILINE] * len(self.kinds)
-            self.database = _compiled(expressions, list(range(len(self.kinds))), flags)
+        som = [i for i, k in enumerate(self.kinds) if k != "email"]
+        self.database = None
+        if som:
+            flags = [hyperscan.HS_FLAG_SOM_LEFTMOST | hyperscan.HS_FLAG_MULTILINE] * len(som)
+            self.database = _compiled([expressions[i] for i in som], som, flags)
             self.scratch = hyperscan.Scratch(self.database)
+        self.email = self.kinds.index("email") if "email" in self.kinds else None
+        if self.email is not None:
+            self.email_database = _compiled([CANDIDATES["email"][0]], [self.email], [hyperscan.HS_FLAG_MULTILINE])
+            self.email_scratch = hyperscan.Scratch(self.email_database)
         if self.names:
             self.name_database = _compiled([CANDIDATES["name"][0]], [0], [hyperscan.HS_FLAG_MULTILINE])
             self.name_scratch = hyperscan.Scratch(self.name_database)
@@ -286,8 +311,15 @@ class Engine:
 
         name_ends: list[int] = []
         if data:
-            if self.kinds:
+            if self.database is not None:
                 self.database.scan(data, match_event_handler=on_match, scratch=self.scratch)
+            if self.email is not None:
+                email_ends: list[int] = []
+                add_email = email_ends.append
+                self.email_database.scan(data, match_event_handler=lambda i, s, e, f, c: add_email(e),
+                                         scratch=self.email_scratch)
+                for end in email_ends:
+                    on_match(self.email, _email_start(data, end), end, 0, None)
             if self.names:
                 add = name_ends.append
                 self.name_database.scan(data, match_event_handler=lambda i, s, e, f, c: add(e),
