@@ -231,9 +231,15 @@ def _name_start(data: bytes, end: int) -> int:
         match = _NAME_TAIL.search(data, low, end)
         if match is None:  # cannot happen for an end Hyperscan reported; keep the end alone
             return end
-        if match.start() > low or low == line_start:
-            return match.start()
-        low = max(line_start, low - 4 * _NAME_LOOKBACK)  # a longer run of capitalised words
+        start = match.start()
+        if low == line_start:
+            return start
+        # The run goes on to the left only through a space or hyphen after a
+        # letter; then it may have begun before the window: look further.
+        before = data[start - 1]
+        if start > low and not ((before == 0x20 or before == 0x2D) and (data[start - 2] >= 0x80 or 0x61 <= data[start - 2] <= 0x7A)):
+            return start
+        low = max(line_start, low - 4 * _NAME_LOOKBACK)
 
 
 # The same for e-mail addresses: the local part is the run of its characters

@@ -1,0 +1,46 @@
+"""Where e-mail and name candidates start, found again from Hyperscan's end
+offsets (start-of-match tracking is off for them): the leftmost start, even
+when the run is longer than the look-back window."""
+
+from senim.checks.personal_data.engine import _email_start, _name_start
+from senim.checks.personal_data.scanner import scan
+
+
+def test_email_start_is_the_whole_local_part_beyond_the_window():
+    data = b"a" * 300 + b"@mail.kz "
+    assert _email_start(data, len(data)) == 0
+    data = b"see x.y@mail.kz, ok"
+    assert _email_start(data, data.index(b",") + 1) == 4
+
+
+def test_email_start_when_the_delimiter_is_an_at_sign():
+    data = b"x@y.kz@"
+    assert _email_start(data, len(data)) == 0
+
+
+def test_name_start_is_the_first_capitalised_word_of_a_long_run():
+    line = "Магазин " * 30 + "Иванов Пётр Сергеевич,"
+    data = ("привет\n" + line).encode()
+    assert _name_start(data, len(data)) == len("привет\n".encode())
+
+
+def test_name_start_runs_back_through_hyphenated_words():
+    line = "Abc-Def " * 40 + "Ivanov Petr."
+    data = line.encode()
+    assert _name_start(data, len(data)) == 0
+
+
+def test_name_start_stops_at_a_lower_case_word():
+    data = "ну вот " * 30 + "Иванов Пётр Сергеевич."
+    raw = data.encode()
+    assert _name_start(raw, len(raw)) == len(("ну вот " * 30).encode())
+
+
+def test_a_name_after_a_long_run_of_capitalised_words_is_found_in_place(tmp_path):
+    prefix = "Магазин " * 30
+    path = tmp_path / "long.txt"
+    path.write_text("первая строка\n" + prefix + "Иванов Пётр Сергеевич\n", encoding="utf-8")
+    names = [f for f in scan([str(path)], types=("person_name",), workers=1)]
+    assert [(f.line, f.start, f.end, f.value) for f in names] == [
+        (2, len(prefix), len(prefix) + len("Иванов Пётр Сергеевич"), "Иванов Пётр Сергеевич")
+    ]
