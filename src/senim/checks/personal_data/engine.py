@@ -437,9 +437,13 @@ def _settle(found: list[tuple[int, int, str, float, str]]) -> list[tuple[int, in
     for f in found[1:]:
         if f[0] < reach:
             cluster.append(f)
-            reach = max(reach, f[1])
+            if f[1] > reach:
+                reach = f[1]
             continue
-        kept.extend(_choose(cluster))
+        if len(cluster) == 1:  # most findings overlap nothing
+            kept.append(cluster[0])
+        else:
+            kept.extend(_choose(cluster))
         cluster, reach = [f], f[1]
     kept.extend(_choose(cluster))
     return kept

@@ -138,21 +138,42 @@ def _read_csv_batches(path: str, separator: str, compressed: bool):
         raise InputError(f"{path}: not a readable CSV file ({str(error).splitlines()[0]})") from None
 
 
-def render_lines(located, line_base: int, col_base: int, path_json: str, show_values: bool) -> str:
-    """Findings of a text task as JSON Lines, given where the task starts."""
+def locate_and_render(data: bytes, found: list, limit: int, line_base: int, col_base: int,
+                      path_json: str, show_values: bool):
+    """`locate` and the writing of JSON Lines in one pass, for workers, given
+    where the task starts: (text, types found, count, newlines, code points
+    after the last newline)."""
     from json.encoder import encode_basestring as quote
 
     from senim.checks.personal_data.redact import mask
 
     out = []
-    for line, start, end, type_, confidence, value in located:
+    types = set()
+    line = 0
+    cursor = 0
+    cp_at = 0
+    pos = 0
+    count = data.count
+    for b_start, b_end, type_, confidence, value in found:
+        newlines = count(b"\n", cursor, b_start)
+        if newlines:
+            line += newlines
+            pos, cp_at = data.rfind(b"\n", cursor, b_start) + 1, 0
+        cursor = b_start
+        cp_at += len(data[pos:b_start].decode("utf-8", "replace"))
+        pos = b_start
+        cp_end = cp_at + len(data[b_start:b_end].decode("utf-8", "replace"))
         shift = col_base if line == 0 else 0
-        shown = value if show_values else mask(value, type_)
         out.append(
-            f'{{"path": {path_json}, "line": {line_base + line + 1}, "start": {start + shift}, '
-            f'"end": {end + shift}, "type": "{type_}", "confidence": {confidence}, "value": {quote(shown)}}}\n'
+            f'{{"path": {path_json}, "line": {line_base + line + 1}, "start": {cp_at + shift}, '
+            f'"end": {cp_end + shift}, "type": "{type_}", "confidence": {confidence}, '
+            f'"value": {quote(value if show_values else mask(value, type_))}}}\n'
         )
-    return "".join(out)
+        types.add(type_)
+    total_newlines = line + count(b"\n", cursor, limit)
+    last = data.rfind(b"\n", 0, limit)
+    tail_cp = len(data[last + 1:limit].decode("utf-8", "replace"))
+    return "".join(out), types, len(found), total_newlines, tail_cp
 
 
 def run_task(task: tuple):
@@ -160,9 +181,13 @@ def run_task(task: tuple):
     kind = task[0]
     if kind == "render":
         _, inner, line_base, col_base, path_json, show_values = task
-        index, _text, (located, newlines, tail_cp) = run_task(inner)
-        text = render_lines(located, line_base, col_base, path_json, show_values)
-        return index, "rendered", (text, {f[3] for f in located}, len(located), newlines, tail_cp)
+        if inner[0] == "range":
+            _, index, path, start, end, types = inner
+            data, limit = src.read_range(path, start, end), end - start
+        else:
+            _, index, data, limit, types = inner
+        found = engine_for(types).scan(data, limit)
+        return index, "rendered", locate_and_render(data, found, limit, line_base, col_base, path_json, show_values)
     if kind == "range":
         _, index, path, start, end, types = task
         data = src.read_range(path, start, end)
