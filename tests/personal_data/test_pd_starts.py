@@ -37,10 +37,8 @@ def test_name_start_stops_at_a_lower_case_word():
 
 
 def test_a_name_after_a_long_run_of_capitalised_words_is_found_in_place(tmp_path):
-    prefix = "Магазин " * 30
+    prefix, name = "Магазин " * 30, "Иванов Пётр Сергеевич"
     path = tmp_path / "long.txt"
-    path.write_text("первая строка\n" + prefix + "Иванов Пётр Сергеевич\n", encoding="utf-8")
+    path.write_text("первая строка\n" + prefix + name + "\n", encoding="utf-8")
     names = [f for f in scan([str(path)], types=("person_name",), workers=1)]
-    assert [(f.line, f.start, f.end, f.value) for f in names] == [
-        (2, len(prefix), len(prefix) + len("Иванов Пётр Сергеевич"), "Иванов Пётр Сергеевич")
-    ]
+    assert [(f.line, f.start, f.end, f.value) for f in names] == [(2, len(prefix), len(prefix) + len(name), name)]

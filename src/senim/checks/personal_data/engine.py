@@ -240,8 +240,9 @@ def _name_start(data: bytes, end: int) -> int:
             return start
         # The run goes on to the left only through a space or hyphen after a
         # letter; then it may have begun before the window: look further.
-        before = data[start - 1]
-        if start > low and not ((before == 0x20 or before == 0x2D) and (data[start - 2] >= 0x80 or 0x61 <= data[start - 2] <= 0x7A)):
+        joiner = data[start - 1] in (0x20, 0x2D)
+        letter = data[start - 2] >= 0x80 or 0x61 <= data[start - 2] <= 0x7A
+        if start > low and not (joiner and letter):
             return start
         low = max(line_start, low - 4 * _NAME_LOOKBACK)
 
