@@ -42,3 +42,26 @@ def test_a_name_after_a_long_run_of_capitalised_words_is_found_in_place(tmp_path
     path.write_text("первая строка\n" + prefix + name + "\n", encoding="utf-8")
     names = [f for f in scan([str(path)], types=("person_name",), workers=1)]
     assert [(f.line, f.start, f.end, f.value) for f in names] == [(2, len(prefix), len(prefix) + len(name), name)]
+
+
+def test_self_delimited_kinds_need_no_boundary_check():
+    """The engine skips `_boundary` for these kinds because their patterns
+    carry the same delimiters: on text dense with digits, letters, `+`,
+    brackets and Cyrillic, every candidate they yield passes it anyway."""
+    import random
+
+    from senim.checks.personal_data.engine import SELF_DELIMITED, Engine, _boundary
+
+    r = random.Random(4)
+    alphabet = list("0123456789" * 6 + "+()- .\n" * 3 + "ANKZab") + ["И", "ә", "N", "KZ", "GB"]
+    text = "".join(r.choice(alphabet) for _ in range(200_000)).encode()
+    engine = Engine()
+    found, _names = engine.candidates(text)
+    seen = set()
+    for (index, start), ends in found.items():
+        kind = engine.kinds[index]
+        if kind in SELF_DELIMITED:
+            for end in ends:
+                assert _boundary(kind, text, start, end), (kind, text[max(0, start - 3):end + 3])
+                seen.add(kind)
+    assert seen >= {"digits12", "iban", "phone_kz", "phone_intl", "passport", "id9"}, seen

@@ -153,6 +153,10 @@ def _resolve(kind: str, text: str, has) -> tuple[str, float] | None:
 # report every 9-digit window of a 12-digit number: one character (or a line
 # edge) that cannot continue the identifier on each side.
 DELIMITED = frozenset({"digits12", "card", "iban", "phone_kz", "phone_intl", "passport", "id9"})
+# Of those, the kinds whose `_boundary` rule is exactly the pattern's own
+# delimiters (bodies start in _BODY_START and end with a letter or digit), so
+# that the check can be skipped; a card also must not end an IBAN.
+SELF_DELIMITED = DELIMITED - {"card"}
 _BODY_START = frozenset(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz+")
 CONTEXT_BASE = 1000
 # Types whose confidence or very report depends on a context word (an e-mail
@@ -375,6 +379,7 @@ class Engine:
                 if hit:
                     chosen.append(hit)
         kinds = self.kinds
+        checked = [k not in SELF_DELIMITED for k in kinds]
         has_context = self._has_context
         where = [0]  # the start of the candidate being resolved
 
@@ -386,8 +391,9 @@ class Engine:
                 continue
             kind = kinds[index]
             where[0] = start
+            check = checked[index]
             for end in sorted(set(ends), reverse=True) if len(ends) > 1 else ends:
-                if not _boundary(kind, data, start, end):
+                if check and not _boundary(kind, data, start, end):
                     continue
                 text = data[start:end].decode("ascii", "replace")
                 result = _resolve(kind, text, has)
