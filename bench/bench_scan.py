@@ -3,7 +3,8 @@
 Generates (once) 64 MB of mixed Kazakh, Russian and English chat text with
 planted identifiers and look-alikes in bench/data/, then times in one run:
 - the whole command `senim scan FILE --format jsonl > OUT` (median of 3), with
-  the peak memory of its process tree (sampled from /proc);
+  the peak memory of its process tree (sampled from /proc), on that text and
+  on the same text four times over (269 MB, where start-up weighs less);
 - Presidio's AnalyzerEngine with its pattern recognizers only, on a blank
   spaCy pipeline (Presidio at its fastest), over a 1 MB slice of the same text.
 Prints a Markdown section; `bench/run.sh` saves it in bench/results/scan.md.
