@@ -33,7 +33,6 @@ EXTENSIONS: dict[str, Any] = {
 
 # How users write numbers (3e25, 1.5E+3, 1_000): YAML 1.1 reads some as text.
 _NUMBER = re.compile(r"^[-+]?(?:\d[\d_]*)?(?:\.\d*)?(?:[eE][-+]?\d+)?$")
-Path_ = tuple  # a place in the document: ("owner", "bin") or ("uses", 1)
 
 
 @dataclass
