@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml constraints.txt
 	$(PY) -m pip install -q -c constraints.txt -e '.[all,test]'
 	@touch $@
 
-demo: $(STAMP)
+demo: $(STAMP) system
 	@bash scripts/demo.sh
 
 system:
