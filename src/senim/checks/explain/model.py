@@ -38,8 +38,8 @@ def load_model(path: str | Path, *, trust: bool = False):
         return _load_skops(path, trust)
     if not trust:
         raise InputError(
-            f"{path}: is a pickle or joblib file, and loading one runs any code it holds; "
-            "save the model with skops (skops.io.dump) or pass --trust-model if you trust its source"
+            f"{path}: is not a skops file; Senim reads it only as a pickle or joblib file, and loading one "
+            "runs any code it holds: save the model with skops (skops.io.dump) or pass --trust-model if you trust its source"
         )
     import joblib
 
