@@ -2,7 +2,7 @@
 
     files = build_pack("trusted-list", report, manifest, out_dir, lang="kk")
 
-What each document must contain is data (`packs.yaml`, with citations);
+What each document must contain is data (`law/packs/application-packs.yaml`, with citations);
 this module fills in what Senim knows from the manifest and the assessment
 and marks, in the reader's language, every place a person must write.
 """
@@ -22,10 +22,9 @@ KINDS = {"trusted-list": "trusted_list", "eu-annex-iv": "eu_annex_iv", "fria": "
 
 @lru_cache(maxsize=1)
 def packs() -> dict[str, Any]:
-    import yaml
+    from senim.law.pack import legal_data
 
-    with open(Path(__file__).with_name("packs.yaml"), encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+    return legal_data("application-packs")
 
 
 def _t(lang: str, key: str, **values: Any) -> str:

@@ -1,9 +1,8 @@
-"""Reading warnings.yaml: the wording of warnings and the AI source types."""
+"""The wording of warnings and the AI source types, from the law's labelling data (packs/labelling.yaml)."""
 
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
 
 from senim.errors import InputError
 
@@ -13,10 +12,9 @@ ACTIONS = ("created", "edited")
 
 @lru_cache(maxsize=1)
 def data() -> dict:
-    import yaml
+    from senim.law.pack import legal_data
 
-    with open(Path(__file__).with_name("warnings.yaml"), encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+    return legal_data("labelling")
 
 
 def action(name: str) -> dict:

@@ -1,4 +1,4 @@
-"""Incident notification deadlines, computed from deadlines.yaml.
+"""Incident notification deadlines, computed from the law's incident deadlines (packs/incident-deadlines.yaml).
 
 Calendar-day periods run from the moment of awareness. Business-day periods
 use Kazakhstan's working-day calendar from the `holidays` package, which knows
@@ -13,21 +13,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from senim.errors import InputError
+from senim.law.pack import PACKS_DIR
 
-DATA = Path(__file__).parent / "deadlines.yaml"
-
+DATA = PACKS_DIR / "incident-deadlines.yaml"
 
 @lru_cache(maxsize=1)
 def rules() -> dict[str, Any]:
-    import yaml
+    from senim.law.pack import legal_data
 
-    with open(DATA, encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+    return legal_data("incident-deadlines")
 
 
 def zone() -> ZoneInfo:

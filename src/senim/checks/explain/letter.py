@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
 
 from senim.checks.explain import REASONS
 
 
 @lru_cache(maxsize=1)
 def rights() -> dict:
-    import yaml
+    from senim.law.pack import legal_data
 
-    with open(Path(__file__).with_name("rights.yaml"), encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+    return legal_data("explanation-letter")
 
 
 def label(feature: str, lang: str) -> str:

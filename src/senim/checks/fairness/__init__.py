@@ -30,10 +30,9 @@ BINARY_TYPES = ("Int", "UInt", "Float", "Boolean", "Decimal")
 
 @lru_cache(maxsize=1)
 def rules() -> dict:
-    import yaml
+    from senim.law.pack import legal_data
 
-    with open(Path(__file__).with_name("rules.yaml"), encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+    return legal_data("fairness-thresholds")
 
 
 def check_columns(path, schema, spec: Spec) -> None:

@@ -8,16 +8,13 @@ from collections import defaultdict
 
 
 def mass_threshold_default() -> int:
-    """The default threshold, from data/legal.yaml (a legal value, kept as data)."""
-    from importlib import resources
+    """The default threshold, from the law's data (packs/personal-data.yaml)."""
+    from senim.law.pack import legal_data
 
-    import yaml
-
-    text = (resources.files("senim.checks.personal_data") / "data" / "legal.yaml").read_text("utf-8")
-    return int(yaml.safe_load(text)["mass_processing_threshold"]["value"])
+    return int(legal_data("personal-data")["mass_processing_threshold"]["value"])
 
 
-MASS_THRESHOLD = 10_000  # used only if no threshold is given; the CLI reads legal.yaml
+MASS_THRESHOLD = 10_000  # used only if no threshold is given; the CLI reads packs/personal-data.yaml
 
 
 class Summary:
