@@ -299,3 +299,20 @@ def _date(value: Any, where: str) -> date:
         return date.fromisoformat(str(value))
     except ValueError:
         raise PackError(f"{where}: {value!r} is not a date YYYY-MM-DD") from None
+
+
+@lru_cache(maxsize=None)
+def legal_data(name: str) -> dict[str, Any]:
+    """Legal values the checks use (labelling wording, incident deadlines, thresholds).
+
+    They live beside the rule packs (`packs/<name>.yaml`), each value with its
+    citation and confidence, so that the law has one home.
+    """
+    import yaml
+
+    path = PACKS_DIR / f"{name}.yaml"
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
+    except (OSError, yaml.YAMLError) as error:
+        raise PackError(f"{path}: cannot be read: {error}") from None
