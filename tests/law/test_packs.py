@@ -109,3 +109,26 @@ def test_law_coverage_document_is_up_to_date():
 
     fresh = subprocess.run([sys.executable, str(ROOT / "scripts/law_coverage.py")], capture_output=True, text=True, check=True).stdout
     assert (ROOT / "docs/law-coverage.md").read_text(encoding="utf-8") == fresh, "run `make coverage-doc`"
+
+
+@pytest.mark.parametrize("name", sorted(p.stem for p in PACKS_DIR.glob("*.yaml")))
+def test_legal_values_beside_the_packs_carry_citation_and_confidence(name):
+    from senim.law.pack import legal_data
+
+    found = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            if "confidence" in node:
+                found.append(node)
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(legal_data(name))
+    assert found, f"{name}.yaml has no value with a confidence"
+    for node in found:
+        assert node["confidence"] in ("confirmed", "secondary", "unverified"), node
+        assert any(key in node for key in ("ref", "source", "refs")), node
