@@ -117,50 +117,110 @@ def parse_manifest(blob: bytes, name: str = "<manifest>") -> Manifest:
 
 
 def _parse_text(text: str, name: str) -> tuple[Any, dict[tuple, int]]:
+    json_document = None
     if text.lstrip().startswith(("{", "[")):
         try:
-            json.loads(text)
+            json_document = json.loads(text, parse_constant=_refuse_constant)
         except json.JSONDecodeError as error:
             raise InputError(f"{name}:{error.lineno}: JSON syntax error: {error.msg}") from None
+        except RecursionError:
+            raise InputError(f"{name}: is nested too deeply for a manifest") from None
     import yaml
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
         nodes = list(yaml.compose_all(text, Loader=loader))
     except yaml.MarkedYAMLError as error:
+        if json_document is not None:  # valid JSON that YAML cannot read: keep it, without lines
+            return json_document, {}
         mark = error.problem_mark or error.context_mark
         line = f":{mark.line + 1}" if mark else ""
         problem = (error.problem or error.context or "not valid YAML").strip()
         raise InputError(f"{name}{line}: YAML syntax error: {problem}") from None
     except yaml.YAMLError as error:
+        if json_document is not None:
+            return json_document, {}
         raise InputError(f"{name}: YAML syntax error: {str(error).splitlines()[0]}") from None
+    except RecursionError:
+        raise InputError(f"{name}: is nested too deeply for a manifest") from None
     nodes = [n for n in nodes if n is not None]
     if not nodes:
         raise InputError(f"{name}: holds no document; a manifest needs at least {', '.join(_required())}")
     if len(nodes) > 1:
         raise InputError(f"{name}:{nodes[1].start_mark.line + 1}: holds several YAML documents; a manifest is one")
-    lines: dict[tuple, int] = {}
-    return _construct(nodes[0], (), lines, name), lines
+    builder = _Builder(name)
+    document = builder.build(nodes[0], ())
+    if json_document is not None:
+        return json_document, builder.lines  # JSON's own reading of the values, YAML's lines
+    _coerce_numbers(document, builder.numeric)
+    return document, builder.lines
 
 
-def _construct(node: Any, place: tuple, lines: dict[tuple, int], name: str) -> Any:
-    """Turn a YAML node into plain data, noting the line of every place."""
-    import yaml
+def _refuse_constant(word: str) -> None:
+    raise InputError(f"JSON: {word} is not a number a manifest can hold")
 
-    lines[place] = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
+
+MAX_NODES = 100_000  # far beyond any manifest; stops alias bombs
+MAX_DEPTH = 64
+
+
+class _Builder:
+    """Turns YAML nodes into plain data, noting the line of every place."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self.lines: dict[tuple, int] = {}
+        self.numeric: dict[tuple, str] = {}  # plain scalars that read as numbers: place -> text
+        self.count = 0
+
+    def build(self, node: Any, place: tuple) -> Any:
+        import yaml
+
+        self.count += 1
+        if self.count > MAX_NODES or len(place) > MAX_DEPTH:
+            what = "nested too deeply" if len(place) > MAX_DEPTH else "too large once its aliases are expanded"
+            raise InputError(f"{self.name}:{node.start_mark.line + 1}: the manifest is {what}")
+        self.lines.setdefault(place, node.start_mark.line + 1)
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, place)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, place + (i,)) for i, item in enumerate(node.value)]
+        value = _scalar(node)
+        if isinstance(value, (int, float)) and not isinstance(value, bool) or (
+            node.tag == _TAG + "str" and not node.style and _looks_numeric(node.value)
+        ):
+            self.numeric[place] = node.value
+        return value
+
+    def _mapping(self, node: Any, place: tuple) -> dict[str, Any]:
+        import yaml
+
         result: dict[str, Any] = {}
+        merged: list[dict[str, Any]] = []
         for key_node, value_node in node.value:
+            line = key_node.start_mark.line + 1
+            if key_node.tag == _TAG + "merge":  # `<<: *anchor`: the anchor's fields, unless written here
+                sources = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
+                for source in sources:
+                    if not isinstance(source, yaml.MappingNode):
+                        raise InputError(f"{self.name}:{line}: {_dotted(place) or 'the document'}: '<<' merges a mapping only")
+                    merged.append(self._mapping(source, place))
+                continue
             if not isinstance(key_node, yaml.ScalarNode):
-                raise InputError(f"{name}:{key_node.start_mark.line + 1}: {_dotted(place) or 'the document'} has a key that is not a plain name")
+                raise InputError(f"{self.name}:{line}: {_dotted(place) or 'the document'} has a key that is not a plain name")
             key = key_node.value
             if key in result:
-                raise InputError(f"{name}:{key_node.start_mark.line + 1}: {_dotted(place + (key,))} is written twice")
-            result[key] = _construct(value_node, place + (key,), lines, name)
+                raise InputError(f"{self.name}:{line}: {_dotted(place + (key,))} is written twice")
+            self.lines[place + (key,)] = line
+            result[key] = self.build(value_node, place + (key,))
+        for source in merged:
+            for key, value in source.items():
+                result.setdefault(key, value)
         return result
-    if isinstance(node, yaml.SequenceNode):
-        return [_construct(item, place + (i,), lines, name) for i, item in enumerate(node.value)]
-    return _scalar(node)
+
+
+def _looks_numeric(text: str) -> bool:
+    return bool(_NUMBER.match(text)) and any(c.isdigit() for c in text)
 
 
 _TAG = "tag:yaml.org,2002:"
@@ -182,14 +242,42 @@ def _scalar(node: Any) -> Any:
         return value
     if tag == _TAG + "float":
         try:
-            return float(value.replace("_", ""))
+            return float(value.replace("_", "").lower().replace(".inf", "inf").replace(".nan", "nan"))
         except ValueError:
             return value
-    if tag == _TAG + "str" and not node.style and _NUMBER.match(value) and any(c.isdigit() for c in value):
-        # A plain scalar such as 3e25: YAML 1.1 calls it text, users mean a number.
-        cleaned = value.replace("_", "")
-        return float(cleaned) if any(c in cleaned for c in ".eE") else int(cleaned)
     return value  # str, timestamps (kept as written), anything else
+
+
+def _schema_at(place: tuple) -> dict[str, Any] | None:
+    rule: dict[str, Any] | None = schema()
+    for part in place:
+        if rule is None:
+            return None
+        rule = rule.get("items") if isinstance(part, int) else rule.get("properties", {}).get(part)
+    return rule
+
+
+def _coerce_numbers(document: Any, numeric: dict[tuple, str]) -> None:
+    """Where the schema wants a number, text such as 3e25 is the number users mean
+    (YAML 1.1 reads it as text); where it wants text, a bare number stays as written."""
+    for place, written in numeric.items():
+        rule = _schema_at(place) or {}
+        kinds = rule.get("type")
+        kinds = [kinds] if isinstance(kinds, str) else (kinds or [])
+        parent = document
+        for part in place[:-1]:
+            parent = parent[part]
+        value = parent[place[-1]]
+        if isinstance(value, str) and ("number" in kinds or "integer" in kinds):
+            cleaned = written.replace("_", "")
+            parent[place[-1]] = float(cleaned) if any(c in cleaned for c in ".eE") else int(cleaned)
+        elif not isinstance(value, str) and "string" in kinds and not ({"number", "integer"} & set(kinds)):
+            parent[place[-1]] = _WrittenNumber(written)
+
+
+class _WrittenNumber(str):
+    """A bare number where the schema wants text (a BIN, an id): kept as the user wrote it,
+    so that the validator can say to quote it."""
 
 
 # --------------------------------------------------------------------------
@@ -244,6 +332,8 @@ _TYPE_WORDS = {"object": "a mapping", "array": "a list", "string": "text", "bool
 
 
 def _is_type(value: Any, kind: str) -> bool:
+    if isinstance(value, _WrittenNumber):
+        return False  # the user wrote a bare number
     if kind in ("integer", "number") and isinstance(value, bool):
         return False
     if kind == "integer" and isinstance(value, float):
@@ -252,6 +342,8 @@ def _is_type(value: Any, kind: str) -> bool:
 
 
 def _kind(value: Any) -> str:
+    if isinstance(value, _WrittenNumber):
+        return "a number"
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -266,6 +358,8 @@ def _kind(value: Any) -> str:
 
 
 def _show(value: Any) -> str:
+    if isinstance(value, _WrittenNumber):
+        return str.__str__(value)
     if isinstance(value, str):
         return repr(value) if len(value) <= 60 else repr(value[:57] + "...")
     if isinstance(value, bool):
@@ -303,8 +397,8 @@ def _check(value: Any, rule: dict[str, Any], place: tuple, problems: list[_Probl
         if not any(_is_type(value, k) for k in kinds):
             wanted = " or ".join(_TYPE_WORDS[k] for k in kinds if k != "null")
             hint = ""
-            if "string" in kinds and isinstance(value, (int, float)) and not isinstance(value, bool):
-                hint = f"; write it in quotes: \"{value}\""
+            if "string" in kinds and (isinstance(value, _WrittenNumber) or isinstance(value, (int, float)) and not isinstance(value, bool)):
+                hint = f"; write it in quotes: \"{_show(value)}\""
             problems.append(_Problem(place, f"{where}: expected {wanted}, got {_kind(value)} {_show(value)}{hint}"))
             return
     if "enum" in rule and value not in rule["enum"]:

@@ -42,7 +42,12 @@ def write_atomic(path: Path, data: bytes, *, private: bool = False) -> None:
             out.write(data)
             out.flush()
             os.fsync(out.fileno())
-        os.replace(tmp, path)
+        try:
+            os.replace(tmp, path)
+        except IsADirectoryError:
+            from senim.errors import InputError
+
+            raise InputError(f"{path}: is a folder; give the name of a file to write") from None
     except BaseException:
         if os.path.exists(tmp):
             os.unlink(tmp)

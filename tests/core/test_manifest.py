@@ -140,3 +140,47 @@ def test_validator_agrees_with_jsonschema_on_mutated_documents():
         assert accepted == expected, f"document {i}: senim says {accepted}, jsonschema {expected}: {document}"
         checked[expected] += 1
     assert checked[True] > 300 and checked[False] > 300, checked
+
+
+BASE_YAML = 'format: "1.0"\nid: m-1\nname: M\nowner: {name: O}\nmarkets: [EU]\nuses: [other.x]\nfailure_impact: []\nhuman_oversight: decides\n'
+
+
+def test_yaml_merge_keys_bring_their_facts():
+    text = "x-risky: &risky {capabilities: [social_scoring]}\n" + BASE_YAML + "<<: *risky\n"
+    reference = yaml.safe_load(text)  # PyYAML's own reading of `<<`
+    manifest = parse_manifest(text.encode(), "merge.yaml")
+    assert manifest.raw["capabilities"] == reference["capabilities"] == ["social_scoring"]
+
+
+def test_an_alias_bomb_is_refused_quickly():
+    lines = [BASE_YAML.rstrip(), "a0: &a0 [x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 10)]
+    with pytest.raises(InputError, match="too large once its aliases are expanded"):
+        parse_manifest("\n".join(lines).encode(), "bomb.yaml")
+
+
+@pytest.mark.parametrize("depth, words", [(500, "nested too deeply"), (2000, "nesting depth")])
+def test_deep_nesting_is_a_sentence_not_a_crash(depth, words):
+    text = BASE_YAML + "deep: " + "[" * depth + "]" * depth + "\n"
+    with pytest.raises(InputError, match=words):
+        parse_manifest(text.encode(), "deep.yaml")
+
+
+def test_json_with_escaped_characters_outside_the_bmp():
+    document = {**yaml.safe_load(BASE_YAML), "name": "Rocket \U0001F680"}
+    blob = json.dumps(document).encode()  # ensure_ascii writes a surrogate pair
+    assert b"\\ud83d" in blob
+    assert parse_manifest(blob, "rocket.json").name == "Rocket \U0001F680"
+
+
+def test_numbers_become_numbers_only_where_the_schema_wants_one():
+    text = BASE_YAML.replace("id: m-1", "id: 12e3") + "gpai: {training_compute_flops: 3e25}\n"
+    manifest = parse_manifest(text.encode(), "n.yaml")
+    assert manifest.id == "12e3"  # a valid slug, text as YAML reads it
+    assert manifest.data["gpai"]["training_compute_flops"] == 3e25
+
+
+def test_a_bare_bin_is_quoted_back_as_written():
+    text = BASE_YAML.replace("owner: {name: O}", "owner: {name: O, bin: 050140000123}")
+    with pytest.raises(InputError, match='write it in quotes: "050140000123"'):
+        parse_manifest(text.encode(), "bin.yaml")

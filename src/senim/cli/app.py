@@ -39,5 +39,8 @@ def run() -> None:
         app()
     except SenimError as error:
         fail(str(error), error.exit_code)
+    except OSError as error:  # a folder where a file should be, a read-only place, a full disk
+        where = error.filename or "output"
+        fail(f"{where}: {error.strerror or error}", 2)
     except KeyboardInterrupt:
         fail("interrupted", 130)

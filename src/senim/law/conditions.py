@@ -105,13 +105,19 @@ class Leaf(Condition):
         return isinstance(value, list) and any(str(v).startswith(self.operand) for v in value)
 
     def _present(self, value: Any) -> bool:
-        return (value not in (None, "")) == bool(self.operand)
+        given = value is not None and not (isinstance(value, str) and not value.strip())
+        return given == bool(self.operand)
 
     def _nonempty(self, value: Any) -> bool:
         return bool(value) == bool(self.operand)
 
     def _greater_than(self, value: Any) -> bool:
-        return isinstance(value, (int, float)) and not isinstance(value, bool) and value > self.operand
+        # Compare the numbers as written: 1e25 is 10^25, not the binary float above it.
+        if not isinstance(value, (int, float)) or isinstance(value, bool) or value != value:
+            return False  # not a number, or NaN
+        from decimal import Decimal
+
+        return Decimal(repr(value)) > Decimal(repr(self.operand))
 
     # reasons -------------------------------------------------------------
     def _matched(self, value: Any) -> Any:

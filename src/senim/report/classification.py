@@ -30,7 +30,7 @@ def verdict_lines(result: dict[str, Any], lang: str) -> list[tuple[str, str, str
     kz, eu = result["kz"], result["eu"]
     lines = []
     if kz["applies"]:
-        parts = [_t(lang, "report.kz_verdict", risk=value_word(lang, kz["risk"]), autonomy=value_word(lang, kz["autonomy"]))]
+        parts = [_t(lang, "report.kz_verdict", risk=value_word(lang, kz["risk"]), autonomy=_t(lang, f"autonomy.{kz['autonomy']}"))]
         style = {"high": "red", "medium": "yellow", "minimal": "green"}[kz["risk"]]
         if kz["prohibited"]:
             parts.insert(0, _t(lang, "report.prohibited", items=", ".join(kz["prohibited"])))
