@@ -30,9 +30,18 @@ class TableFormat(str, Enum):
     csv = "csv"
 
 
-def _open(db: Optional[str]):
-    from senim.registry.db import Database
+def _open(db: Optional[str], *, existing: bool = False):
+    """The registry; with existing=True (commands that only read) a SQLite file
+    must already be there, so that a mistyped --db is not a new, empty, "intact" registry."""
+    from senim.registry.db import Database, resolve_url
 
+    if existing:
+        from sqlalchemy.engine import make_url
+
+        url = make_url(resolve_url(db))
+        if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:") \
+                and not Path(url.database).exists():
+            raise InputError(f"{url.database}: no such registry database (`senim register` creates one)")
     return Database(db)
 
 
@@ -82,7 +91,7 @@ def systems_command(
 
     if risk is not None and risk not in ("minimal", "medium", "high"):
         raise InputError(f"--risk: {risk!r} is not one of minimal, medium, high")
-    rows = list_systems(_open(db), risk=risk, eu_category=eu_category)
+    rows = list_systems(_open(db, existing=True), risk=risk, eu_category=eu_category)
     if fmt is TableFormat.json:
         print_json(rows)
     elif fmt is TableFormat.csv:
@@ -108,7 +117,7 @@ def show_command(
     """Show one registered system, its classification and its versions."""
     from senim.registry import show
 
-    record = show(_open(db), system_id, version)
+    record = show(_open(db, existing=True), system_id, version)
     if fmt is Format.json:
         print_json(record)
         return
@@ -179,7 +188,7 @@ def ledger_verify(
     else:
         from senim.registry.audit import audit_database
 
-        database = _open(db)
+        database = _open(db, existing=True)
         with database.read() as conn:
             verdict, row_problem = audit_database(conn, trusted)
         if row_problem is not None:  # the ledger is intact but a table was changed behind it
@@ -206,7 +215,7 @@ def ledger_proof(
     """An RFC 9162 inclusion proof of ENTRY against the latest signed checkpoint (JSON)."""
     from senim.ledger.store import prove
 
-    database = _open(db)
+    database = _open(db, existing=True)
     with database.read() as conn:
         try:
             proof = prove(conn, entry)
@@ -223,7 +232,7 @@ def ledger_export(
     """Write entries, checkpoints and public keys to DIR for verification elsewhere."""
     from senim.ledger.bundle import export
 
-    database = _open(db)
+    database = _open(db, existing=True)
     with database.read() as conn:
         try:
             summary = export(conn, directory)
@@ -259,7 +268,7 @@ def decisions_explain(
     """Write the Art. 16 explanation for one person's decisions."""
     from senim.registry import explain
 
-    _emit(explain(_open(db), subject, lang.value), output)
+    _emit(explain(_open(db, existing=True), subject, lang.value), output)
 
 
 incident_app = typer.Typer(help="Incidents and their notification deadlines.", no_args_is_help=True)
@@ -336,7 +345,7 @@ def incident_list(
     """Incidents with their deadlines, time left and overdue flags."""
     from senim.registry import list_incidents
 
-    rows = list_incidents(_open(db), status=status)
+    rows = list_incidents(_open(db, existing=True), status=status)
     if overdue:
         rows = [r for r in rows if r["overdue"]]
     if fmt is Format.json:
@@ -356,7 +365,7 @@ def incident_show(
     """One incident with its updates and deadlines."""
     from senim.registry import get_incident
 
-    incident = get_incident(_open(db), number)
+    incident = get_incident(_open(db, existing=True), number)
     if fmt is Format.json:
         print_json(incident)
     else:
@@ -376,4 +385,4 @@ def incident_report(
     """Write the incident notice for the authorities in Kazakh, Russian or English."""
     from senim.registry.incidents import report
 
-    _emit(report(_open(db), number, lang.value), output)
+    _emit(report(_open(db, existing=True), number, lang.value), output)

@@ -229,6 +229,9 @@ def redact(
     if mode not in ("mask", "pseudonym"):
         raise InputError(f"--mode: {mode!r} is not mask or pseudonym")
     key = load_key(key_file) if mode == "pseudonym" else None
+    here, there = os.path.realpath(source), os.path.realpath(output)
+    if there == here or (os.path.isdir(source) and there.startswith(here + os.sep)):
+        raise InputError(f"{output}: the output must not be the input or inside it (the originals would be overwritten)")
     if os.path.isdir(source):
         pairs = []
         for s in src.discover([source]):
