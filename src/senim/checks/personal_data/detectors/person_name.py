@@ -42,36 +42,17 @@ NOT_NAMES = frozenset(
     Hello Dear Thanks Thank Please Order Bank Card Account Mr Mrs Ms Dr""".split()
 )
 
-_CYR_TO_LAT = {
-    "а": "a", "ә": "a", "б": "b", "в": "v", "г": "g", "ғ": "g", "д": "d", "е": "e", "ё": "yo",
-    "ж": "zh", "з": "z", "и": "i", "й": "y", "к": "k", "қ": "k", "л": "l", "м": "m", "н": "n",
-    "ң": "n", "о": "o", "ө": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ұ": "u",
-    "ү": "u", "ф": "f", "х": "kh", "һ": "h", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch",
-    "ъ": "", "ы": "y", "і": "i", "ь": "", "э": "e", "ю": "yu", "я": "ya",
-}
-
-
-def _latin(word: str) -> set[str]:
-    """Latin spellings of a Cyrillic name in the common passport styles."""
-    base = "".join(_CYR_TO_LAT.get(c, c) for c in word.lower())
-    variants = {base, base.replace("y", "i"), base.replace("kh", "h"), base.replace("k", "q")}
-    if base.endswith("iy"):
-        variants |= {base[:-2] + "y", base[:-2] + "i"}
-    return {v.capitalize() for v in variants if v}
-
-
 @lru_cache(maxsize=None)
 def dictionaries() -> dict[str, frozenset[str]]:
-    """Given names and surnames, with Latin spellings of the Cyrillic ones."""
+    """Given names (with the Latin spellings of the Cyrillic ones, made ahead by
+    scripts/given_names_latin.py) and English surnames."""
     folder = resources.files("senim.checks.personal_data") / "data"
 
     def read(name: str) -> set[str]:
         text = (folder / name).read_text(encoding="utf-8")
         return {line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")}
 
-    given = read("given_names_kk.txt") | read("given_names_ru.txt")
-    given |= {latin for name in given for latin in _latin(name)}
-    given |= read("given_names_en.txt")
+    given = set().union(*(read(f"given_names_{part}.txt") for part in ("kk", "ru", "latin", "en")))
     return {GIVEN: frozenset(given), SURNAME: frozenset(read("surnames_en.txt"))}
 
 
