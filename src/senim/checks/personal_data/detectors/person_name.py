@@ -5,7 +5,8 @@ patronymic, with at least one given name or patronymic and at least one
 surname or patronymic (`Нұрлан Әбішұлы`, `Иванов Пётр Сергеевич`,
 `Aigerim Nurlanovna Sadykova`). Words are known by the dictionaries shipped
 in `personal_data/data/`, by patronymic and surname endings, and for Russian
-by pymorphy3's `Name`, `Surn` and `Patr` tags on any of its parses.
+by pymorphy3's `Name`, `Surn` and `Patr` tags on any of its parses; pymorphy3
+is loaded only for a run of words the lists and endings cannot settle.
 
 >>> is_valid('Иванов Пётр Сергеевич')
 True
@@ -42,6 +43,7 @@ NOT_NAMES = frozenset(
     Hello Dear Thanks Thank Please Order Bank Card Account Mr Mrs Ms Dr""".split()
 )
 
+
 @lru_cache(maxsize=None)
 def dictionaries() -> dict[str, frozenset[str]]:
     """Given names (with the Latin spellings of the Cyrillic ones, made ahead by
@@ -67,6 +69,29 @@ _CYRILLIC = re.compile(r"[а-яёәғқңөұүһі]", re.I)
 
 
 @lru_cache(maxsize=65536)
+def _listed(word: str) -> tuple[frozenset[str], bool]:
+    """The roles the dictionaries and endings give a word, and whether
+    pymorphy3 may still add to them (a Cyrillic word not known as a given name)."""
+    if word in NOT_NAMES:
+        return frozenset(), False
+    if "-" in word:
+        parts = [_listed(part) for part in word.split("-") if part]
+        return frozenset().union(*(r for r, _ in parts)), any(open_ for _, open_ in parts)
+    found: set[str] = set()
+    known = dictionaries()
+    if word in known[GIVEN]:
+        found.add(GIVEN)
+    if word in known[SURNAME]:
+        found.add(SURNAME)
+    lower = word.lower()
+    if len(word) > 4 and lower.endswith(PATRONYMIC_ENDINGS):
+        found.add(PATRONYMIC)
+    elif len(word) > 3 and lower.endswith(SURNAME_ENDINGS):
+        found.add(SURNAME)
+    return frozenset(found), GIVEN not in found and bool(_CYRILLIC.search(word))
+
+
+@lru_cache(maxsize=65536)
 def roles(word: str) -> frozenset[str]:
     """What a capitalised word can be in a name: given, surname, patronymic."""
     if word in NOT_NAMES:
@@ -74,29 +99,21 @@ def roles(word: str) -> frozenset[str]:
     if "-" in word:
         parts = [roles(part) for part in word.split("-") if part]
         return frozenset().union(*parts) if parts else frozenset()
-    found: set[str] = set()
-    lower = word.lower()
-    known = dictionaries()
-    if word in known[GIVEN]:
-        found.add(GIVEN)
-    if word in known[SURNAME]:
-        found.add(SURNAME)
-    if len(word) > 4 and lower.endswith(PATRONYMIC_ENDINGS):
-        found.add(PATRONYMIC)
-    elif len(word) > 3 and lower.endswith(SURNAME_ENDINGS):
-        found.add(SURNAME)
-    if GIVEN not in found and _CYRILLIC.search(word):
-        parses = _morph().parse(word)
-        if not found and not any(p.is_known for p in parses):
-            return frozenset((UNKNOWN,))
-        for parse in parses:
-            tag = parse.tag
-            if "Name" in tag:
-                found.add(GIVEN)
-            if "Surn" in tag:
-                found.add(SURNAME)
-            if "Patr" in tag:
-                found.add(PATRONYMIC)
+    listed, open_ = _listed(word)
+    if not open_:
+        return listed
+    found = set(listed)
+    parses = _morph().parse(word)
+    if not found and not any(p.is_known for p in parses):
+        return frozenset((UNKNOWN,))
+    for parse in parses:
+        tag = parse.tag
+        if "Name" in tag:
+            found.add(GIVEN)
+        if "Surn" in tag:
+            found.add(SURNAME)
+        if "Patr" in tag:
+            found.add(PATRONYMIC)
     return frozenset(found)
 
 
@@ -104,7 +121,21 @@ def is_name(words: list[str]) -> bool:
     """Do these capitalised words, in this order, make a person's name?"""
     if not 2 <= len(words) <= 4:
         return False
-    kinds = [roles(w) for w in words]
+    listed = [_listed(w) for w in words]
+    # pymorphy3 (slow to load) is asked only when its answer can change the
+    # verdict. To a word the lists place it only adds roles (and UNKNOWN only
+    # beside them, in a double-barrelled word), which never undoes a name:
+    # a name by the lists alone stays one. A word that neither the lists nor
+    # pymorphy3 may place leaves no name, whatever pymorphy3 says of the others.
+    if _name_of([r for r, _ in listed]):
+        return True
+    if not any(open_ for _, open_ in listed) or not all(r or open_ for r, open_ in listed):
+        return False
+    return _name_of([roles(w) for w in words])
+
+
+def _name_of(kinds: list[frozenset[str]]) -> bool:
+    """Is a run of words with these roles a name?"""
     if not all(kinds):
         return False
     has = set().union(*kinds)
