@@ -10,8 +10,8 @@ works on bytes of one buffer: locating findings in lines is `locate`'s job.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from functools import lru_cache
-from operator import mul
 from importlib import resources
 
 from senim.checks.personal_data.detectors import (
@@ -26,6 +26,7 @@ from senim.checks.personal_data.detectors import (
     person_name,
     phone,
 )
+from senim.identifiers import kz_check_digit
 
 TYPES = (
     "kz_iin", "kz_bin", "iban", "payment_card", "phone", "email",
@@ -99,76 +100,91 @@ def _boundary(kind: str, data: bytes, start: int, end: int) -> bool:
     return (before is None or before not in _ALNUM) and (after is None or after not in _ALNUM)
 
 
-def _resolve(kind: str, text: str, has) -> tuple[str, float] | None:
-    """The type and confidence of a delimited candidate, or None."""
-    if kind == "digits12":
-        # the check digit first, inline: most 12-digit numbers are not identifiers
-        # on the ASCII codes: both weight sets sum to 66, so the '0' offsets
-        # add up to 48 * 66
-        d = text.encode()
-        k = (sum(map(mul, d, _W1)) - _ZEROS) % 11
-        if k == 10:
-            k = (sum(map(mul, d, _W2)) - _ZEROS) % 11
-        if k == 10 or k != d[11] - 48:
-            return None
-        if kz_iin.is_valid(text):
-            return "kz_iin", 0.99 if has("kz_iin") else 0.85
-        if kz_bin.is_valid(text):
-            return "kz_bin", 0.99 if has("kz_bin") else 0.85
+def _digits12(text: str, has):
+    # the check digit first: most 12-digit numbers are not identifiers
+    k = kz_check_digit(text)
+    if k is None or k != ord(text[11]) - 48:
         return None
-    if kind == "card":
-        if payment_card.is_valid(text):
-            return "payment_card", 0.99 if has("payment_card") else 0.9
+    if kz_iin.is_valid(text):
+        return "kz_iin", 0.99 if has("kz_iin") else 0.85
+    if kz_bin.is_valid(text):
+        return "kz_bin", 0.99 if has("kz_bin") else 0.85
+    return None
+
+
+def _card(text: str, has):
+    if payment_card.is_valid(text):
+        return "payment_card", 0.99 if has("payment_card") else 0.9
+    return None
+
+
+def _iban(text: str, has):
+    return ("iban", 0.99) if iban.is_valid(text) else None
+
+
+def _phone_kz(text: str, has):
+    # the pattern admits only +7 7xx numbers of ten digits: phone.is_valid
+    # holds for every match (tests/personal_data/test_pd_fastpaths.py)
+    return "phone", 0.95 if has("phone") else 0.8
+
+
+def _phone_intl(text: str, has):
+    try:
+        phone.validate_international(text)
+    except ValueError:
         return None
-    if kind == "iban":
-        if iban.is_valid(text):
-            return "iban", 0.99
-        return None
-    if kind == "phone_kz":
-        if phone.is_valid(text):
-            return "phone", 0.95 if has("phone") else 0.8
-        return None
-    if kind == "phone_intl":
-        try:
-            phone.validate_international(text)
-        except ValueError:
-            return None
-        if phone.is_valid(text):
-            return "phone", 0.95 if has("phone") else 0.8
-        return ("phone", 0.75) if has("phone") else None
-    if kind == "email":
-        return ("email", 0.95) if email.is_valid(text) else None
-    if kind in ("ipv4", "ipv6"):
-        if ip_address.is_valid(text):
-            return "ip_address", 0.9 if has("ip_address") else 0.6
-        return None
-    if kind == "passport":
-        return ("kz_passport", 0.85) if kz_passport.is_valid(text) and has("kz_passport") else None
-    if kind == "id9":
-        return ("kz_id_card", 0.75) if kz_id_card.is_valid(text) and has("kz_id_card") else None
-    raise AssertionError(kind)
+    if phone.is_valid(text):
+        return "phone", 0.95 if has("phone") else 0.8
+    return ("phone", 0.75) if has("phone") else None
+
+
+def _email(text: str, has):
+    return ("email", 0.95) if email.is_valid(text) else None
+
+
+def _ip(text: str, has):
+    if ip_address.is_valid(text):
+        return "ip_address", 0.9 if has("ip_address") else 0.6
+    return None
+
+
+def _passport(text: str, has):
+    return ("kz_passport", 0.85) if kz_passport.is_valid(text) and has("kz_passport") else None
+
+
+def _id9(text: str, has):
+    return ("kz_id_card", 0.75) if kz_id_card.is_valid(text) and has("kz_id_card") else None
+
+
+# kind of candidate -> (its text, has(type) -> a context word is near) -> (type, confidence) or None
+RESOLVE = {
+    "digits12": _digits12, "card": _card, "iban": _iban, "phone_kz": _phone_kz, "phone_intl": _phone_intl,
+    "email": _email, "ipv4": _ip, "ipv6": _ip, "passport": _passport, "id9": _id9,
+}
 
 
 # Kinds whose pattern carries its own delimiters, so that Hyperscan does not
 # report every 9-digit window of a 12-digit number: one character (or a line
 # edge) that cannot continue the identifier on each side.
-DELIMITED = frozenset({"digits12", "card", "iban", "phone_kz", "phone_intl", "passport", "id9"})
+DELIMITED = frozenset({"digits12", "card", "iban", "phone_kz", "phone_intl", "passport", "id9", "ipv4"})
 # Of those, the kinds whose `_boundary` rule is exactly the pattern's own
 # delimiters (bodies start in _BODY_START and end with a letter or digit), so
 # that the check can be skipped; a card also must not end an IBAN.
-SELF_DELIMITED = DELIMITED - {"card"}
+SELF_DELIMITED = DELIMITED - {"card", "ipv4"}
 _BODY_START = frozenset(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz+")
 CONTEXT_BASE = 1000
 # Types whose confidence or very report depends on a context word (an e-mail
 # address or an IBAN is sure enough by itself).
 USES_CONTEXT = frozenset({"kz_iin", "kz_bin", "payment_card", "phone", "ip_address", "kz_passport", "kz_id_card"})
-_W1 = (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11)
-_W2 = (3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2)
-_ZEROS = 48 * sum(_W1)  # == 48 * sum(_W2)
 
 
-def _delimited(body: bytes) -> bytes:
-    return rb"(?:^|[^0-9A-Za-z+])(?:" + body + rb")(?:[^0-9A-Za-z]|$)"
+# The byte before an IPv4 address may be `+` but not `.`: its bodies start with a digit.
+_BEFORE = {"ipv4": rb"[^0-9A-Za-z.]"}
+_IP_START = frozenset(b"0123456789")
+
+
+def _delimited(kind: str, body: bytes) -> bytes:
+    return rb"(?:^|" + _BEFORE.get(kind, rb"[^0-9A-Za-z+]") + rb")(?:" + body + rb")(?:[^0-9A-Za-z]|$)"
 
 
 @lru_cache(maxsize=1)
@@ -179,23 +195,21 @@ def context_words() -> dict[str, list[str]]:
     return yaml.safe_load(text)
 
 
-def _context_patterns(types: frozenset[str]) -> dict[str, re.Pattern]:
-    """Per type, one regular expression for its context words in lower, Title
-    and UPPER case (ASCII letters also caselessly), each after a line edge or a
-    character that is not a letter. Longest words first, so that the match
-    found at a place is the one that ends last there."""
-    patterns = {}
+def _context_expressions(types: frozenset[str]) -> dict[str, bytes]:
+    """Per type, one expression for its context words in lower, Title and
+    UPPER case (ASCII letters also caselessly, by the database's flag), each
+    after a line edge or a character that is not a letter. Words are prefixes:
+    `тел` also stands in `телефон`."""
+    expressions = {}
     for kind, words in context_words().items():
         if kind not in types or kind not in USES_CONTEXT:
             continue
         variants = set()
         for word in words:
             variants |= {word, word.lower(), word[:1].upper() + word[1:].lower(), word.upper()}
-        literals = sorted((v.encode("utf-8") for v in variants), key=lambda b: (-len(b), b))
-        longest = len(literals[0])
-        body = b"|".join(re.escape(v) for v in literals)
-        patterns[kind] = (re.compile(rb"(?<![A-Za-z\x80-\xff])(?:" + body + rb")", re.IGNORECASE), longest)
-    return patterns
+        body = b"|".join(re.escape(v.encode("utf-8")) for v in sorted(variants))
+        expressions[kind] = rb"(?:^|[^A-Za-z\x80-\xff])(?:" + body + rb")"
+    return expressions
 
 
 def _compiled(expressions: list[bytes], ids: list[int], flags: list[int]):
@@ -282,9 +296,16 @@ class Engine:
         self.types = frozenset(types)
         self.kinds = [k for k, (_, yields) in CANDIDATES.items() if self.types.intersection(yields) and k != "name"]
         self.names = "person_name" in self.types
-        self.context = _context_patterns(self.types)
-        expressions = [_delimited(CANDIDATES[k][0]) if k in DELIMITED else CANDIDATES[k][0] for k in self.kinds]
+        context = _context_expressions(self.types)
+        self.context_types = list(context)
+        if context:
+            self.context_database = _compiled(
+                list(context.values()), list(range(len(context))),
+                [hyperscan.HS_FLAG_CASELESS | hyperscan.HS_FLAG_MULTILINE] * len(context))
+            self.context_scratch = hyperscan.Scratch(self.context_database)
+        expressions = [_delimited(k, CANDIDATES[k][0]) if k in DELIMITED else CANDIDATES[k][0] for k in self.kinds]
         self.delimited = [k in DELIMITED for k in self.kinds]
+        self.body_start = [_IP_START if k == "ipv4" else _BODY_START for k in self.kinds]
         # e-mail patterns end with one delimiter byte (so that Hyperscan
         # reports a match once per address end, not at every letter)
         self.trailing = [k == "email" for k in self.kinds]
@@ -307,11 +328,12 @@ class Engine:
         and the ends of name candidates."""
         found: dict[tuple[int, int], list[int]] = {}
         delimited = self.delimited
+        body_start = self.body_start
         trailing = self.trailing
 
         def on_match(index: int, start: int, end: int, flags: int, _context: object) -> None:
             if delimited[index]:
-                if data[start] not in _BODY_START:
+                if data[start] not in body_start[index]:
                     start += 1
                 if data[end - 1] not in _ALNUM:
                     end -= 1
@@ -341,23 +363,14 @@ class Engine:
                                         scratch=self.name_scratch)
         return found, name_ends
 
-    def _has_context(self, data: bytes, type_: str, start: int) -> bool:
-        """A context word of this type ends at most _CONTEXT_WINDOW bytes
-        before `start`, on the same line."""
-        entry = self.context.get(type_)
-        if entry is None:
-            return False
-        pattern, longest = entry
-        low = start - _CONTEXT_WINDOW if start > _CONTEXT_WINDOW else 0
-        newline = data.rfind(b"\n", low, start)
-        if newline >= 0:
-            low = newline + 1
-        match = pattern.search(data, low - longest if low > longest else 0, start)
-        while match is not None:  # words one after another, as finditer would see them
-            if match.end() >= low:
-                return True
-            match = pattern.search(data, match.end(), start)
-        return False
+    def context_ends(self, data: bytes) -> dict[str, list[int]]:
+        """Per type, where its context words end in `data`, ascending."""
+        if not self.context_types or not data:
+            return {}
+        ends: list[list[int]] = [[] for _ in self.context_types]
+        self.context_database.scan(data, match_event_handler=lambda i, s, e, f, c: ends[i].append(e),
+                                   scratch=self.context_scratch)
+        return dict(zip(self.context_types, ends))
 
     def scan(self, data: bytes, limit: int | None = None) -> list[tuple[int, int, str, float, str]]:
         """Findings (byte start, byte end, type, confidence, value) that start
@@ -380,24 +393,39 @@ class Engine:
                     chosen.append(hit)
         kinds = self.kinds
         checked = [k not in SELF_DELIMITED for k in kinds]
-        has_context = self._has_context
+        context = self.context_ends(data)
         where = [0]  # the start of the candidate being resolved
 
         def has(type_: str) -> bool:
-            return has_context(data, type_, where[0])
+            """A context word of this type ends at most _CONTEXT_WINDOW bytes
+            before the candidate, on its line (only the last such end counts)."""
+            ends = context.get(type_)
+            if not ends:
+                return False
+            start = where[0]
+            i = bisect_right(ends, start)
+            return i > 0 and start - ends[i - 1] <= _CONTEXT_WINDOW and data.find(b"\n", ends[i - 1], start) < 0
 
+        resolvers = [RESOLVE[k] for k in kinds]
+        types = self.types
+        # a Kazakh number is also an international one: the same span twice
+        kz = kinds.index("phone_kz") if "phone_kz" in kinds else None
+        intl = kinds.index("phone_intl") if "phone_intl" in kinds else None
         for (index, start), ends in found.items():
             if start >= limit:
                 continue
+            if index == intl and kz is not None and max(ends) == max(found.get((kz, start), (-1,))):
+                continue
             kind = kinds[index]
+            resolve = resolvers[index]
             where[0] = start
             check = checked[index]
             for end in sorted(set(ends), reverse=True) if len(ends) > 1 else ends:
                 if check and not _boundary(kind, data, start, end):
                     continue
                 text = data[start:end].decode("ascii", "replace")
-                result = _resolve(kind, text, has)
-                if result and result[0] in self.types:
+                result = resolve(text, has)
+                if result and result[0] in types:
                     chosen.append((start, end, result[0], result[1], text))
                     break
         return _settle(chosen)

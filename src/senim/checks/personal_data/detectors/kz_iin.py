@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime
 
 from senim.checks.personal_data.detectors._digits import clean
+from senim.identifiers import kz_check_digit
 from senim.checks.personal_data.detectors.exceptions import (
     InvalidChecksum,
     InvalidComponent,
@@ -22,8 +23,6 @@ from senim.checks.personal_data.detectors.exceptions import (
     InvalidLength,
 )
 
-PASS_1 = (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11)
-PASS_2 = (3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2)
 CENTURY = {1: 1800, 2: 1800, 3: 1900, 4: 1900, 5: 2000, 6: 2000}
 
 
@@ -33,12 +32,10 @@ def compact(number: str) -> str:
 
 def calc_check_digit(number: str) -> str:
     """The check digit of the first 11 digits; raises if both passes give 10."""
-    digits = [int(d) for d in number[:11]]
-    for weights in (PASS_1, PASS_2):
-        k = sum(d * w for d, w in zip(digits, weights)) % 11
-        if k != 10:
-            return str(k)
-    raise InvalidChecksum("both passes give 10: such numbers are never issued")
+    k = kz_check_digit(compact(number))
+    if k is None:
+        raise InvalidChecksum("both passes give 10: such numbers are never issued")
+    return str(k)
 
 
 def birth_date(number: str) -> datetime.date:
