@@ -86,3 +86,24 @@ def test_broken_parquet_is_exit_2(tmp_path):
     assert result.returncode == 2
     assert "not a readable Parquet file" in result.stderr.decode()
     assert "Traceback" not in result.stderr.decode()
+
+
+def test_fail_on_says_how_many_findings_of_which_types(tmp_path):
+    # the name holds the text of a JSON type field: quoted in each line, it must not be counted
+    path = tmp_path / 'chat "type": "kz_iin".txt'
+    path.write_text(
+        f"ИИН {IIN}, почта a.b@mail.kz\nповтор {IIN}, email x@example.com\nничего\n", encoding="utf-8")
+    english = "Found personal data of the types named in --fail-on (4 in all): email: 2, kz_iin: 2.\n"
+    for extra in (["--format", "summary"], ["--format", "json"], ["--format", "jsonl"],
+                  ["--format", "jsonl", "--workers", "2"]):
+        result = senim("scan", str(path), "--fail-on", "email,kz_iin,iban", *extra)
+        assert (result.returncode, result.stderr.decode()) == (1, english), extra
+    lines = jsonl(senim("scan", str(path), "--format", "jsonl"))
+    assert sorted(r["type"] for r in lines) == ["email", "email", "kz_iin", "kz_iin"]
+    russian = senim("scan", str(path), "--fail-on", "kz_iin", "--lang", "ru")
+    assert russian.stderr.decode() == "Найдены персональные данные типов из --fail-on (всего 2): kz_iin: 2.\n"
+    kazakh = senim("scan", str(path), "--fail-on", "all", "--format", "jsonl", "--lang", "kk")
+    assert kazakh.stderr.decode() == "--fail-on тізіміндегі түрлердің дербес деректері табылды (барлығы 4): kz_iin: 2, email: 2.\n"
+    passing = senim("scan", str(path), "--fail-on", "iban,payment_card")
+    assert (passing.returncode, passing.stderr) == (0, b"")
+

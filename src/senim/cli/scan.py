@@ -98,7 +98,7 @@ def scan(
     summary = Summary(mass_threshold)
     notes: list = []
     stitcher = Stitcher([])
-    found = set()
+    found: dict[str, int] = {}  # type -> findings
 
     progress = None
     bar = None
@@ -137,12 +137,12 @@ def scan(
     quoted_paths: dict[str, str] = {}
     need_summary = format != "jsonl" or evidence is not None
     try:
-        for finding in _with_blocks(findings_iter(), stitcher, write, buffer):
+        for finding in _with_blocks(findings_iter(), stitcher, write, buffer, failing, found):
             if finding is None:
                 continue
             if need_summary:
                 summary.add(finding)
-            found.add(finding.type)
+            found[finding.type] = found.get(finding.type, 0) + 1
             if format == "jsonl":
                 # one line per finding, written by hand: json.dumps per record
                 # costs more than the scan itself on dense files
@@ -166,7 +166,6 @@ def scan(
             bar.stop()
     for kind, path in notes:
         sys.stderr.write(text("scan.binary_skipped", lang, path=path) + "\n")
-    found |= stitcher.types
     skipped = {path for _kind, path in notes}
     rows = {s.path: stitcher.rows.get(i, 0) for i, s in enumerate(stitcher.sources) if s.path not in skipped}
     report = summary.as_json(rows)
@@ -176,7 +175,8 @@ def scan(
     elif format == "summary":
         _print_summary(report, lang)
     sys.stdout.flush()
-    verdict = "fail" if set(failing) & found else "pass"
+    failed = {t: found[t] for t in failing if found.get(t)}
+    verdict = "fail" if failed else "pass"
     if evidence:
         from senim.evidence import make_evidence, write_evidence
 
@@ -187,26 +187,34 @@ def scan(
                         "include": list(include), "exclude": list(exclude)},
             result=report, libraries=("hyperscan", "polars", "pyarrow", "pymorphy3"), verdict=verdict,
         ))
-    if verdict == "fail":
+    if failed:
+        listed = ", ".join(f"{t}: {n}" for t, n in failed.items())
+        sys.stderr.write(text("scan.fail_on", lang, count=sum(failed.values()), types=listed) + "\n")
         raise typer.Exit(1)
 
 
-def _with_blocks(findings, stitcher, write, buffer):
-    """Findings, with JSON Lines that workers wrote flushed in order between them."""
+def _with_blocks(findings, stitcher, write, buffer, failing, found):
+    """Findings, with JSON Lines that workers wrote flushed in order between them.
+    Findings of the --fail-on types in those lines are added to `found`."""
     for finding in findings:
         if stitcher.blocks:
-            if buffer:
-                write("\n".join(buffer) + "\n")
-                buffer.clear()
-            write("".join(stitcher.blocks))
-            stitcher.blocks.clear()
+            _flush_blocks(stitcher, write, buffer, failing, found)
         yield finding
     if stitcher.blocks:
-        if buffer:
-            write("\n".join(buffer) + "\n")
-            buffer.clear()
-        write("".join(stitcher.blocks))
-        stitcher.blocks.clear()
+        _flush_blocks(stitcher, write, buffer, failing, found)
+
+
+def _flush_blocks(stitcher, write, buffer, failing, found):
+    if buffer:
+        write("\n".join(buffer) + "\n")
+        buffer.clear()
+    for block in stitcher.blocks:
+        # a value or path holding this text is written with its quotes escaped,
+        # so each occurrence is one finding's type field
+        for t in failing:
+            found[t] = found.get(t, 0) + block.count(f'"type": "{t}"')
+    write("".join(stitcher.blocks))
+    stitcher.blocks.clear()
 
 
 @app.command(help="Write a copy with the personal data found replaced by masks or keyed pseudonyms.")
