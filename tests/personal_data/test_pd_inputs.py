@@ -107,3 +107,14 @@ def test_fail_on_says_how_many_findings_of_which_types(tmp_path):
     passing = senim("scan", str(path), "--fail-on", "iban,payment_card")
     assert (passing.returncode, passing.stderr) == (0, b"")
 
+
+def test_unknown_language_is_exit_2_with_one_sentence(tmp_path):
+    (tmp_path / "x.txt").write_text(f"ИИН {IIN}\n", encoding="utf-8")
+    out = tmp_path / "redacted.txt"
+    for args in (["scan", str(tmp_path / "x.txt")], ["redact", str(tmp_path / "x.txt"), "-o", str(out)]):
+        result = senim(*args, "--lang", "fr")
+        stderr = result.stderr.decode()
+        assert result.returncode == 2, args
+        assert "Invalid value for '--lang': 'fr' is not one of 'kk', 'ru', 'en'." in stderr
+        assert "Traceback" not in stderr and result.stdout == b""
+    assert not out.exists()

@@ -8,6 +8,7 @@ from typing import List, Optional
 import typer
 
 from senim.cli.app import app
+from senim.cli.options import LANG, Lang
 
 TYPE_NAMES = (
     "kz_iin", "kz_bin", "iban", "payment_card", "phone", "email",
@@ -74,7 +75,7 @@ def scan(
     mass_threshold: Optional[int] = typer.Option(
         None, "--mass-threshold", help="Distinct people that make processing 'mass' (default from the law's data, packs/personal-data.yaml: 10,000)."),
     evidence: Optional[str] = typer.Option(None, "--evidence", help="Write an evidence record (JSON) to this file."),
-    lang: str = typer.Option("en", "--lang", help="kk, ru or en."),
+    lang: Lang = LANG,
 ) -> None:
     import json
     import os
@@ -110,7 +111,7 @@ def scan(
 
         bar = Progress(transient=True, console=__import__("rich.console").console.Console(stderr=True))
         bar.start()
-        job = bar.add_task(text("scan.progress", lang), total=max(1, total_bytes // src.CHUNK + 1))
+        job = bar.add_task(text("scan.progress", lang.value), total=max(1, total_bytes // src.CHUNK + 1))
         progress = lambda n: bar.advance(job, n)  # noqa: E731
 
     if cluster:
@@ -165,7 +166,7 @@ def scan(
         if bar is not None:
             bar.stop()
     for kind, path in notes:
-        sys.stderr.write(text("scan.binary_skipped", lang, path=path) + "\n")
+        sys.stderr.write(text("scan.binary_skipped", lang.value, path=path) + "\n")
     skipped = {path for _kind, path in notes}
     rows = {s.path: stitcher.rows.get(i, 0) for i, s in enumerate(stitcher.sources) if s.path not in skipped}
     report = summary.as_json(rows)
@@ -173,7 +174,7 @@ def scan(
         json.dump({"findings": collected, "summary": report}, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     elif format == "summary":
-        _print_summary(report, lang)
+        _print_summary(report, lang.value)
     sys.stdout.flush()
     failed = {t: found[t] for t in failing if found.get(t)}
     verdict = "fail" if failed else "pass"
@@ -189,7 +190,7 @@ def scan(
         ))
     if failed:
         listed = ", ".join(f"{t}: {n}" for t, n in failed.items())
-        sys.stderr.write(text("scan.fail_on", lang, count=sum(failed.values()), types=listed) + "\n")
+        sys.stderr.write(text("scan.fail_on", lang.value, count=sum(failed.values()), types=listed) + "\n")
         raise typer.Exit(1)
 
 
@@ -224,7 +225,7 @@ def redact(
     mode: str = typer.Option("mask", "--mode", help="mask or pseudonym."),
     key_file: Optional[str] = typer.Option(None, "--key-file", help="Pseudonym key file (else $SENIM_PSEUDONYM_KEY)."),
     types: Optional[str] = typer.Option(None, "--types", help="Comma-separated types to replace (default: all)."),
-    lang: str = typer.Option("en", "--lang", help="kk, ru or en."),
+    lang: Lang = LANG,
 ) -> None:
     import os
 
@@ -244,7 +245,7 @@ def redact(
         pairs = []
         for s in src.discover([source]):
             if src.is_binary(s.path):
-                sys.stderr.write(text("scan.binary_skipped", lang, path=s.path) + "\n")
+                sys.stderr.write(text("scan.binary_skipped", lang.value, path=s.path) + "\n")
                 continue
             pairs.append((s.path, os.path.join(output, os.path.relpath(s.path, source))))
     elif os.path.exists(source):
@@ -253,4 +254,4 @@ def redact(
         raise InputError(f"{source}: no such file or folder")
     for path, target in pairs:
         count = redact_file(path, target, chosen, mode, key)
-        sys.stderr.write(text("scan.redacted", lang, target=target, count=count) + "\n")
+        sys.stderr.write(text("scan.redacted", lang.value, target=target, count=count) + "\n")
