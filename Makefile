@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 
-.PHONY: demo test bench system clean coverage-doc
+.PHONY: demo test bench system bytecode clean coverage-doc
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -13,8 +13,14 @@ $(STAMP): pyproject.toml constraints.txt
 	$(PY) -m pip install -q -c constraints.txt -e '.[all,test]'
 	@touch $@
 
-demo: $(STAMP) system
+demo: $(STAMP) system bytecode
 	@bash scripts/demo.sh
+
+# An editable install leaves our modules uncompiled, and where
+# PYTHONDONTWRITEBYTECODE is set every command would compile them again
+# (~35 ms of each start); a wheel install compiles them once, as this does.
+bytecode: $(STAMP)
+	@$(PY) -m compileall -q src
 
 system:
 	@bash scripts/system-deps.sh
@@ -22,7 +28,7 @@ system:
 test: $(STAMP) system
 	$(VENV)/bin/pytest -q $(PYTEST_ARGS)
 
-bench: $(STAMP) system
+bench: $(STAMP) system bytecode
 	@$(PY) -m pip install -q -c constraints.txt -e '.[all,test,bench]'
 	@bash bench/run.sh
 

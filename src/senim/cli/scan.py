@@ -92,7 +92,8 @@ def scan(
         raise InputError(f"--workers: {workers} is not a number of processes")
     chosen = _types("--types", types, TYPE_NAMES)
     failing = _types("--fail-on", fail_on, ()) if fail_on else ()
-    if mass_threshold is None:
+    need_summary = format != "jsonl" or evidence is not None
+    if mass_threshold is None and need_summary:  # the law's data, read only when a summary is made
         from senim.checks.personal_data.summary import mass_threshold_default
 
         mass_threshold = mass_threshold_default()
@@ -136,9 +137,8 @@ def scan(
     write = sys.stdout.write
     buffer: list[str] = []
     quoted_paths: dict[str, str] = {}
-    need_summary = format != "jsonl" or evidence is not None
     try:
-        for finding in _with_blocks(findings_iter(), stitcher, write, buffer, failing, found):
+        for finding in _with_blocks(findings_iter(), stitcher, write, buffer):
             if finding is None:
                 continue
             if need_summary:
@@ -169,13 +169,15 @@ def scan(
         sys.stderr.write(text("scan.binary_skipped", lang.value, path=path) + "\n")
     skipped = {path for _kind, path in notes}
     rows = {s.path: stitcher.rows.get(i, 0) for i, s in enumerate(stitcher.sources) if s.path not in skipped}
-    report = summary.as_json(rows)
+    report = summary.as_json(rows) if need_summary else None
     if format == "json":
         json.dump({"findings": collected, "summary": report}, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     elif format == "summary":
         _print_summary(report, lang.value)
     sys.stdout.flush()
+    for type_, n in stitcher.rendered.items():  # the lines workers wrote
+        found[type_] = found.get(type_, 0) + n
     failed = {t: found[t] for t in failing if found.get(t)}
     verdict = "fail" if failed else "pass"
     if evidence:
@@ -194,26 +196,20 @@ def scan(
         raise typer.Exit(1)
 
 
-def _with_blocks(findings, stitcher, write, buffer, failing, found):
-    """Findings, with JSON Lines that workers wrote flushed in order between them.
-    Findings of the --fail-on types in those lines are added to `found`."""
+def _with_blocks(findings, stitcher, write, buffer):
+    """Findings, with JSON Lines that workers wrote flushed in order between them."""
     for finding in findings:
         if stitcher.blocks:
-            _flush_blocks(stitcher, write, buffer, failing, found)
+            _flush_blocks(stitcher, write, buffer)
         yield finding
     if stitcher.blocks:
-        _flush_blocks(stitcher, write, buffer, failing, found)
+        _flush_blocks(stitcher, write, buffer)
 
 
-def _flush_blocks(stitcher, write, buffer, failing, found):
+def _flush_blocks(stitcher, write, buffer):
     if buffer:
         write("\n".join(buffer) + "\n")
         buffer.clear()
-    for block in stitcher.blocks:
-        # a value or path holding this text is written with its quotes escaped,
-        # so each occurrence is one finding's type field
-        for t in failing:
-            found[t] = found.get(t, 0) + block.count(f'"type": "{t}"')
     write("".join(stitcher.blocks))
     stitcher.blocks.clear()
 

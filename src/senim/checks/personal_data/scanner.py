@@ -141,14 +141,14 @@ def _read_csv_batches(path: str, separator: str, compressed: bool):
 def locate_and_render(data: bytes, found: list, limit: int, line_base: int, col_base: int,
                       path_json: str, show_values: bool):
     """`locate` and the writing of JSON Lines in one pass, for workers, given
-    where the task starts: (text, types found, count, newlines, code points
+    where the task starts: (text, findings per type, newlines, code points
     after the last newline)."""
     from json.encoder import encode_basestring as quote
 
     from senim.checks.personal_data.redact import mask
 
     out = []
-    types = set()
+    counts: dict[str, int] = {}
     line = 0
     cursor = 0
     cp_at = 0
@@ -162,18 +162,18 @@ def locate_and_render(data: bytes, found: list, limit: int, line_base: int, col_
         cursor = b_start
         cp_at += len(data[pos:b_start].decode("utf-8", "replace"))
         pos = b_start
-        cp_end = cp_at + len(data[b_start:b_end].decode("utf-8", "replace"))
+        cp_end = cp_at + len(value)  # the value is its span decoded
         shift = col_base if line == 0 else 0
         out.append(
             f'{{"path": {path_json}, "line": {line_base + line + 1}, "start": {cp_at + shift}, '
             f'"end": {cp_end + shift}, "type": "{type_}", "confidence": {confidence}, '
             f'"value": {quote(value if show_values else mask(value, type_))}}}\n'
         )
-        types.add(type_)
+        counts[type_] = counts.get(type_, 0) + 1
     total_newlines = line + count(b"\n", cursor, limit)
     last = data.rfind(b"\n", 0, limit)
     tail_cp = len(data[last + 1:limit].decode("utf-8", "replace"))
-    return "".join(out), types, len(found), total_newlines, tail_cp
+    return "".join(out), counts, total_newlines, tail_cp
 
 
 def run_task(task: tuple):
@@ -310,8 +310,7 @@ class Stitcher:
         self.column = 0  # code points already on that line
         self.rows: dict[int, int] = {}  # source index -> lines or rows seen
         self.blocks: list[str] = []  # JSON Lines written by workers (render mode)
-        self.types: set[str] = set()
-        self.count = 0
+        self.rendered: dict[str, int] = {}  # findings per type in those lines
 
     def feed(self, result) -> Iterator[Finding]:
         index, kind, payload = result
@@ -319,10 +318,10 @@ class Stitcher:
         if index != self.current:
             self.current, self.line, self.column = index, 0, 0
         if kind == "rendered":
-            text, types, count, newlines, tail_cp = payload
+            text, counts, newlines, tail_cp = payload
             self.blocks.append(text)
-            self.types |= types
-            self.count += count
+            for type_, n in counts.items():
+                self.rendered[type_] = self.rendered.get(type_, 0) + n
             if newlines:
                 self.line += newlines
                 self.column = tail_cp
