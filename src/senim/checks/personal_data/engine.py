@@ -189,10 +189,14 @@ def _delimited(kind: str, body: bytes) -> bytes:
 
 @lru_cache(maxsize=1)
 def context_words() -> dict[str, list[str]]:
-    import yaml
-
-    text = (resources.files("senim.checks.personal_data") / "data" / "context_words.yaml").read_text("utf-8")
-    return yaml.safe_load(text)
+    """Per type, its context words, from data/context_words.txt."""
+    text = (resources.files("senim.checks.personal_data") / "data" / "context_words.txt").read_text("utf-8")
+    words = {}
+    for line in text.splitlines():
+        if line.strip() and not line.startswith("#"):
+            kind, _, listed = line.partition(":")
+            words[kind.strip()] = [w.strip() for w in listed.split("|") if w.strip()]
+    return words
 
 
 def _context_expressions(types: frozenset[str]) -> dict[str, bytes]:
