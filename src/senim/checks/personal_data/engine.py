@@ -105,8 +105,11 @@ def _digits12(text: str, has):
     k = kz_check_digit(text)
     if k is None or k != ord(text[11]) - 48:
         return None
-    if kz_iin.is_valid(text):
+    try:  # twelve digits with a right check digit: an IIN if they begin with a birth date
+        kz_iin.birth_date(text)
         return "kz_iin", 0.99 if has("kz_iin") else 0.85
+    except ValueError:
+        pass
     if kz_bin.is_valid(text):
         return "kz_bin", 0.99 if has("kz_bin") else 0.85
     return None
