@@ -210,7 +210,8 @@ def _flush_blocks(stitcher, write, buffer):
     if buffer:
         write("\n".join(buffer) + "\n")
         buffer.clear()
-    write("".join(stitcher.blocks))
+    sys.stdout.flush()  # the blocks are bytes: what was written as text goes first
+    sys.stdout.buffer.write(b"".join(stitcher.blocks))
     stitcher.blocks.clear()
 
 

@@ -138,16 +138,21 @@ def _read_csv_batches(path: str, separator: str, compressed: bool):
         raise InputError(f"{path}: not a readable CSV file ({str(error).splitlines()[0]})") from None
 
 
-def locate_and_render(data: bytes, found: list, limit: int, line_base: int, col_base: int,
-                      path_json: str, show_values: bool):
-    """`locate` and the writing of JSON Lines in one pass, for workers, given
-    where the task starts: (text, findings per type, newlines, code points
-    after the last newline)."""
+def render_within(data: bytes, found: list, limit: int, show_values: bool):
+    """JSON Lines of a text task's findings, placed within the task, written by
+    the worker: what only the parent knows (the file's path, the line and column
+    where the task starts) is added there, so the parent never reads the text.
+
+    Returns (lines, tails, first, counts, newlines, tail_cp): lines[i], the
+    0-based line of finding i within the task; tails[i], its JSON after the
+    line number as UTF-8; first, (start, end, rest of the JSON) of findings on
+    the task's first line, whose columns move when a line spans two tasks;
+    findings per type; newlines; code points after the last newline."""
     from json.encoder import encode_basestring as quote
 
     from senim.checks.personal_data.redact import mask
 
-    out = []
+    lines, tails, first = [], [], []
     counts: dict[str, int] = {}
     line = 0
     cursor = 0
@@ -163,31 +168,33 @@ def locate_and_render(data: bytes, found: list, limit: int, line_base: int, col_
         cp_at += len(data[pos:b_start].decode("utf-8", "replace"))
         pos = b_start
         cp_end = cp_at + len(value)  # the value is its span decoded
-        shift = col_base if line == 0 else 0
-        out.append(
-            f'{{"path": {path_json}, "line": {line_base + line + 1}, "start": {cp_at + shift}, '
-            f'"end": {cp_end + shift}, "type": "{type_}", "confidence": {confidence}, '
-            f'"value": {quote(value if show_values else mask(value, type_))}}}\n'
-        )
+        rest = (f'"type": "{type_}", "confidence": {confidence}, '
+                f'"value": {quote(value if show_values else mask(value, type_))}}}\n')
+        if line == 0:
+            first.append((cp_at, cp_end, rest))
+        lines.append(line)
+        tails.append(f', "start": {cp_at}, "end": {cp_end}, {rest}')
         counts[type_] = counts.get(type_, 0) + 1
     total_newlines = line + count(b"\n", cursor, limit)
     last = data.rfind(b"\n", 0, limit)
     tail_cp = len(data[last + 1:limit].decode("utf-8", "replace"))
-    return "".join(out), counts, total_newlines, tail_cp
+    # one encoding for the whole task; no JSON string holds a raw NUL
+    encoded = "\0".join(tails).encode("utf-8").split(b"\0") if tails else []
+    return lines, encoded, first, counts, total_newlines, tail_cp
 
 
 def run_task(task: tuple):
     """Scan one task; picklable in and out, so it runs in any process."""
     kind = task[0]
     if kind == "render":
-        _, inner, line_base, col_base, path_json, show_values = task
+        _, inner, show_values = task
         if inner[0] == "range":
             _, index, path, start, end, types = inner
             data, limit = src.read_range(path, start, end), end - start
         else:
             _, index, data, limit, types = inner
         found = engine_for(types).scan(data, limit)
-        return index, "rendered", locate_and_render(data, found, limit, line_base, col_base, path_json, show_values)
+        return index, "rendered", render_within(data, found, limit, show_values)
     if kind == "range":
         _, index, path, start, end, types = task
         data = src.read_range(path, start, end)
@@ -273,31 +280,10 @@ def plan(sources: list[src.Source], types: tuple[str, ...], notes: list[str], ch
                 offset += meta.row_group(group).num_rows
 
 
-def render_plan(tasks: Iterator[tuple], sources: list[src.Source], show_values: bool) -> Iterator[tuple]:
-    """Text tasks wrapped so that workers write the JSON Lines themselves: the
-    parent counts each chunk's newlines (a fast byte count) to know where it
-    starts, and keeps only the writing."""
-    from json.encoder import encode_basestring as quote
-
-    current, line, column = -1, 0, 0
+def render_plan(tasks: Iterator[tuple], show_values: bool) -> Iterator[tuple]:
+    """Text tasks wrapped so that workers write the JSON Lines themselves."""
     for task in tasks:
-        if task[0] not in ("range", "bytes"):
-            yield task
-            continue
-        index = task[1]
-        if index != current:
-            current, line, column = index, 0, 0
-        if task[0] == "range":
-            data = src.read_range(task[2], task[3], task[4], overlap=0)
-        else:
-            data = task[2][: task[3]]
-        yield ("render", task, line, column, quote(sources[index].path), show_values)
-        newlines = data.count(b"\n")
-        tail = len(data[data.rfind(b"\n") + 1:].decode("utf-8", "replace"))
-        if newlines:
-            line, column = line + newlines, tail
-        else:
-            column += tail
+        yield ("render", task, show_values) if task[0] in ("range", "bytes") else task
 
 
 class Stitcher:
@@ -309,8 +295,22 @@ class Stitcher:
         self.line = 0  # 0-based line index at the start of the next text task
         self.column = 0  # code points already on that line
         self.rows: dict[int, int] = {}  # source index -> lines or rows seen
-        self.blocks: list[str] = []  # JSON Lines written by workers (render mode)
+        self.blocks: list[bytes] = []  # JSON Lines written by workers (render mode), UTF-8
         self.rendered: dict[str, int] = {}  # findings per type in those lines
+
+    def _finish(self, path: str, lines: list[int], tails: list[bytes], first: list) -> bytes:
+        """A worker's JSON Lines with the path and the file's line numbers put in."""
+        from json.encoder import encode_basestring as quote
+
+        head = f'{{"path": {quote(path)}, "line": '.encode("utf-8")
+        base = self.line + 1
+        out = []
+        if first and self.column:  # a line that began in the previous task
+            out = [head + f'{base}, "start": {start + self.column}, "end": {end + self.column}, {rest}'.encode("utf-8")
+                   for start, end, rest in first]
+        skip = len(out)
+        out.extend(b"%s%d%s" % (head, base + line, tail) for line, tail in zip(lines[skip:], tails[skip:]))
+        return b"".join(out)
 
     def feed(self, result) -> Iterator[Finding]:
         index, kind, payload = result
@@ -318,8 +318,8 @@ class Stitcher:
         if index != self.current:
             self.current, self.line, self.column = index, 0, 0
         if kind == "rendered":
-            text, counts, newlines, tail_cp = payload
-            self.blocks.append(text)
+            lines, tails, first, counts, newlines, tail_cp = payload
+            self.blocks.append(self._finish(path, lines, tails, first))
             for type_, n in counts.items():
                 self.rendered[type_] = self.rendered.get(type_, 0) + n
             if newlines:
@@ -368,7 +368,7 @@ def scan(
     stitcher.sources = sources
     tasks = plan(sources, types, notes, chunk)
     if render is not None:  # JSON Lines for text are written by the workers into stitcher.blocks
-        tasks = render_plan(tasks, sources, render)
+        tasks = render_plan(tasks, render)
     workers = workers or os.cpu_count() or 1
     if workers == 1:
         results: Iterable = map(run_task, tasks)
