@@ -75,9 +75,38 @@ def test_empty_and_missing_and_unsupported(tmp_path, senim_home):
     (tmp_path / "notes.txt").write_text("x")
     assert_clean_refusal(run_senim("label", tmp_path / "empty.wav", "-o", tmp_path / "o.wav", env_home=senim_home),
                          "empty")
-    assert_clean_refusal(run_senim("verify", tmp_path / "nowhere.png", env_home=senim_home), "does not exist")
+    assert_clean_refusal(run_senim("verify", tmp_path / "nowhere.png", env_home=senim_home), "no such file")
     assert_clean_refusal(run_senim("label", tmp_path / "notes.txt", "-o", tmp_path / "o.txt", env_home=senim_home),
                          "unsupported type")
+
+
+@pytest.mark.parametrize("name", ["nosuch.png", "nosuch.jpeg", "nosuch"])
+def test_a_missing_file_is_said_to_be_missing(tmp_path, senim_home, name):
+    """Not "unsupported type", whatever the missing name ends with."""
+    missing = tmp_path / name
+    for args in (("verify", missing), ("label", missing, "-o", tmp_path / "out")):
+        done = run_senim(*args, env_home=senim_home)
+        assert_clean_refusal(done)
+        assert done.stderr.strip() == f"senim: {missing}: no such file", (args, done.stderr)
+    assert not (tmp_path / "out").exists()
+    assert not senim_home.exists()  # refused before any key was made
+
+
+def test_missing_folder_and_key_files_are_named(samples, tmp_path, senim_home):
+    folder = tmp_path / "nowhere"
+    done = run_senim("verify", folder, "--report", env_home=senim_home)
+    assert_clean_refusal(done)
+    assert done.stderr.strip() == f"senim: {folder}: no such folder"
+    anchors = tmp_path / "roots.pem"
+    done = run_senim("verify", samples["png"], "--trust-anchors", anchors, env_home=senim_home)
+    assert_clean_refusal(done)
+    assert done.stderr.strip() == f"senim: {anchors}: --trust-anchors: no such file"
+    key, cert = tmp_path / "my.key", tmp_path / "chain.pem"
+    cert.write_text("-----BEGIN CERTIFICATE-----\n")
+    done = run_senim("label", samples["png"], "-o", tmp_path / "o.png", "--key", key, "--cert", cert,
+                     env_home=senim_home)
+    assert_clean_refusal(done)
+    assert done.stderr.strip() == f"senim: {key}: --key: no such file"
 
 
 def test_output_type_must_match(samples, tmp_path, senim_home):

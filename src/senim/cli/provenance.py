@@ -80,7 +80,7 @@ def label(
     from senim.provenance.formats import check_file
 
     if not input.exists():
-        raise InputError(f"{input}: the file or folder does not exist")
+        raise InputError(f"{input}: no such file")
     if not input.is_dir():
         check_file(input, max_mb << 20)  # refuse bad input before making any key
     signing_key, created = load_signing_key(key, cert)
@@ -140,14 +140,18 @@ def verify(
 
     anchors = None
     if trust_anchors is not None:
+        if not trust_anchors.exists():
+            raise InputError(f"{trust_anchors}: --trust-anchors: no such file")
         if not trust_anchors.is_file():
-            raise InputError(f"{trust_anchors}: the trust anchors file does not exist")
+            raise InputError(f"{trust_anchors}: --trust-anchors: is a folder, not a PEM file")
         anchors = trust_anchors.read_text(encoding="utf-8", errors="replace")
         if "BEGIN CERTIFICATE" not in anchors:
             raise InputError(f"{trust_anchors}: line 1: no PEM certificate found")
     max_bytes = max_mb << 20
 
     if report or (len(paths) == 1 and paths[0].is_dir()):
+        if len(paths) == 1 and not paths[0].exists():
+            raise InputError(f"{paths[0]}: no such folder")
         if len(paths) != 1 or not paths[0].is_dir():
             raise InputError(f"{paths[0]}: --report needs exactly one folder")
         audit = audit_folder(paths[0], trust_anchors=anchors, max_bytes=max_bytes)

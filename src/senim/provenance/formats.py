@@ -72,14 +72,14 @@ def _looks_like(head: bytes) -> str:
 def check_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> MediaFormat:
     """The format of `path`, or InputError naming what is wrong with it."""
     path = Path(path)
+    try:  # a missing file is missing, whatever its name says
+        size = os.stat(path).st_size
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
     fmt = format_of_name(path)
     if fmt is None:
         known = ", ".join(sorted({f.name for f in FORMATS.values()}))
         raise InputError(f"{path}: file name: unsupported type {path.suffix or '(none)'!r}; Senim labels {known}")
-    try:
-        size = os.stat(path).st_size
-    except FileNotFoundError:
-        raise InputError(f"{path}: the file does not exist") from None
     if not path.is_file():
         raise InputError(f"{path}: not a regular file")
     if size > max_bytes:

@@ -113,9 +113,11 @@ def load_signing_key(key: Path | None = None, chain: Path | None = None) -> tupl
             init_keys()
             created = True
     assert chain is not None
-    for path, what in ((key, "private key"), (chain, "certificate chain")):
+    for path, option in ((key, "--key"), (chain, "--cert")):
+        if not Path(path).exists():
+            raise InputError(f"{path}: {option}: no such file")
         if not Path(path).is_file():
-            raise InputError(f"{path}: the {what} file does not exist")
+            raise InputError(f"{path}: {option}: is a folder, not a PEM file")
     key_pem, chain_pem = Path(key).read_bytes(), Path(chain).read_bytes()
     if b"PRIVATE KEY-----" not in key_pem:
         raise InputError(f"{key}: line 1: not a PEM private key")
