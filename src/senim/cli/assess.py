@@ -23,6 +23,7 @@ class AssessFormat(str, Enum):
 
 
 EXTENSIONS = {"json": "json", "markdown": "md", "html": "html", "pdf": "pdf", "sarif": "sarif"}
+BINARY = {"pdf"}  # formats whose bytes would garble a terminal
 
 
 def render(report: dict, fmt: str, manifest_uri: str | None = None) -> bytes:
@@ -66,14 +67,25 @@ def assess(
     run_checks: bool = typer.Option(False, "--run-checks", help="Run the checks the evidence section names (fairness, scan, verify, explain)."),
     as_of: Optional[str] = AS_OF,
     report_dir: Optional[Path] = typer.Option(None, "--report", metavar="DIR", help="Write the report in every format (json signed, md, html, pdf, sarif) to DIR."),
-    output_format: AssessFormat = typer.Option(AssessFormat.text, "--format", help="Format printed on stdout: text, json (signed), markdown, html, pdf, sarif."),
+    output_format: AssessFormat = typer.Option(AssessFormat.text, "--format", help="Format printed on stdout (or written to --output): text, json (signed), markdown, html, pdf, sarif."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", metavar="FILE", help="Write the --format output to FILE instead of stdout."),
     lang: Lang = LANG,
     db: Optional[str] = typer.Option(None, "--db", envvar="SENIM_DB", help="Registry database URL: store and ledger the assessment."),
 ) -> None:
     """Assess a system: every obligation with its status, evidence and gaps; exit 1 when a gap blocks a release."""
     from senim.assessment import assess as run, exit_code
+    from senim.errors import InputError
     from senim.i18n import text
     from senim.paths import write_atomic
+
+    # Refuse before assessing, so that nothing is run or stored for nothing.
+    if output is None and output_format.value in BINARY and sys.stdout.isatty():
+        raise InputError(f"--format {output_format.value}: stdout is a terminal; give -o/--output FILE, "
+                         "or redirect stdout to a file")
+    if output is not None and output.is_dir():
+        raise InputError(f"{output}: --output: is a folder; give the name of a file to write")
+    if report_dir is not None and report_dir.exists() and not report_dir.is_dir():
+        raise InputError(f"{report_dir}: --report: is a file, not a folder")
 
     report = run(manifest, as_of=parse_date(as_of, "--as-of"), lang=lang.value, run_checks=run_checks)
     if db:
@@ -82,10 +94,6 @@ def assess(
         report["ledger"] = store(report, db)
     uri = report["manifest"]["path"]
     if report_dir is not None:
-        if report_dir.exists() and not report_dir.is_dir():
-            from senim.errors import InputError
-
-            raise InputError(f"{report_dir}: --report: is a file, not a folder")
         base = f"{report['manifest']['system']}.{lang.value}"
         written = []
         for fmt, ext in EXTENSIONS.items():
@@ -94,15 +102,14 @@ def assess(
             written.append(target)
         for target in written:
             sys.stderr.write(text("assess.report_written", lang.value, path=target) + "\n")
-    if output_format is AssessFormat.text:
+    if output is not None:
+        write_atomic(output, render(report, output_format.value, uri))
+        sys.stderr.write(text("assess.report_written", lang.value, path=output) + "\n")
+    elif output_format is AssessFormat.text:
         from senim.cli.options import print_rich
         from senim.report.assessment import render_text
 
         print_rich(render_text(report))
-    elif output_format is AssessFormat.pdf and sys.stdout.isatty():
-        from senim.errors import InputError
-
-        raise InputError("--format pdf: redirect stdout to a file, or use --report DIR")
     else:
         sys.stdout.buffer.write(render(report, output_format.value, uri))
         sys.stdout.flush()
