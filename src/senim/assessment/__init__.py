@@ -179,8 +179,15 @@ def _entry(law: str, obligation: dict[str, Any], classification: dict[str, Any],
         entry["fine"] = {"ref": obligation["fine"]["ref"], "title": obligation["fine"]["title"],
                          "text": obligation["fine"]["text"], "confidence": obligation["fine"]["confidence"]}
     line = keys.get(obligation["id"])
-    entry["field"] = f"evidence.{obligation['id']}" if line else stake.get("field", "id")
-    entry["line"] = line or manifest.line_of(stake.get("field", "id")) or 1
+    if line:  # the evidence given for it
+        entry["field"], entry["line"] = f"evidence.{obligation['id']}", line
+        return entry
+    # Else the nearest fact the user wrote that made it fire; else the stake's field.
+    from senim.assessment.locate import facts_behind, written
+
+    behind = [f for f in facts_behind(obligation["id"], classification, manifest) if written(manifest, f)]
+    entry["field"] = behind[0] if behind else stake.get("field", "id")
+    entry["line"] = manifest.line_of(entry["field"]) or 1
     return entry
 
 

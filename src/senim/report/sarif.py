@@ -2,7 +2,9 @@
 
 Code-scanning tools (GitHub, GitLab, IDEs) show each result beside the
 manifest line it concerns: the evidence entry for the obligation when the
-manifest has one, else the field the gap is about.
+manifest has one, else the nearest fact the user wrote that made it owed
+(`human_oversight: none` for a high autonomy no law permits), else the field
+its stake names (`assessment/locate.py`, `stakes.yaml`).
 """
 
 from __future__ import annotations
