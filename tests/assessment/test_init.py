@@ -69,3 +69,44 @@ def test_answers_that_end_early_write_nothing(tmp_path):
     done = _init(tmp_path, SPAM)
     assert done.returncode == 2 and "--force" in done.stderr
     assert (tmp_path / "senim.yaml").read_text() == "keep me"
+
+
+# The README's pair: 940140000385 is a valid BIN; 940140000386 fails the check digit.
+GOOD_BIN, BAD_BIN = "940140000385", "940140000386"
+
+
+def test_a_piped_bad_bin_stops_at_its_line(tmp_path):
+    answers = SPAM[:4] + [BAD_BIN] + SPAM[5:]
+    done = _init(tmp_path, answers)
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    # One sentence naming the line of the answers it is on, said before any later question is asked.
+    assert done.stderr.strip().splitlines()[-1] == (
+        f"senim: stdin: line 5: owner.bin: {BAD_BIN} fails the BIN check digit; nothing was written")
+    assert "Size of the organisation" not in done.stderr
+    assert not (tmp_path / "senim.yaml").exists()
+
+
+def test_a_typed_bad_bin_is_asked_again_at_once(tmp_path):
+    import pty
+
+    answers = SPAM[:4] + [BAD_BIN, GOOD_BIN] + SPAM[5:]
+    master, slave = pty.openpty()
+    env = {**os.environ, "SENIM_HOME": str(tmp_path / "home")}
+    try:
+        child = subprocess.Popen([str(SENIM), "init", "-o", str(tmp_path / "senim.yaml")], stdin=slave,
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=ROOT)
+        os.write(master, "".join(a + "\n" for a in answers).encode("utf-8"))  # typed ahead, a line at a time
+        stdout, stderr = child.communicate(timeout=60)
+    finally:
+        os.close(slave)
+        os.close(master)
+    stderr = stderr.decode("utf-8")
+    assert child.returncode == 0, stderr
+    complaint = f"{BAD_BIN} fails the BIN check digit; check the number and enter it again."
+    assert complaint in stderr
+    # The BIN is asked again right after the complaint, before the next question.
+    after = stderr[stderr.index(complaint):]
+    assert after.index("The organisation's BIN") < after.index("Size of the organisation")
+    manifest = yaml.safe_load((tmp_path / "senim.yaml").read_text())
+    assert manifest["owner"]["bin"] == GOOD_BIN

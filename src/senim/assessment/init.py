@@ -16,6 +16,16 @@ from typing import Any, Callable
 from senim.errors import InputError
 from senim.i18n import text
 
+def _bin_problem(value: str, lang: str) -> str | None:
+    from senim.identifiers import bin_problem
+
+    # The question's pattern has made it 12 digits: only the check digit is left to fail.
+    return text("assess.init.bad_bin", lang, value=value) if bin_problem(value) else None
+
+
+# Checks an answer gets as soon as it is given (`check:` in questions.yaml).
+CHECKS: dict[str, Callable[[str, str], str | None]] = {"bin": _bin_problem}
+
 YES = {"y", "yes", "иә", "и", "да", "д", "true", "1"}
 NO = {"n", "no", "жоқ", "ж", "нет", "н", "false", "0"}
 TRIES = 3
@@ -87,10 +97,17 @@ def _parse(question: dict[str, Any], reply: str, lang: str) -> tuple[bool, Any]:
     return True, picked if kind == "multi" else picked[0]
 
 
-def run_questionnaire(lang: str, read: Callable[[], str | None], say: Callable[[str], None]) -> dict[str, Any]:
-    """Ask the questions that matter; the manifest document the answers make."""
+def run_questionnaire(lang: str, read: Callable[[], str | None], say: Callable[[str], None],
+                      interactive: bool = False) -> dict[str, Any]:
+    """Ask the questions that matter; the manifest document the answers make.
+
+    An answer that fails its check (a BIN's check digit) is asked again when a
+    person is typing (`interactive`); answers read from a file or a pipe stop
+    there, naming the line, since the lines after it answer other questions.
+    """
     document: dict[str, Any] = {"format": "1.0"}
     gates: dict[str, Any] = {}
+    lines_read = 0
     for question in questions():
         if not all(_holds(c, document, gates) for c in question.get("if", [])):
             continue
@@ -107,9 +124,17 @@ def run_questionnaire(lang: str, read: Callable[[], str | None], say: Callable[[
             reply = read()
             if reply is None:
                 raise InputError(text("assess.init.ended", lang, question=question["ask"][lang]))
+            lines_read += 1
             if not reply.strip() and default:
                 reply = default
             ok, value = _parse(question, reply, lang)
+            problem = CHECKS[question["check"]](value, lang) if ok and value is not None and "check" in question else None
+            if problem and not interactive:
+                raise InputError(text("assess.init.bad_stdin", lang, line=lines_read,
+                                      field=question.get("field", ""), problem=problem))
+            if problem:
+                say(text("assess.init.bad_again", lang, problem=problem))
+                continue
             if ok:
                 break
             say(text("assess.init.again", lang))

@@ -182,7 +182,7 @@ def init(
         sys.stderr.write(line + "\n")
         sys.stderr.flush()
 
-    document = run_questionnaire(lang.value, read, say)
+    document = run_questionnaire(lang.value, read, say, interactive=sys.stdin.isatty())
     blob = yaml.safe_dump(document, allow_unicode=True, sort_keys=False).encode("utf-8")
     manifest = parse_manifest(blob, str(output))  # what we write must load
     write_atomic(output, blob)
