@@ -6,6 +6,10 @@ file, the line and the field, e.g.
 
     senim.yaml:4: owner.bin: 940140000386 fails the BIN check digit
 
+When the document could be read, the error is a `ManifestProblems` that also
+holds every problem found, one such sentence each, in line order (what
+`senim validate` prints).
+
 The validator walks the schema itself (the subset of JSON Schema the contract
 uses) so that messages speak the user's language and carry YAML line numbers;
 the test suite checks that it agrees with `jsonschema` on every document.
@@ -22,6 +26,20 @@ from pathlib import Path
 from typing import Any
 
 from senim.errors import InputError
+
+
+class ManifestProblems(InputError):
+    """Every problem of one readable manifest, in line order.
+
+    Reads as the first problem and a count of the rest, so that commands that
+    stop at a bad manifest still say one sentence; `problems` holds them all."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        rest = len(problems) - 1
+        more = f" (and {rest} more problem{'s' if rest > 1 else ''})" if rest else ""
+        super().__init__(problems[0] + more)
+
 
 MAX_BYTES = 1 << 20  # a manifest is a page of facts; 1 MiB is generous
 SCHEMA_FILE = Path(__file__).parent / "schemas" / "ai-system.schema.json"
@@ -108,15 +126,17 @@ def parse_manifest(blob: bytes, name: str = "<manifest>") -> Manifest:
     except UnicodeDecodeError as error:
         line = blob[: error.start].count(b"\n") + 1
         raise InputError(f"{name}:{line}: is not UTF-8 text (byte {error.start})") from None
-    document, lines = _parse_text(text, name)
+    document, lines, problems = _parse_text(text, name)
     if not isinstance(document, dict):
-        kind = _kind(document)
-        raise InputError(f"{name}:1: a manifest is a mapping of fields, not {kind}")
-    validate_document(document, lines, name)
+        problems.append(_Problem((), f"a manifest is a mapping of fields, not {_kind(document)}"))
+        _raise_all(problems, {(): 1}, name)
+    validate_document(document, lines, name, problems)
     return Manifest(path=name, raw=document, lines=lines)
 
 
-def _parse_text(text: str, name: str) -> tuple[Any, dict[tuple, int]]:
+def _parse_text(text: str, name: str) -> tuple[Any, dict[tuple, int], list[_Problem]]:
+    """The document, the line of each place, and the problems met while reading it
+    (keys written twice and the like); what cannot be read at all is raised."""
     json_document = None
     if text.lstrip().startswith(("{", "[")):
         try:
@@ -132,14 +152,14 @@ def _parse_text(text: str, name: str) -> tuple[Any, dict[tuple, int]]:
         nodes = list(yaml.compose_all(text, Loader=loader))
     except yaml.MarkedYAMLError as error:
         if json_document is not None:  # valid JSON that YAML cannot read: keep it, without lines
-            return json_document, {}
+            return json_document, {}, []
         mark = error.problem_mark or error.context_mark
         line = f":{mark.line + 1}" if mark else ""
         problem = (error.problem or error.context or "not valid YAML").strip()
         raise InputError(f"{name}{line}: YAML syntax error: {problem}") from None
     except yaml.YAMLError as error:
         if json_document is not None:
-            return json_document, {}
+            return json_document, {}, []
         raise InputError(f"{name}: YAML syntax error: {str(error).splitlines()[0]}") from None
     except RecursionError:
         raise InputError(f"{name}: is nested too deeply for a manifest") from None
@@ -150,10 +170,12 @@ def _parse_text(text: str, name: str) -> tuple[Any, dict[tuple, int]]:
         raise InputError(f"{name}:{nodes[1].start_mark.line + 1}: holds several YAML documents; a manifest is one")
     builder = _Builder(name)
     document = builder.build(nodes[0], ())
-    if json_document is not None:
-        return json_document, builder.lines  # JSON's own reading of the values, YAML's lines
+    if json_document is not None and not builder.problems:
+        return json_document, builder.lines, builder.problems  # JSON's own reading of the values, YAML's lines
+    # With a key written twice, json kept the last value but the lines are the first's:
+    # check the builder's document, which keeps the first, like the lines.
     _coerce_numbers(document, builder.numeric)
-    return document, builder.lines
+    return document, builder.lines, builder.problems
 
 
 def _refuse_constant(word: str) -> None:
@@ -165,11 +187,16 @@ MAX_DEPTH = 64
 
 
 class _Builder:
-    """Turns YAML nodes into plain data, noting the line of every place."""
+    """Turns YAML nodes into plain data, noting the line of every place.
+
+    A key written twice, or one that is not a name, is noted as a problem and
+    left out, so that the rest of the document can still be checked; only the
+    limits stop the reading at once."""
 
     def __init__(self, name: str):
         self.name = name
         self.lines: dict[tuple, int] = {}
+        self.problems: list[_Problem] = []
         self.numeric: dict[tuple, str] = {}  # plain scalars that read as numbers: place -> text
         self.count = 0
 
@@ -203,20 +230,26 @@ class _Builder:
                 sources = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
                 for source in sources:
                     if not isinstance(source, yaml.MappingNode):
-                        raise InputError(f"{self.name}:{line}: {_dotted(place) or 'the document'}: '<<' merges a mapping only")
+                        self._problem(line, place, f"{_dotted(place) or 'the document'}: '<<' merges a mapping only")
+                        continue
                     merged.append(self._mapping(source, place))
                 continue
             if not isinstance(key_node, yaml.ScalarNode):
-                raise InputError(f"{self.name}:{line}: {_dotted(place) or 'the document'} has a key that is not a plain name")
+                self._problem(line, place, f"{_dotted(place) or 'the document'} has a key that is not a plain name")
+                continue
             key = key_node.value
             if key in result:
-                raise InputError(f"{self.name}:{line}: {_dotted(place + (key,))} is written twice")
+                self._problem(line, place + (key,), f"{_dotted(place + (key,))} is written twice")
+                continue
             self.lines[place + (key,)] = line
             result[key] = self.build(value_node, place + (key,))
         for source in merged:
             for key, value in source.items():
                 result.setdefault(key, value)
         return result
+
+    def _problem(self, line: int, place: tuple, message: str) -> None:
+        self.problems.append(_Problem(place, message, line))
 
 
 def _looks_numeric(text: str) -> bool:
@@ -296,24 +329,35 @@ def _required() -> list[str]:
     return schema()["required"]
 
 
-class _Problem(Exception):
-    def __init__(self, place: tuple, message: str):
-        super().__init__(message)
-        self.place, self.message = place, message
+class _Problem:
+    """A problem at a place; `line` when the place itself has no line (a key left out)."""
+
+    def __init__(self, place: tuple, message: str, line: int | None = None):
+        self.place, self.message, self.line = place, message, line
 
 
-def validate_document(document: dict[str, Any], lines: dict[tuple, int], name: str) -> None:
-    """Raise InputError for the first problem in document order, if any."""
-    problems: list[_Problem] = []
-    _check(document, schema(), (), problems)
-    if not problems:
-        problems.extend(_semantic_problems(document))
+def validate_document(document: dict[str, Any], lines: dict[tuple, int], name: str,
+                      problems: list[_Problem] | None = None) -> None:
+    """Raise ManifestProblems with every problem (and those passed in), if any."""
+    found: list[_Problem] = []
+    _check(document, schema(), (), found)
+    flagged = {p.place for p in found}
+    # the check digit, where the BIN is otherwise well written
+    found += [p for p in _semantic_problems(document) if p.place not in flagged]
+    problems = list(problems or []) + found
     if problems:
-        first = min(problems, key=lambda p: (_line(lines, p.place), p.place.__len__()))
-        line = _line(lines, first.place)
-        where = f"{name}:{line}" if line else name
-        more = f" (and {len(problems) - 1} more problem{'s' if len(problems) > 2 else ''})" if len(problems) > 1 else ""
-        raise InputError(f"{where}: {first.message}{more}")
+        _raise_all(problems, lines, name)
+
+
+def _raise_all(problems: list[_Problem], lines: dict[tuple, int], name: str) -> None:
+    """One sentence a problem, by line and, on one line, outer places first;
+    otherwise in the order found (stable)."""
+    def line_of(problem: _Problem) -> int:
+        return problem.line if problem.line is not None else _line(lines, problem.place)
+
+    ordered = sorted(problems, key=lambda p: (line_of(p), len(p.place)))
+    raise ManifestProblems([f"{name}:{line_of(p)}: {p.message}" if line_of(p) else f"{name}: {p.message}"
+                            for p in ordered])
 
 
 def _line(lines: dict[tuple, int], place: tuple) -> int:

@@ -125,3 +125,66 @@ def test_bad_date_option():
     result = run_senim("classify", "examples/credit-scoring/senim.yaml", "--as-of", "2026-13-01")
     assert result.returncode == 2
     assert result.stderr.decode().strip() == "senim: --as-of: '2026-13-01' is not a date written YYYY-MM-DD"
+
+
+# Seven mistakes, one per line, written by hand; the line numbers are the file's own.
+MANY_MISTAKES = """\
+format: "1.0"
+id: Bad_Id
+name: ""
+owner:
+  name: Example Bank JSC
+  bin: "940140000386"
+markets: [KZ, US]
+uses: [other.support]
+failure_impact: [catastrophic]
+human_oversight: sometimes
+markets: [EU]
+"""
+
+
+def test_validate_shows_every_problem_of_a_file_in_line_order(tmp_path):
+    bad = tmp_path / "many.yaml"
+    bad.write_text(MANY_MISTAKES)
+    result = run_senim("validate", "examples/credit-scoring/senim.yaml", bad)
+    assert result.returncode == 2
+    assert "valid (retail-credit-scoring)" in result.stdout.decode()
+    err = result.stderr.decode()
+    assert "Traceback" not in err
+    expected = [
+        (2, "id: 'Bad_Id' must be a slug"),
+        (3, "name: must not be empty"),
+        (6, "owner.bin: 940140000386 fails the BIN check digit"),
+        (7, "markets[1]: 'US' is not one of KZ, EU"),
+        (9, "failure_impact[0]: 'catastrophic' is not one of"),
+        (10, "human_oversight: 'sometimes' is not one of decides, can_override, none"),
+        (11, "markets is written twice"),
+    ]
+    lines = err.strip().splitlines()
+    assert len(lines) == len(expected), lines
+    for got, (line, words) in zip(lines, expected):
+        assert got.startswith(f"senim: {bad}:{line}: "), got
+        assert words in got, got
+        assert "more problem" not in got, got
+
+
+def test_classify_still_names_the_first_problem_and_counts_the_rest(tmp_path):
+    bad = tmp_path / "many.yaml"
+    bad.write_text(MANY_MISTAKES)
+    _check(run_senim("classify", bad), bad, 2, "id: 'Bad_Id' must be a slug")
+    assert "(and 6 more problems)" in run_senim("classify", bad).stderr.decode()
+
+
+def test_validate_of_a_syntax_error_stays_one_line():
+    path = INVALID / "34-yaml-syntax.yaml"
+    _check(run_senim("validate", path), path, 4, "YAML syntax error")
+
+
+def test_validate_json_key_written_twice_is_checked_as_first_written(tmp_path):
+    path = tmp_path / "twice.json"
+    path.write_text('{"format": "1.0", "id": "ok-id", "name": "N", "owner": {"name": "O"},\n'
+                    '"markets": ["KZ"], "uses": ["other.x"], "failure_impact": [], "human_oversight": "decides",\n'
+                    '"id": "Not A Slug"}\n')
+    result = run_senim("validate", path)
+    assert result.returncode == 2
+    assert result.stderr.decode().strip().splitlines() == [f"senim: {path}:3: id is written twice"]

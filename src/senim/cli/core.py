@@ -89,7 +89,8 @@ def validate(
     manifests: List[Path] = typer.Argument(..., metavar="MANIFEST..."),
     lang: Lang = LANG,
 ) -> None:
-    """Check manifests against the format; one line per file, exit 2 if any is invalid."""
+    """Check manifests against the format: a line per valid file, a line per problem
+    of an invalid one (in line order); exit 2 if any is invalid."""
     from senim.i18n import text
     from senim.manifest import load_manifest
 
@@ -99,7 +100,8 @@ def validate(
             system = load_manifest(path)
         except InputError as error:
             failed += 1
-            sys.stderr.write(f"senim: {error}\n")
+            for problem in getattr(error, "problems", None) or [str(error)]:
+                sys.stderr.write(f"senim: {problem}\n")
             continue
         sys.stdout.write(text("core.validate.ok", lang.value, path=path, id=system.id) + "\n")
     if failed:
