@@ -470,11 +470,12 @@ def _check(value: Any, rule: dict[str, Any], place: tuple, problems: list[_Probl
         if len(value) < rule.get("minItems", 0):
             problems.append(_Problem(place, f"{where}: must list at least one item"))
         if rule.get("uniqueItems"):
-            seen: list[Any] = []
+            seen: set[Any] = set()  # a set, not pairwise comparison: lists can be long
             for i, item in enumerate(value):
-                if any(_same(item, other) for other in seen):
+                identity = _identity(item)
+                if identity in seen:
                     problems.append(_Problem(place + (i,), f"{_dotted(place + (i,))}: {_show(item)} is listed twice"))
-                seen.append(item)
+                seen.add(identity)
         if "items" in rule:
             for i, item in enumerate(value):
                 _check(item, rule["items"], place + (i,), problems)
@@ -487,11 +488,18 @@ def _check(value: Any, rule: dict[str, Any], place: tuple, problems: list[_Probl
                 _check(value[key], sub, place + (key,), problems)
 
 
-def _same(a: Any, b: Any) -> bool:
-    # JSON Schema equality: 1 and true differ, 1 and 1.0 are equal.
-    if isinstance(a, bool) or isinstance(b, bool):
-        return type(a) is type(b) and a == b
-    return a == b
+def _identity(value: Any) -> Any:
+    """A hashable stand-in equal for values JSON Schema calls equal:
+    1 and true differ, 1 and 1.0 are one number, at any depth."""
+    if isinstance(value, bool):
+        return ("boolean", value)
+    if isinstance(value, list):
+        return ("array", tuple(_identity(item) for item in value))
+    if isinstance(value, dict):
+        return ("object", frozenset((key, _identity(item)) for key, item in value.items()))
+    if isinstance(value, (int, float)):
+        return ("number", value)
+    return value  # text, null
 
 
 def _semantic_problems(document: dict[str, Any]) -> list[_Problem]:

@@ -184,3 +184,32 @@ def test_a_bare_bin_is_quoted_back_as_written():
     text = BASE_YAML.replace("owner: {name: O}", "owner: {name: O, bin: 050140000123}")
     with pytest.raises(InputError, match='write it in quotes: "050140000123"'):
         parse_manifest(text.encode(), "bin.yaml")
+
+
+def test_a_long_list_of_distinct_items_is_checked_in_linear_time():
+    # 30,000 distinct markets: each is a problem (not KZ or EU), none is a repeat;
+    # comparing every item with every other took about a minute
+    import time
+
+    text = BASE_YAML.replace("markets: [EU]", "markets: [" + ", ".join(f"m{i}" for i in range(30_000)) + "]")
+    started = time.perf_counter()
+    with pytest.raises(InputError) as caught:
+        parse_manifest(text.encode(), "long.yaml")
+    assert time.perf_counter() - started < 10
+    problems = caught.value.problems
+    assert len(problems) == 30_000
+    assert not any("listed twice" in p for p in problems)
+
+
+@pytest.mark.parametrize("items, repeats", [
+    ([1, True], 0), ([1, 1.0], 1), ([0, False], 0), (["a", "a", "a"], 2), ([{"a": 1}, {"a": True}], 0),
+    ([{"a": [1, 2]}, {"a": [1, 2]}], 1), ([[1], [True]], 0), ([None, None], 1),
+])
+def test_repeats_follow_json_schema_equality(items, repeats):
+    # JSON Schema's uniqueItems: true and 1 differ, 1 and 1.0 are one number
+    validator = jsonschema.Draft202012Validator({"uniqueItems": True})
+    assert validator.is_valid(items) == (repeats == 0)
+    document = {**yaml.safe_load(BASE_YAML), "markets": items}
+    with pytest.raises(InputError) as caught:
+        parse_manifest(json.dumps(document).encode(), "r.json")
+    assert sum("listed twice" in p for p in caught.value.problems) == repeats
