@@ -6,15 +6,94 @@ every sentence in the chosen language.
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
 from typing import Any
 
-from senim.i18n import text
+from senim.i18n import catalog, text
 
 KIND_ORDER = {"prohibition": 0, "duty": 1, "right": 2, "voluntary": 3, "principle": 4}
 
 
 def _t(lang: str, key: str, **values: Any) -> str:
     return text(f"core.{key}", lang, **values)
+
+
+# --------------------------------------------------------------------------
+# Citations. The packs cite in English and JSON keeps that form; a report in
+# Kazakh or Russian reads each part of a citation by the `en` forms of the
+# catalog's core.cite.* entries and writes it by the reader's forms. A part
+# the catalog does not know stays as the pack wrote it.
+
+_NUMBER = r"\d+(?:-\d+)?(?:\([0-9a-z]+\))*(?:-\([0-9a-z]+\))?"  # 17, 641-1, 5(1)(h), 17(1)-(2)
+_SLOTS = {
+    "number": rf"(?P<number>{_NUMBER}(?:, {_NUMBER})*)",
+    "numbers": rf"(?P<number>{_NUMBER}(?:, {_NUMBER})*)",
+    "annex": r"(?P<annex>[IVXLC]+)\b",
+    "point": r"(?P<point>\d+(?:\([0-9a-z]+\))?)",
+}
+_STRUCTURES = ("annex_point", "annex", "articles", "article")  # the longer form first
+_REST = re.compile(r"(?P<sep>[\s;,()]+)|[^\s;,()]+")
+
+
+@lru_cache(maxsize=1)
+def _citation_reader() -> tuple[list[tuple[str, re.Pattern]], list[tuple[str, str]]]:
+    """The structures (article, annex point...) as patterns, and the named acts
+    and phrases by their English text, longest first."""
+    entries = catalog("core")
+    structures = []
+    for key in _STRUCTURES:
+        parts = re.split(r"\{(\w+)\}", entries[f"core.cite.{key}"]["en"])
+        structures.append((key, re.compile("".join(
+            re.escape(part) if n % 2 == 0 else _SLOTS[part] for n, part in enumerate(parts)))))
+    names = [(entry["en"], key) for key, entry in entries.items()
+             if key.startswith(("core.cite.law.", "core.cite.phrase."))]
+    return structures, sorted(names, key=lambda name: -len(name[0]))
+
+
+def citation(ref: str, lang: str) -> str:
+    """A pack's citation as a reader of `lang` writes it:
+    'EU AI Act Art. 6(2), Annex III point 5(b)' -> 'AI Act ЕС, ст. 6(2), Приложение III, п. 5(b)'."""
+    return ref if lang == "en" else _citation(ref, lang)
+
+
+@lru_cache(maxsize=1024)
+def _citation(ref: str, lang: str) -> str:
+    structures, names = _citation_reader()
+    parts: list[tuple[str, str]] = []  # (kind, text): act, phrase, cite, sep, word
+    at = 0
+    while at < len(ref):
+        name = next((n for n in names if ref.startswith(n[0], at)
+                     and not ref[at + len(n[0]):at + len(n[0]) + 1].isalnum()), None)
+        if name:
+            parts.append(("act" if name[1].startswith("core.cite.law.") else "phrase", text(name[1], lang)))
+            at += len(name[0])
+            continue
+        for key, pattern in structures:
+            found = pattern.match(ref, at)
+            if found:
+                parts.append(("cite", _structure(key, found.groupdict(), lang)))
+                at = found.end()
+                break
+        else:
+            found = _REST.match(ref, at)
+            parts.append(("sep" if found.group("sep") else "word", found.group()))
+            at = found.end()
+    # 'KZ AI Law Art. 17' -> 'Закон РК об ИИ, ст. 17': the act named, then a comma
+    for n in range(1, len(parts) - 1):
+        if parts[n - 1][0] == "act" and parts[n] == ("sep", " ") and parts[n + 1][0] == "cite":
+            parts[n] = ("sep", ", ")
+    return "".join(part for _, part in parts)
+
+
+def _structure(key: str, found: dict[str, str | None], lang: str) -> str:
+    if key in ("article", "articles"):
+        numbers = found["number"].split(", ")
+        if len(numbers) > 1:
+            key = "articles"
+        written = ", ".join(numbers).replace(")-(", ")\u2013(")  # 17(1)–(2): a range of paragraphs
+        return text(f"core.cite.{key}", lang, number=written, numbers=written)
+    return text(f"core.cite.{key}", lang, annex=found["annex"], point=found.get("point"))
 
 
 def value_word(lang: str, value: Any) -> str:
@@ -103,7 +182,7 @@ def render_text(result: dict[str, Any], lang: str = "en") -> str:
     if why:
         out += ["", f"[bold]{_t(lang, 'report.why')}[/bold]"]
         for step in why:
-            out.append(f"  • {escape(step['title'])} — {escape(step['because'])} [dim]\\[{escape(step['ref'])}][/dim]")
+            out.append(f"  • {escape(step['title'])} — {escape(step['because'])} [dim]\\[{escape(citation(step['ref'], lang))}][/dim]")
     total = sum(len(result[law]["obligations"]) for law in ("kz", "eu"))
     out += ["", f"[bold]{_t(lang, 'report.todo', count=total)}[/bold]"]
     if not total:
@@ -119,7 +198,7 @@ def render_text(result: dict[str, Any], lang: str = "en") -> str:
             style = "red" if obligation.get("kind") == "prohibition" else ""
             title = escape(obligation["title"]) + _qualifier(lang, obligation)
             out.append(f"   {n:>2}. " + (f"[{style}]{title}[/{style}]" if style else title)
-                       + f" [dim]— {escape(obligation['ref'])}, {_t(lang, 'report.from', date=obligation['applies_from'])}[/dim]")
+                       + f" [dim]— {escape(citation(obligation['ref'], lang))}, {_t(lang, 'report.from', date=obligation['applies_from'])}[/dim]")
             if obligation.get("what"):
                 out.append(f"       {escape(obligation['what'])}")
         principles = [o["title"] for o in part["obligations"] if o.get("kind") == "principle"]
@@ -129,9 +208,9 @@ def render_text(result: dict[str, Any], lang: str = "en") -> str:
     if upcoming:
         out += ["", f"[bold]{_t(lang, 'report.upcoming')}[/bold]"]
         for obligation in sorted(upcoming, key=lambda o: o["applies_from"]):
-            out.append(f"  • {obligation['applies_from']}: {escape(obligation['title'])} [dim]— {escape(obligation['ref'])}[/dim]")
+            out.append(f"  • {obligation['applies_from']}: {escape(obligation['title'])} [dim]— {escape(citation(obligation['ref'], lang))}[/dim]")
     for fine in _fines(result):
-        out += ["", f"[bold]{escape(fine['title'])}[/bold] [dim]\\[{escape(fine['ref'])}][/dim]", f"  {escape(fine['text'])}"]
+        out += ["", f"[bold]{escape(fine['title'])}[/bold] [dim]\\[{escape(citation(fine['ref'], lang))}][/dim]", f"  {escape(fine['text'])}"]
     return "\n".join(out)
 
 
@@ -143,7 +222,7 @@ def render_markdown(result: dict[str, Any], lang: str = "en") -> str:
     why = reasons(result)
     if why:
         out += ["", f"## {_t(lang, 'report.why')}", ""]
-        out += [f"- {s['title']}: {s['because']} ({s['ref']}, {s['confidence']})" for s in why]
+        out += [f"- {s['title']}: {s['because']} ({citation(s['ref'], lang)}, {s['confidence']})" for s in why]
     total = sum(len(result[law]["obligations"]) for law in ("kz", "eu"))
     out += ["", f"## {_t(lang, 'report.todo', count=total)}", ""]
     for law in ("kz", "eu"):
@@ -155,15 +234,15 @@ def render_markdown(result: dict[str, Any], lang: str = "en") -> str:
                 "| # | Obligation | Citation | From | Confidence |", "|---|---|---|---|---|"]
         for n, o in enumerate(sorted_obligations(part["obligations"]), 1):
             title = o["title"].replace("|", "\\|") + (f"<br>{o['what']}" if o.get("what") else "")
-            out.append(f"| {n} | {title} | {o['ref']} | {o['applies_from']} | {o['confidence']} |")
+            out.append(f"| {n} | {title} | {citation(o['ref'], lang)} | {o['applies_from']} | {o['confidence']} |")
         out.append("")
     upcoming = [o for law in ("kz", "eu") for o in result[law].get("upcoming_obligations", [])]
     if upcoming:
         out += [f"## {_t(lang, 'report.upcoming')}", ""]
-        out += [f"- {o['applies_from']}: {o['title']} ({o['ref']})" for o in sorted(upcoming, key=lambda o: o["applies_from"])]
+        out += [f"- {o['applies_from']}: {o['title']} ({citation(o['ref'], lang)})" for o in sorted(upcoming, key=lambda o: o["applies_from"])]
         out.append("")
     for fine in _fines(result):
-        out += [f"**{fine['title']}** ({fine['ref']}): {fine['text']}", ""]
+        out += [f"**{fine['title']}** ({citation(fine['ref'], lang)}): {fine['text']}", ""]
     return "\n".join(out).rstrip() + "\n"
 
 
