@@ -107,3 +107,16 @@ def test_json_keeps_the_machine_form_in_every_language(tmp_path):
     assert refs[0] == refs[1] == refs[2]
     assert "EU AI Act Art. 6(2), Annex III point 5(b)" in refs[1]
     assert "KZ AI Law Art. 17(1)" in refs[2]
+
+
+@pytest.mark.parametrize("lang, words", [("kk", "21(2)–(3)-бап"), ("ru", "ст. 21(2)–(3)"), ("en", "KZ AI Law Art. 21(2)-(3)")])
+def test_law_show_and_diff_cite_in_the_chosen_language(lang, words):
+    shown = run_senim("law", "show", "kz", "21", "--lang", lang)
+    assert shown.returncode == 0, shown.stderr
+    assert words in shown.stdout.decode()
+    diff = run_senim("law", "diff", "--from", "2026-08-01", "--to", "2026-08-02", "--lang", lang).stdout.decode()
+    assert {"kk": "ЕО ЖИ актісі, 50(1)-бап", "ru": "AI Act ЕС, ст. 50(1)", "en": "EU AI Act Art. 50(1)"}[lang] in diff
+    if lang != "en":
+        assert "Art." not in shown.stdout.decode() + diff
+    data = json.loads(run_senim("law", "show", "kz", "21", "--format", "json", "--lang", lang).stdout)
+    assert "KZ AI Law Art. 21(2)-(3)" in {rule["ref"] for rule in data[0]["rules"]}

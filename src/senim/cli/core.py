@@ -138,12 +138,14 @@ def law_show(
     found = browse.article(article, lang.value)
     if format is Format.json:
         return print_json(found)
+    from senim.report.classification import citation
+
     lines = []
     for block in found:
         lines.append(f"[bold]{block['pack'].upper()} {block['article']}: {escape(block['title'] or '')}[/bold] [dim]({block['confidence']})[/dim]")
         for rule in block["rules"]:
             until = f"–{rule['until']}" if rule["until"] else ""
-            lines.append(f"  • {rule['id']}: {escape(rule['title'])} [dim]— {escape(rule['ref'])}; {rule['confidence']}; {rule['from']}{until}[/dim]")
+            lines.append(f"  • {rule['id']}: {escape(rule['title'])} [dim]— {escape(citation(rule['ref'], lang.value))}; {rule['confidence']}; {rule['from']}{until}[/dim]")
         lines.append("")
     print_rich("\n".join(lines).rstrip())
 
@@ -167,6 +169,8 @@ def law_diff(
     result = browse.changes(first, last, lang.value, system)
     if format is Format.json:
         return print_json(result)
+    from senim.report.classification import citation
+
     lines = [f"[bold]{text('core.diff.title', lang.value, start=first, end=last)}[/bold]"]
     empty = True
     for law in ("kz", "eu"):
@@ -175,7 +179,7 @@ def law_diff(
                 empty = False
                 when = item.get("date") or item.get("applies_from", "")
                 sign = "+" if change == "added" else "−"
-                lines.append(f"  {sign} {when}  {escape(item['title'])} [dim]({item['id']}; {escape(item['ref'])})[/dim]")
+                lines.append(f"  {sign} {when}  {escape(item['title'])} [dim]({item['id']}; {escape(citation(item['ref'], lang.value))})[/dim]")
     if empty:
         lines.append("  " + text("core.diff.none", lang.value, start=first, end=last))
     print_rich("\n".join(lines))
