@@ -120,3 +120,26 @@ def test_law_show_and_diff_cite_in_the_chosen_language(lang, words):
         assert "Art." not in shown.stdout.decode() + diff
     data = json.loads(run_senim("law", "show", "kz", "21", "--format", "json", "--lang", lang).stdout)
     assert "KZ AI Law Art. 21(2)-(3)" in {rule["ref"] for rule in data[0]["rules"]}
+
+
+@pytest.mark.parametrize("lang, header, confirmed", [
+    ("kk", "| # | Міндет | Негіз | Басталуы | Сенімділік |", "расталған"),
+    ("ru", "| # | Обязанность | Основание | Применяется с | Достоверность |", "подтверждено"),
+    ("en", "| # | Obligation | Citation | From | Confidence |", "confirmed"),
+])
+def test_markdown_table_speaks_the_language(tmp_path, lang, header, confirmed):
+    path = tmp_path / "senim.yaml"
+    path.write_text(EU_CREDIT)
+    out = run_senim("classify", path, "--lang", lang, "--format", "markdown", "--as-of", "2026-11-26").stdout.decode()
+    assert header in out
+    assert f"| {confirmed} |" in out and f", {confirmed})" in out
+    if lang != "en":
+        assert "confirmed" not in out and "secondary" not in out
+
+
+def test_a_voluntary_duty_is_called_voluntary_once():
+    # the pack's own title of the trusted-list application already says so
+    for lang, word in (("en", "(voluntary)"), ("ru", "(добровольно)"), ("kk", "(ерікті)")):
+        out = run_senim("classify", "examples/hospital-triage", "--lang", lang, "--as-of", "2026-11-26").stdout.decode()
+        line = next(l for l in out.splitlines() if "2026-04-26" in l and word in l)
+        assert line.count(word) == 1, line

@@ -161,12 +161,21 @@ def _fines(result: dict[str, Any]) -> list[dict[str, Any]]:
     return list(seen.values())
 
 
+def _confidence(lang: str, confidence: str) -> str:
+    """confirmed, secondary, unverified: as the packs say them in English."""
+    try:
+        return _t(lang, f"confidence.{confidence}")
+    except KeyError:
+        return confidence
+
+
 def _qualifier(lang: str, obligation: dict[str, Any]) -> str:
     marks = []
     if obligation.get("confidence") in ("secondary", "unverified"):
         marks.append(_t(lang, f"report.confidence.{obligation['confidence']}"))
-    if obligation.get("kind") == "voluntary":
-        marks.append(_t(lang, "report.kind.voluntary"))
+    voluntary = _t(lang, "report.kind.voluntary")
+    if obligation.get("kind") == "voluntary" and f"({voluntary})" not in obligation["title"]:  # some titles say it
+        marks.append(voluntary)
     return f" ({', '.join(marks)})" if marks else ""
 
 
@@ -222,7 +231,7 @@ def render_markdown(result: dict[str, Any], lang: str = "en") -> str:
     why = reasons(result)
     if why:
         out += ["", f"## {_t(lang, 'report.why')}", ""]
-        out += [f"- {s['title']}: {s['because']} ({citation(s['ref'], lang)}, {s['confidence']})" for s in why]
+        out += [f"- {s['title']}: {s['because']} ({citation(s['ref'], lang)}, {_confidence(lang, s['confidence'])})" for s in why]
     total = sum(len(result[law]["obligations"]) for law in ("kz", "eu"))
     out += ["", f"## {_t(lang, 'report.todo', count=total)}", ""]
     for law in ("kz", "eu"):
@@ -231,10 +240,11 @@ def render_markdown(result: dict[str, Any], lang: str = "en") -> str:
             continue
         role = part["obligations"][0]["role"]
         out += [f"### {_t(lang, 'report.role', law=_t(lang, f'report.{law}'), role=_t(lang, f'role.{role}'))}", "",
-                "| # | Obligation | Citation | From | Confidence |", "|---|---|---|---|---|"]
+                "| # | " + " | ".join(_t(lang, f"report.column.{c}") for c in ("obligation", "citation", "from", "confidence")) + " |",
+                "|---|---|---|---|---|"]
         for n, o in enumerate(sorted_obligations(part["obligations"]), 1):
             title = o["title"].replace("|", "\\|") + (f"<br>{o['what']}" if o.get("what") else "")
-            out.append(f"| {n} | {title} | {citation(o['ref'], lang)} | {o['applies_from']} | {o['confidence']} |")
+            out.append(f"| {n} | {title} | {citation(o['ref'], lang)} | {o['applies_from']} | {_confidence(lang, o['confidence'])} |")
         out.append("")
     upcoming = [o for law in ("kz", "eu") for o in result[law].get("upcoming_obligations", [])]
     if upcoming:
