@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from senim.i18n import text
-from senim.report.classification import verdict_lines
+from senim.report.classification import citation, verdict_lines
 
 STATUS_STYLE = {"met": "green", "partly_met": "yellow", "not_met": "red", "not_assessed": "magenta",
                 "not_applicable": "dim"}
@@ -44,7 +44,7 @@ def gaps(report: dict[str, Any]) -> list[dict[str, Any]]:
 
 def fine_text(obligation: dict[str, Any], lang: str) -> str:
     fine = obligation.get("fine")
-    return f"{fine['text']} ({fine['ref']}, {conf(lang, fine['confidence'])})" if fine else t(lang, "no_fine")
+    return f"{fine['text']} ({citation(fine['ref'], lang)}, {conf(lang, fine['confidence'])})" if fine else t(lang, "no_fine")
 
 
 def render_text(report: dict[str, Any]) -> str:
@@ -66,7 +66,7 @@ def render_text(report: dict[str, Any]) -> str:
         st = STATUS_STYLE[gap["status"]]
         block = f" [bold red]\\[{t(lang, 'col.blocking')}][/bold red]" if gap["blocking"] else ""
         out.append(f" {n:>2}. [{st}]{escape(t(lang, 'status.' + gap['status']))}[/{st}]{block} "
-                   f"[bold]{escape(gap['title'])}[/bold] [dim]— {escape(gap['ref'])} ({conf(lang, gap['confidence'])}), "
+                   f"[bold]{escape(gap['title'])}[/bold] [dim]— {escape(citation(gap['ref'], lang))} ({conf(lang, gap['confidence'])}), "
                    f"{escape(t(lang, 'stake.' + gap['stake']))}, {escape(place(report, gap))}[/dim]")
         out.append(f"     {escape(gap['reason'])}")
         out.append(f"     [dim]{escape(t(lang, 'col.fine'))}:[/dim] {escape(fine_text(gap, lang))}")
@@ -110,7 +110,7 @@ def render_markdown(report: dict[str, Any]) -> str:
         out += [f"### {n}. {gap['title']}{block}", "",
                 f"- {t(lang, 'col.status')}: **{t(lang, 'status.' + gap['status'])}** · {t(lang, 'col.stake')}: "
                 f"{t(lang, 'stake.' + gap['stake'])} · `{place(report, gap)}`",
-                f"- {t(lang, 'col.ref')}: {gap['ref']} ({t(lang, 'col.confidence')}: {conf(lang, gap['confidence'])})",
+                f"- {t(lang, 'col.ref')}: {citation(gap['ref'], lang)} ({t(lang, 'col.confidence')}: {conf(lang, gap['confidence'])})",
                 f"- {t(lang, 'col.reason')}: {gap['reason']}",
                 f"- {t(lang, 'col.fine')}: {fine_text(gap, lang)}"]
         if gap["next"]:
@@ -120,7 +120,7 @@ def render_markdown(report: dict[str, Any]) -> str:
             f"| {t(lang, 'col.obligation')} | {t(lang, 'col.status')} | {t(lang, 'col.ref')} | {t(lang, 'col.confidence')} | {t(lang, 'col.reason')} |",
             "|---|---|---|---|---|"]
     for o in report["obligations"]:
-        out.append(f"| {_cell(o['title'])} | {t(lang, 'status.' + o['status'])} | {_cell(o['ref'])} | {conf(lang, o['confidence'])} | {_cell(o['reason'])} |")
+        out.append(f"| {_cell(o['title'])} | {t(lang, 'status.' + o['status'])} | {_cell(citation(o['ref'], lang))} | {conf(lang, o['confidence'])} | {_cell(o['reason'])} |")
     evidence = [(o, e) for o in report["obligations"] for e in o["evidence"]]
     if evidence:
         out += ["", f"## {t(lang, 'h.evidence')}", ""]

@@ -12,7 +12,7 @@ from typing import Any
 
 from senim.report import svg
 from senim.report.assessment import conf, fine_text, gaps, ledger_line, place, t, verdict
-from senim.report.classification import verdict_lines
+from senim.report.classification import citation, verdict_lines
 
 CSS = """
 @page { size: A4; margin: 16mm 14mm; @bottom-right { content: counter(page) " / " counter(pages); font-size: 9pt; font-family: "DejaVu Sans", sans-serif; } }
@@ -83,7 +83,7 @@ def render_html(report: dict[str, Any]) -> str:
             f'<div class="gap{"" if gap["status"] == "not_met" else " soft"}"><h3>{n}. {_e(gap["title"])}{tag}</h3>'
             f'<p><span class="status {gap["status"]}">{_e(t(lang, "status." + gap["status"]))}</span> · '
             f'{_e(t(lang, "col.stake"))}: {_e(t(lang, "stake." + gap["stake"]))} · <code>{_e(place(report, gap))}</code><br>'
-            f'{_e(t(lang, "col.ref"))}: {_e(gap["ref"])} ({_e(t(lang, "col.confidence"))}: {_e(conf(lang, gap["confidence"]))})<br>'
+            f'{_e(t(lang, "col.ref"))}: {_e(citation(gap["ref"], lang))} ({_e(t(lang, "col.confidence"))}: {_e(conf(lang, gap["confidence"]))})<br>'
             f'{_e(t(lang, "col.reason"))}: {_e(gap["reason"])}<br>'
             f'{_e(t(lang, "col.fine"))}: {_e(fine_text(gap, lang))}'
             + (f'<br>{_e(t(lang, "col.next"))}: {_e(gap["next"])}' if gap["next"] else "") + "</p></div>")
@@ -93,7 +93,7 @@ def render_html(report: dict[str, Any]) -> str:
     for o in report["obligations"]:
         parts.append(f'<tr><td>{_e(o["title"])}<br><code>{_e(o["id"])}</code></td>'
                      f'<td class="status {o["status"]}">{_e(t(lang, "status." + o["status"]))}</td>'
-                     f'<td>{_e(o["ref"])}</td><td>{_e(conf(lang, o["confidence"]))}</td><td>{_e(o["reason"])}</td></tr>')
+                     f'<td>{_e(citation(o["ref"], lang))}</td><td>{_e(conf(lang, o["confidence"]))}</td><td>{_e(o["reason"])}</td></tr>')
     parts.append("</table>")
     evidence = [(o, e) for o in report["obligations"] for e in o["evidence"]]
     if evidence:
