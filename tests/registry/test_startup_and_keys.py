@@ -28,3 +28,30 @@ def test_ledger_key_is_created_once_and_private(tmp_path, senim_home):
     assert stat.S_IMODE(os.stat(key.parent).st_mode) == 0o700
     second = run_cli("register", str(write_manifest(tmp_path, "triage-assistant")), "--db", db, fresh=True)
     assert second.returncode == 0 and "created" not in second.stderr
+
+
+def test_a_new_sqlite_registry_is_owner_only_and_an_old_one_keeps_its_mode(tmp_path):
+    """It holds decisions about people and incidents: 0600, like the keys,
+    even under the common umask 022 that makes new files world-readable."""
+    saved = os.umask(0o022)
+    try:
+        new = tmp_path / "new" / "senim.db"
+        result = run_cli("register", str(write_manifest(tmp_path, "support-assistant")), "--db", str(new))
+        assert result.returncode == 0, result.stderr
+        import sqlite3
+
+        reader = sqlite3.connect(new)  # holds the write-ahead log and its index open
+        reader.execute("SELECT count(*) FROM ledger_entries").fetchone()
+        try:
+            for path in (new, new.parent / "senim.db-wal", new.parent / "senim.db-shm", new.parent / "senim.db.lock"):
+                assert stat.S_IMODE(os.stat(path).st_mode) == 0o600, path
+        finally:
+            reader.close()
+
+        shared = tmp_path / "shared.db"
+        assert run_cli("db", "upgrade", "--db", str(shared)).returncode == 0
+        os.chmod(shared, 0o640)  # the owner chose to share it with a group
+        assert run_cli("register", str(write_manifest(tmp_path, "triage-assistant")), "--db", str(shared)).returncode == 0
+        assert stat.S_IMODE(os.stat(shared).st_mode) == 0o640
+    finally:
+        os.umask(saved)

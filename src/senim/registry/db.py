@@ -114,6 +114,7 @@ class Database:
         self._lock_path = database + ".lock" if database and database != ":memory:" else None
         if self._lock_path:
             Path(database).parent.mkdir(parents=True, exist_ok=True)
+            _create_private(database)
         if migrate:
             self.ensure_schema()
 
@@ -161,7 +162,7 @@ class Database:
         import fcntl
 
         if self._lock_fd is None:
-            self._lock_fd = os.open(self._lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+            self._lock_fd = os.open(self._lock_path, os.O_RDWR | os.O_CREAT, 0o600)
         fcntl.flock(self._lock_fd, fcntl.LOCK_EX)
         try:
             yield
@@ -173,6 +174,16 @@ class Database:
         if self._lock_fd is not None:
             os.close(self._lock_fd)
             self._lock_fd = None
+
+
+def _create_private(path: str) -> None:
+    """A new SQLite file is made owner-only (0600), as the signing keys are:
+    it holds decisions about people and incidents. SQLite gives its -wal and
+    -shm files the database file's mode. An existing file is left alone."""
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except OSError:  # there already, or a folder we may not write: SQLite says so in its own words
+        pass
 
 
 def _first_line(error: Exception) -> str:
