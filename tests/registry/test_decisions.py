@@ -103,3 +103,124 @@ def test_bad_line_stores_nothing(db_url, tmp_path):
     result = run_cli("decisions", "record", str(path), "--db", db_url)
     assert result.returncode == 2 and f"{path}:2" in result.stderr
     assert _counts(db_url) == before
+
+
+def _stored(db_url):
+    """Every row of the decisions and ledger tables, as stored."""
+    from senim.registry import Database
+
+    db = Database(db_url)
+    with db.read() as conn:
+        rows = {table: [tuple(r) for r in conn.execute(text(f"SELECT * FROM {table} ORDER BY 1"))]
+                for table in ("decisions", "ledger_entries", "ledger_checkpoints")}
+    db.dispose()
+    return rows
+
+
+def test_recording_the_same_file_again_adds_nothing(db_url, tmp_path):
+    assert run_cli("register", str(write_manifest(tmp_path, "retail-credit-scoring")), "--db", db_url).returncode == 0
+    lines = [
+        {"id": "D-2026-0001", "subject": "p-1", "system": "retail-credit-scoring", "inputs_digest": DIGEST,
+         "output": "declined"},                                                     # known by its id
+        {"subject": "p-2", "system": "retail-credit-scoring", "inputs_digest": DIGEST, "output": "approved",
+         "decided_at": "2026-11-20T10:00:00+05:00"},                                # by its content
+        {"subject": "p-3", "system": "retail-credit-scoring", "inputs_digest": DIGEST, "output": "approved"},
+    ]
+    path = _decisions(tmp_path, lines)
+    first = run_cli("decisions", "record", str(path), "--db", db_url)
+    assert first.returncode == 0 and "recorded 3 decisions (1-3)" in first.stdout, first.stdout + first.stderr
+    after_first = _stored(db_url)
+
+    second = run_cli("decisions", "record", str(path), "--db", db_url)
+    assert second.returncode == 0, second.stderr
+    assert "recorded 0 decisions" in second.stdout and "3 already recorded" in second.stdout
+    assert _stored(db_url) == after_first  # no row, ledger entry or checkpoint added or changed
+
+    # A new version of the system does not make the old lines new decisions.
+    assert run_cli("register", str(write_manifest(tmp_path, "retail-credit-scoring", "description: v2\n")),
+                   "--db", db_url).returncode == 0
+    before = _stored(db_url)
+    assert "3 already recorded" in run_cli("decisions", "record", str(path), "--db", db_url).stdout
+    assert _stored(db_url) == before
+
+    # Old and new together: only the new one is added; a line repeated in the file is one decision.
+    new = {"subject": "p-4", "system": "retail-credit-scoring", "inputs_digest": DIGEST, "output": "declined"}
+    more = _decisions(tmp_path, [*lines, new, new])
+    result = run_cli("decisions", "record", str(more), "--db", db_url)
+    assert result.returncode == 0, result.stderr
+    assert "recorded 1 decision (4-4)" in result.stdout and "3 already recorded" in result.stdout
+    assert "1 repeated in the file" in result.stdout
+    assert _counts(db_url) == (4, 6)  # two registrations + four decisions
+
+
+def test_a_known_id_with_other_content_is_refused(db_url, tmp_path):
+    assert run_cli("register", str(write_manifest(tmp_path, "retail-credit-scoring")), "--db", db_url).returncode == 0
+    line = {"id": 1042, "subject": "p-1", "system": "retail-credit-scoring", "inputs_digest": DIGEST,
+            "output": "declined"}
+    assert run_cli("decisions", "record", str(_decisions(tmp_path, [line])), "--db", db_url).returncode == 0
+    before = _stored(db_url)
+    other = {"subject": "p-5", "system": "retail-credit-scoring", "inputs_digest": DIGEST, "output": "approved"}
+    path = _decisions(tmp_path, [other, {**line, "output": "approved"}])
+    result = run_cli("decisions", "record", str(path), "--db", db_url)
+    assert result.returncode == 2 and result.stderr.startswith(f"senim: {path}:2: id: ")
+    assert "already recorded" in result.stderr and "Traceback" not in result.stderr
+    assert _stored(db_url) == before
+    # the same id twice in one file with different content
+    path = _decisions(tmp_path, [{**line, "id": 7}, {**line, "id": 7, "output": "approved"}])
+    result = run_cli("decisions", "record", str(path), "--db", db_url)
+    assert result.returncode == 2 and result.stderr.startswith(f"senim: {path}:2: id: ") and f"{path}:1" in result.stderr
+    assert _stored(db_url) == before
+
+
+def test_identity_is_checked_against_the_ledger(db_url, tmp_path):
+    """Clearing a decision's identity behind the ledger would let it be recorded twice."""
+    assert run_cli("register", str(write_manifest(tmp_path, "retail-credit-scoring")), "--db", db_url).returncode == 0
+    line = {"subject": "p-1", "system": "retail-credit-scoring", "inputs_digest": DIGEST, "output": "declined"}
+    assert run_cli("decisions", "record", str(_decisions(tmp_path, [line])), "--db", db_url).returncode == 0
+    from senim.registry import Database
+
+    db = Database(db_url)
+    with db.engine.begin() as conn:
+        conn.execute(text("UPDATE decisions SET identity = NULL"))
+    db.dispose()
+    result = run_cli("ledger", "verify", "--db", db_url)
+    assert result.returncode == 1 and "registry: decision 1" in result.stdout
+
+
+def test_a_registry_made_before_decision_identities_is_upgraded_unchanged(db_url, tmp_path):
+    from alembic import command
+
+    from senim.ledger import chain
+    from senim.ledger.canonical import canonical
+    from senim.registry import Database, register
+    from senim.registry.db import _alembic_config
+
+    old = Database(db_url, migrate=False)
+    with old.engine.connect().execution_options(senim_write=True) as conn:
+        with conn.begin():
+            command.upgrade(_alembic_config(conn), "0001")
+    register(old, write_manifest(tmp_path, "retail-credit-scoring"))
+    record = {"subject": "p-1", "system": "retail-credit-scoring", "system_version": 1,
+              "inputs_digest": "sha256:" + DIGEST, "output": "declined", "reasons": [], "reviewer": None,
+              "decided_at": "2026-11-20T05:00:00Z", "data_used": []}
+    with old.write() as conn:  # a decision as schema 0001 stored it
+        entry = chain.append(conn, "decision.recorded", {"decision": 1, **record})
+        conn.execute(text("INSERT INTO decisions (id, subject, system_id, system_version, record, decided, ledger_seq)"
+                          " VALUES (1, 'p-1', 'retail-credit-scoring', 1, :r, :d, :s)"),
+                     {"r": canonical(record).decode(), "d": record["decided_at"], "s": entry.seq})
+    with old.read() as conn:
+        before = conn.execute(text("SELECT id, subject, system_id, system_version, record, decided, ledger_seq"
+                                   " FROM decisions")).all()
+    old.dispose()
+
+    db = Database(db_url)  # migrated on first use
+    with db.read() as conn:
+        after = conn.execute(text("SELECT id, subject, system_id, system_version, record, decided, ledger_seq"
+                                  " FROM decisions")).all()
+        assert conn.execute(text("SELECT identity FROM decisions")).scalar_one() is None
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0002"
+    db.dispose()
+    assert after == before
+    assert "intact: 2 entries" in run_cli("ledger", "verify", "--db", db_url).stdout
+    explained = run_cli("decisions", "explain", "p-1", "--db", db_url)
+    assert explained.returncode == 0 and "declined" in explained.stdout

@@ -250,17 +250,40 @@ def decisions_record(
     file: Path = typer.Argument(..., metavar="FILE.jsonl"),
     db: Optional[str] = DbOption,
 ) -> None:
-    """Record every decision in a JSON Lines file (all or none)."""
+    """Record every decision in a JSON Lines file (all or none).
+
+    One JSON object a line: subject, system, inputs_digest, output (required);
+    id, system_version, reasons, reviewer, decided_at, data_used (optional).
+
+    Recording again adds nothing: a decision is known by its id within its
+    system or, without one, by its content; a known id with other content is
+    refused, since a recorded decision cannot change.
+
+    The ledger can never erase what it holds, so a subject that holds an IIN
+    is stored as a keyed pseudonym (HMAC-SHA256 under the organisation's key:
+    $SENIM_PSEUDONYM_KEY, else SENIM_HOME/keys/subject-pseudonym.key, made on
+    first need; keep it with the ledger key). The IIN is never stored, and
+    `senim decisions explain IIN` finds the person's decisions with the same
+    key. An IIN in any other field is refused.
+    """
     from senim.registry.decisions import read_jsonl, record_decisions
 
     records, places = read_jsonl(file)
-    ids = record_decisions(_open(db), records, places)
-    sys.stdout.write(f"{file}: recorded {len(ids)} decisions ({ids[0]}-{ids[-1]})\n")
+    done = record_decisions(_open(db), records, places)
+    parts = [f"recorded {len(done.new)} decision{'' if len(done.new) == 1 else 's'}"
+             + (f" ({done.new[0]}-{done.new[-1]})" if done.new else "")]
+    if done.already:
+        parts.append(f"{done.already} already recorded")
+    if done.repeated:
+        parts.append(f"{done.repeated} repeated in the file")
+    if done.pseudonymised:
+        parts.append(f"{done.pseudonymised} IIN subjects stored as keyed pseudonyms")
+    sys.stdout.write(f"{file}: " + "; ".join(parts) + "\n")
 
 
 @decisions_app.command("explain")
 def decisions_explain(
-    subject: str = typer.Argument(..., metavar="SUBJECT"),
+    subject: str = typer.Argument(..., metavar="SUBJECT", help="The subject as recorded; an IIN is looked up by its keyed pseudonym."),
     lang: Lang = typer.Option(Lang.en, "--lang"),
     db: Optional[str] = DbOption,
     output: Optional[Path] = typer.Option(None, "--output", "-o"),

@@ -35,6 +35,8 @@ class RowAudit:
         return found is not None and found[0] in kinds and found[1] == sha256(canonical(data)).hexdigest()
 
     def problems(self, conn) -> Iterator[str]:
+        from senim.registry.decisions import identity_of
+
         referenced: set[int] = set()
         for row in conn.execute(select(SystemVersion).order_by(SystemVersion.system_id, SystemVersion.version)):
             referenced.add(row.ledger_seq)
@@ -56,7 +58,7 @@ class RowAudit:
             record = json.loads(row.record)
             consistent = (record.get("subject") == row.subject and record.get("system") == row.system_id
                           and record.get("system_version") == row.system_version
-                          and record.get("decided_at") == row.decided)
+                          and record.get("decided_at") == row.decided and row.identity == identity_of(record))
             if not consistent or not self._matches(row.ledger_seq, ("decision.recorded",), {"decision": row.id, **record}):
                 yield f"decision {row.id}: does not match ledger entry {row.ledger_seq}"
         yield from self._incidents(conn, referenced)

@@ -4,12 +4,25 @@ A record names the person only by a pseudonymous subject id, cites the system
 and its registered version, carries a digest of the inputs (never the inputs),
 the output, the main reasons and who reviewed it. `explain` writes what a
 person may ask for under Art. 16 of the AI law (cited in the i18n catalog).
+
+A subject that holds an IIN is stored as a keyed pseudonym (see subjects.py);
+an IIN anywhere else in a record is refused, since the ledger cannot forget.
+
+Recording is idempotent. A decision is known by its `id` field (the
+organisation's own decision number, unique within its system) or, without
+one, by its content as given (SHA-256 of the canonical record, with
+`decided_at` and `system_version` only when given): recording the same file
+again adds nothing, and a known id with other content is refused, because a
+recorded decision cannot change. Lines without `id` or `decided_at` that are
+equal in every field are one decision.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -18,20 +31,24 @@ from sqlalchemy import func, insert, select
 from senim.errors import InputError
 from senim.ledger import chain
 from senim.ledger.canonical import canonical
+from senim.registry import subjects
 from senim.registry.db import Database
 from senim.registry.models import Decision, System
 from senim.registry.records import iso, jsonable, parse_moment, utc_now
 from senim.registry.systems import system_version
 
-FIELDS = {"subject", "system", "system_version", "inputs_digest", "output", "reasons", "reviewer",
+FIELDS = {"id", "subject", "system", "system_version", "inputs_digest", "output", "reasons", "reviewer",
           "decided_at", "data_used"}
 _DIGEST = re.compile(r"^(sha256:)?[0-9a-f]{64}$")
-# A 12-digit IIN is a direct identifier, not a pseudonym.
-_IIN = re.compile(r"^\d{12}$")
+_LOOKUP_CHUNK = 500
 
 
 def check_decision(raw: Any, where: str) -> dict[str, Any]:
-    """One decision record, validated and normalised (raises InputError)."""
+    """One decision record, validated and normalised as given (raises InputError).
+
+    The subject is still the one given; record_decisions stores its pseudonym
+    when it holds an IIN. `decided_at` and `system_version` stay None when not
+    given: they are filled in when the decision is recorded."""
     if not isinstance(raw, dict):
         raise InputError(f"{where}: expected a JSON object, got {type(raw).__name__}")
     unknown = sorted(set(raw) - FIELDS)
@@ -43,8 +60,11 @@ def check_decision(raw: Any, where: str) -> dict[str, Any]:
     subject = raw["subject"]
     if not isinstance(subject, str) or len(subject) > 200:
         raise InputError(f"{where}: subject: expected a pseudonymous id of at most 200 characters")
-    if _IIN.match(subject):
-        raise InputError(f"{where}: subject: looks like an IIN; record a pseudonymous id instead")
+    subjects.check(subject, where)
+    identifier = raw.get("id")
+    if identifier is not None and (isinstance(identifier, bool) or not isinstance(identifier, (str, int))
+                                   or identifier == "" or len(str(identifier)) > 200):
+        raise InputError(f"{where}: id: expected the decision's own id, a text or whole number of at most 200 characters")
     if not isinstance(raw["system"], str):
         raise InputError(f"{where}: system: expected a registered system id")
     version = raw.get("system_version")
@@ -65,8 +85,9 @@ def check_decision(raw: Any, where: str) -> dict[str, Any]:
     data_used = raw.get("data_used", [])
     if not isinstance(data_used, list) or not all(isinstance(d, str) for d in data_used):
         raise InputError(f"{where}: data_used: expected a list of texts")
-    decided = parse_moment(raw["decided_at"], f"{where}: decided_at") if "decided_at" in raw else utc_now()
+    decided = parse_moment(raw["decided_at"], f"{where}: decided_at") if raw.get("decided_at") is not None else None
     record = {
+        "id": identifier,
         "subject": subject,
         "system": raw["system"],
         "system_version": version,
@@ -74,10 +95,30 @@ def check_decision(raw: Any, where: str) -> dict[str, Any]:
         "output": raw["output"],
         "reasons": reasons,
         "reviewer": reviewer,
-        "decided_at": iso(decided),
+        "decided_at": iso(decided) if decided else None,
         "data_used": data_used,
     }
-    return jsonable(record, where)
+    record = jsonable(record, where)
+    for name in ("id", "output", "reasons", "reviewer", "data_used"):
+        if _holds_iin(record[name], where):
+            raise InputError(f"{where}: {name}: holds an IIN, which the ledger could never erase; "
+                             "only the subject may name the person (it is stored as a keyed pseudonym)")
+    return record
+
+
+def _holds_iin(value: Any, where: str) -> bool:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = str(value)
+    if isinstance(value, str):
+        try:
+            return subjects.find_iin(value, where) is not None
+        except InputError:  # two IINs
+            return True
+    if isinstance(value, list):
+        return any(_holds_iin(v, where) for v in value)
+    if isinstance(value, dict):
+        return any(_holds_iin(v, where) for v in [*value.keys(), *value.values()])
+    return False
 
 
 def read_jsonl(path: str | Path) -> tuple[list[dict[str, Any]], list[str]]:
@@ -98,6 +139,8 @@ def read_jsonl(path: str | Path) -> tuple[list[dict[str, Any]], list[str]]:
                 places.append(where)
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a folder, not a JSON Lines file") from None
     except UnicodeDecodeError:
         raise InputError(f"{path}: not UTF-8 text") from None
     if not records:
@@ -105,42 +148,135 @@ def read_jsonl(path: str | Path) -> tuple[list[dict[str, Any]], list[str]]:
     return records, places
 
 
-def record_decisions(db: Database, records: Iterable[dict[str, Any]], places: list[str] | None = None) -> list[int]:
-    """Store checked records in one transaction (all or none); their ids."""
-    ids: list[int] = []
+@dataclass
+class Recorded:
+    """What record_decisions did: `numbers[i]` is the decision number of the
+    i-th record given (new or already there)."""
+
+    numbers: list[int] = field(default_factory=list)
+    new: list[int] = field(default_factory=list)
+    already: int = 0          # known from an earlier run
+    repeated: int = 0         # the same decision again within these records
+    pseudonymised: int = 0    # subjects stored as keyed IIN pseudonyms
+
+
+def _sha256(value: Any) -> str:
+    return hashlib.sha256(canonical(value)).hexdigest()
+
+
+def identity_of(record: dict[str, Any]) -> str | None:
+    """A stored record's identity: by its id within its system, else its content."""
+    if "content_sha256" not in record:  # recorded before decisions had an identity
+        return None
+    if record.get("id") is not None:
+        return _sha256({"system": record["system"], "id": record["id"]})
+    return record["content_sha256"]
+
+
+def _existing(conn, identities: list[str]) -> dict[str, tuple[int, str]]:
+    """identity -> (decision number, content digest) of those already stored."""
+    found: dict[str, tuple[int, str]] = {}
+    for start in range(0, len(identities), _LOOKUP_CHUNK):
+        chunk = identities[start:start + _LOOKUP_CHUNK]
+        for row in conn.execute(select(Decision.identity, Decision.id, Decision.record)
+                                .where(Decision.identity.in_(chunk))):
+            found[row.identity] = (row.id, json.loads(row.record)["content_sha256"])
+    return found
+
+
+def _subject_key(conn, records: list[dict[str, Any]], places: list[str]) -> bytes | None:
+    """The pseudonym key, when some subject holds an IIN; refuses a key other
+    than the one the registry's pseudonyms were made with."""
+    first = next((i for i, r in enumerate(records) if subjects.find_iin(r["subject"], places[i])), None)
+    if first is None:
+        return None
+    secret = subjects.existing_key()
+    problem = subjects.mismatch(conn, secret)
+    if problem:
+        raise InputError(f"{places[first]}: subject: {problem}")
+    return secret if secret is not None else subjects.key()
+
+
+def record_decisions(db: Database, records: Iterable[dict[str, Any]], places: list[str] | None = None) -> Recorded:
+    """Store checked records in one transaction (all or none), skipping those
+    already recorded; nothing stored before is changed."""
     records = list(records)
     places = places or [f"decision {i + 1}" for i in range(len(records))]
+    done = Recorded()
     with db.write() as conn:
+        secret = _subject_key(conn, records, places)
+        prepared = []
+        versions: dict[tuple[str, int | None], int] = {}  # one look-up per system and version, not per line
+        for record, where in zip(records, places):
+            cited = (record["system"], record["system_version"])
+            if cited not in versions:
+                versions[cited] = system_version(conn, *cited, where)[0]
+            version = versions[cited]
+            iin = subjects.find_iin(record["subject"], where)
+            given = {**record, "subject": subjects.pseudonym(iin, secret) if iin else record["subject"]}
+            content = _sha256(given)
+            stored = {**given, "system_version": version,
+                      "decided_at": given["decided_at"] or iso(utc_now()), "content_sha256": content}
+            prepared.append((stored, identity_of(stored), content, where, iin is not None))
+        known = _existing(conn, sorted({p[1] for p in prepared}))
+        seen: dict[str, tuple[int | None, str, str]] = {}  # identity -> (number, content, place) in this batch
         next_id = (conn.execute(select(func.max(Decision.id))).scalar() or 0) + 1
-        for index, record in enumerate(records):
-            version, _ = system_version(conn, record["system"], record["system_version"], places[index])
-            record = {**record, "system_version": version}
-            entry = chain.append(conn, "decision.recorded", {"decision": next_id, **record})
+        for stored, identity, content, where, pseudonymised in prepared:
+            earlier = known.get(identity) or seen.get(identity)
+            if earlier is not None:
+                number, earlier_content = earlier[0], earlier[1]
+                if earlier_content != content:
+                    at = f"decision {number}" if identity in known else earlier[2]
+                    raise InputError(f"{where}: id: {stored['id']!r} of {stored['system']} is already recorded "
+                                     f"({at}) with other content; a recorded decision cannot change, "
+                                     "so give a correction its own id")
+                done.numbers.append(number)
+                if identity in known:
+                    done.already += 1
+                else:
+                    done.repeated += 1
+                continue
+            entry = chain.append(conn, "decision.recorded", {"decision": next_id, **stored})
             conn.execute(
                 insert(Decision).values(
-                    id=next_id, subject=record["subject"], system_id=record["system"], system_version=version,
-                    record=canonical(record).decode(), decided=record["decided_at"], ledger_seq=entry.seq,
+                    id=next_id, subject=stored["subject"], system_id=stored["system"],
+                    system_version=stored["system_version"], record=canonical(stored).decode(),
+                    decided=stored["decided_at"], ledger_seq=entry.seq, identity=identity,
                 )
             )
-            ids.append(next_id)
+            seen[identity] = (next_id, content, where)
+            done.numbers.append(next_id)
+            done.new.append(next_id)
+            done.pseudonymised += pseudonymised
             next_id += 1
-    return ids
+    return done
 
 
 def record_decision(db: Database, **fields: Any) -> int:
-    """Library call: record one decision about a person."""
-    return record_decisions(db, [check_decision(fields, "decision")])[0]
+    """Library call: record one decision about a person, made now unless
+    `decided_at` says when; its number (the earlier one if already recorded)."""
+    fields.setdefault("decided_at", utc_now())
+    return record_decisions(db, [check_decision(fields, "decision")]).numbers[0]
 
 
 def decisions_about(db: Database, subject: str) -> list[dict[str, Any]]:
+    """The decisions about one person, the subject given as it was recorded
+    (an IIN is looked up by its pseudonym). `decision` is the registry's
+    number, `id` the organisation's own id if it gave one."""
+    stored = subjects.for_lookup(subject)
     with db.read() as conn:
-        rows = conn.execute(
+        rows = [] if stored is None else conn.execute(
             select(Decision.id, Decision.record, Decision.ledger_seq, System.name)
             .join(System, System.id == Decision.system_id)
-            .where(Decision.subject == subject)
+            .where(Decision.subject == stored)
             .order_by(Decision.decided, Decision.id)
         ).all()
-    return [{"id": r.id, "ledger_seq": r.ledger_seq, "system_name": r.name, **json.loads(r.record)} for r in rows]
+        if not rows and stored != subject:  # an IIN: is it only the wrong key?
+            problem = subjects.mismatch(conn, subjects.existing_key())
+            if problem:
+                raise InputError(f"SUBJECT: {problem}")
+    return [{"id": None, **json.loads(r.record), "decision": r.id, "ledger_seq": r.ledger_seq, "system_name": r.name}
+            for r in rows]
 
 
 def _show(value: Any) -> str:
@@ -165,7 +301,7 @@ def explain(db: Database, subject: str, lang: str = "en") -> str:
 
     decisions = decisions_about(db, subject)
     if not decisions:
-        raise InputError(f"{subject}: subject: no decisions recorded about this subject in {db.display}")
+        raise InputError(f"{subjects.masked(subject)}: subject: no decisions recorded about this subject in {db.display}")
     lines = [text("registry.explain_title", lang, subject=subject), "", text("registry.explain_intro", lang), ""]
     for d in decisions:
         lines.append(text("registry.explain_decision", lang, date=d["decided_at"], output=_show(d["output"]),

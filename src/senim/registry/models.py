@@ -69,6 +69,9 @@ class Decision(Base):
     record: Mapped[str] = mapped_column(Text)
     decided: Mapped[str] = mapped_column(String(40))
     ledger_seq: Mapped[int] = mapped_column(BigInteger)
+    # its id within its system, or its content, hashed (decisions.identity_of);
+    # None for decisions recorded before schema 0002
+    identity: Mapped[str | None] = mapped_column(String(64), unique=True)
 
 
 class Incident(Base):

@@ -1,0 +1,179 @@
+"""Who a decision is about, without writing the person's IIN into the ledger.
+
+The ledger is append-only: what enters it can never be erased. A subject that
+holds a Kazakh IIN (12 digits with a right check digit and a birth date, as
+`kz_iin.is_valid` judges, written whole or `YYMMDD CNNNNK`) is therefore
+stored as a keyed pseudonym,
+
+    iin-hmac:<key id>:<HMAC-SHA256(key, "kz_iin:" + IIN), 64 hex digits>
+
+under the organisation's pseudonym key, and the IIN itself is never stored.
+The message is the one `senim redact --mode pseudonym` signs, so the first 12
+digits equal the `<kz_iin:…>` pseudonym of a redacted copy made with the same
+key. `decisions explain` maps the subject it is given the same way, so a
+person who gives their IIN finds their decisions. The key id (8 hex digits of
+an HMAC of a fixed text) travels in the pseudonym, so a registry filled under
+one key is never silently searched or extended with another.
+
+The key is $SENIM_PSEUDONYM_KEY (at least 16 bytes; the one `senim redact`
+reads), else SENIM_HOME/keys/subject-pseudonym.key: 32 random bytes made on
+first need, owner-only. Lose it and no IIN can be matched to its decisions
+again (the records stay, unlinkable); keep it with the ledger key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import re
+import sys
+import unicodedata
+from pathlib import Path
+
+from senim.errors import InputError
+
+KEY_ENV = "SENIM_PSEUDONYM_KEY"
+KEY_FILE = "subject-pseudonym.key"
+PREFIX = "iin-hmac:"
+PSEUDONYM = re.compile(r"^iin-hmac:[0-9a-f]{8}:[0-9a-f]{64}$")
+# Twelve digits, or the printed grouping YYMMDD CNNNNK, not inside a longer number.
+_CANDIDATE = re.compile(r"(?<![0-9])([0-9]{6})[ -]?([0-9]{6})(?![0-9])")
+_TWELVE_DIGITS = re.compile(r"^[0-9]{12}$")
+
+
+def key_path() -> Path:
+    from senim.paths import keys_dir
+
+    return keys_dir() / KEY_FILE
+
+
+def key_id(key: bytes) -> str:
+    return hmac.new(key, b"senim subject pseudonym key id", hashlib.sha256).hexdigest()[:8]
+
+
+def _from_env() -> bytes | None:
+    value = os.environ.get(KEY_ENV)
+    if value is None:
+        return None
+    key = value.encode()
+    if len(key) < 16:
+        raise InputError(f"{KEY_ENV}: a pseudonym key of at least 16 bytes is needed")
+    return key
+
+
+def existing_key() -> bytes | None:
+    """The pseudonym key if there is one; never creates it."""
+    key = _from_env()
+    if key is not None:
+        return key
+    path = key_path()
+    if not path.exists():
+        return None
+    return _read(path)
+
+
+def _read(path: Path) -> bytes:
+    import time
+
+    for _ in range(100):  # another process may be writing it right now
+        try:
+            key = path.read_bytes()
+        except OSError as error:
+            raise InputError(f"{path}: the pseudonym key cannot be read ({error.strerror})") from None
+        if key:
+            break
+        time.sleep(0.05)
+    if len(key) < 16:
+        raise InputError(f"{path}: a pseudonym key of at least 16 bytes is needed")
+    return key
+
+
+def key() -> bytes:
+    """The organisation's pseudonym key, made on first need."""
+    found = existing_key()
+    if found is not None:
+        return found
+    from senim.paths import write_atomic
+
+    path = key_path()
+    try:
+        with open(path, "xb"):
+            pass  # claim the name so that two first uses cannot make two keys
+    except FileExistsError:
+        return _read(path)
+    new = os.urandom(32)
+    write_atomic(path, new, private=True)
+    sys.stderr.write(f"senim: created the subject pseudonym key {path} (id {key_id(new)}); "
+                     "keep it with the ledger key: without it no IIN can be matched to its decisions\n")
+    return new
+
+
+def find_iin(subject: str, where: str) -> str | None:
+    """The IIN a subject holds, or None; two different IINs are bad input."""
+    if PSEUDONYM.match(subject):
+        return None
+    from senim.checks.personal_data.detectors import kz_iin
+
+    normal = unicodedata.normalize("NFKC", subject)
+    found = {m[1] + m[2] for m in _CANDIDATE.finditer(normal) if kz_iin.is_valid(m[1] + m[2])}
+    if len(found) > 1:
+        raise InputError(f"{where}: subject: holds {len(found)} different IINs; a decision is about one person")
+    return found.pop() if found else None
+
+
+def masked(subject: str) -> str:
+    """`subject` with an IIN in it shown as `0612******12`, for messages."""
+    iin = find_iin(subject, "SUBJECT") if len(subject) <= 200 else None
+    if iin is None:
+        return subject
+    return _CANDIDATE.sub(lambda m: m[0] if m[1] + m[2] != iin else iin[:4] + "******" + iin[-2:],
+                          unicodedata.normalize("NFKC", subject))
+
+
+def pseudonym(iin: str, secret: bytes) -> str:
+    digest = hmac.new(secret, f"kz_iin:{iin}".encode(), hashlib.sha256).hexdigest()
+    return f"{PREFIX}{key_id(secret)}:{digest}"
+
+
+def check(subject: str, where: str) -> None:
+    """Refuse what cannot be stored as a subject. Twelve digits that are not a
+    valid IIN are refused too: most likely a mistyped IIN, which is still the
+    person's number."""
+    if find_iin(subject, where) is None and _TWELVE_DIGITS.match(unicodedata.normalize("NFKC", subject).strip()):
+        raise InputError(f"{where}: subject: 12 digits that are not a valid IIN (a mistyped one?); "
+                         "record a pseudonymous id or the correct IIN")
+
+
+def for_lookup(subject: str) -> str | None:
+    """What the registry would hold for `subject` given on the command line;
+    None when it holds an IIN and there is no pseudonym key here."""
+    iin = find_iin(subject, "SUBJECT")
+    if iin is None:
+        return subject
+    secret = existing_key()
+    return None if secret is None else pseudonym(iin, secret)
+
+
+def key_in_use(conn) -> str | None:
+    """The key id of an IIN pseudonym already in the registry, if any."""
+    from sqlalchemy import select
+
+    from senim.registry.models import Decision
+
+    found = conn.execute(
+        select(Decision.subject).where(Decision.subject.like(PREFIX + "%")).limit(1)
+    ).scalar()
+    return found[len(PREFIX):len(PREFIX) + 8] if found else None
+
+
+def mismatch(conn, secret: bytes | None) -> str | None:
+    """One sentence if the registry's IIN pseudonyms were made under another key."""
+    stored = key_in_use(conn)
+    mine = key_id(secret) if secret is not None else None
+    if stored is None or stored == mine:
+        return None
+    here = f"{KEY_ENV}" if os.environ.get(KEY_ENV) is not None else str(key_path())
+    have = f"this key ({here}) is {mine}" if mine else f"there is no key here ({here})"
+    return (f"the registry's IIN pseudonyms were made with pseudonym key {stored}, but {have}; "
+            f"use the organisation's key (copy its file or set {KEY_ENV})")
