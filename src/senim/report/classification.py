@@ -125,16 +125,17 @@ def verdict_lines(result: dict[str, Any], lang: str) -> list[tuple[str, str, str
     else:
         lines.append((_t(lang, "report.kz"), _t(lang, "report.not_applies_kz", date=result["as_of"]), "dim"))
     if eu["applies"]:
-        parts = [_t(lang, "report.eu_verdict", category=value_word(lang, eu["category"]))]
+        parts = [_t(lang, "report.eu_verdict", category=_t(lang, f"category.{eu['category']}"))]
         style = {"prohibited": "bold red", "high": "red", "limited": "yellow", "minimal": "green"}[eu["category"]]
         if eu["prohibited"]:
             parts.append(_t(lang, "report.prohibited", items=", ".join(eu["prohibited"])))
         if eu["high_risk"]:
             parts.append(_t(lang, "report.high_risk", items=", ".join(eu["high_risk"])))
         if eu["transparency"]:
-            parts.append(_t(lang, "report.transparency", items=", ".join(eu["transparency"])))
+            parts.append(_t(lang, "report.transparency",
+                            items=", ".join(_t(lang, f"transparency.{code}") for code in eu["transparency"])))
         if eu["gpai"] not in (None, "none"):
-            parts.append(_t(lang, "report.gpai", value=value_word(lang, eu["gpai"])))
+            parts.append(_t(lang, f"gpai.{eu['gpai']}"))
         lines.append((_t(lang, "report.eu"), " · ".join(parts), style))
     else:
         lines.append((_t(lang, "report.eu"), _t(lang, "report.not_applies_eu"), "dim"))
