@@ -84,3 +84,47 @@ def test_deadline_data_matches_the_law():
         assert rule["ref"] and rule["confidence"] in ("confirmed", "secondary", "unverified")
         assert set(rule["title"]) == {"kk", "ru", "en"} and all(rule["title"].values())
         assert set(rule["authority"]) == {"kk", "ru", "en"}
+
+
+def _latin_words(line: str) -> list[str]:
+    """Latin words left once the incident number, deadline ids and ISO times are taken out."""
+    import re
+
+    line = re.sub(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(Z|[+-]\d\d:\d\d)?", "", line)
+    line = re.sub(r"\b(kz|eu)\.[a-z0-9_.]+", "", line)
+    return re.findall(r"[A-Za-z]+", line)
+
+
+def test_incident_lines_speak_kazakh_and_russian(db_url, tmp_path):
+    assert run_cli("register", str(write_manifest(tmp_path, "retail-credit-scoring")), "--db", db_url).returncode == 0
+    late = (datetime.now(timezone.utc) - timedelta(days=5)).isoformat(timespec="seconds")
+    new = run_cli("incident", "new", "--kind", "personal_data_breach", "--severity", "high", "--lang", "kk",
+                  "--system", "retail-credit-scoring", "--summary", "s", "--aware-at", late, "--db", db_url)
+    assert new.returncode == 0, new.stderr
+    line = new.stdout
+    for word in ("дербес деректер қауіпсіздігінің бұзылуы", "жоғары", "ашық", "мерзімі", "МЕРЗІМІ ӨТТІ"):
+        assert word in line, (word, line)
+    assert _latin_words(line) == [], line
+    assert "kz.personal_data.breach_notice" in line  # the deadline's id stays, as in the JSON
+
+    fresh = run_cli("incident", "new", "--kind", "malfunction", "--severity", "critical", "--system",
+                    "retail-credit-scoring", "--summary", "s", "--db", db_url)
+    assert fresh.returncode == 0 and "malfunction" in fresh.stdout and "critical" in fresh.stdout  # en by default
+
+    ru = run_cli("incident", "list", "--lang", "ru", "--db", db_url).stdout.splitlines()
+    assert "нарушение безопасности персональных данных" in ru[0] and "высокая" in ru[0] and "открыт" in ru[0]
+    assert "срок" in ru[0] and "ПРОСРОЧЕНО" in ru[0]
+    assert "сбой в работе" in ru[1] and "критическая" in ru[1]
+    assert all(_latin_words(line) == [] for line in ru), ru
+
+    upd = run_cli("incident", "update", "1", "--status", "reported", "--note", "x", "--lang", "ru", "--db", db_url)
+    assert upd.returncode == 0 and upd.stdout == "инцидент № 1: обновление 1 записано\n", upd.stdout
+    kk = run_cli("incident", "update", "1", "--status", "closed", "--lang", "kk", "--db", db_url)
+    assert kk.stdout == "№ 1 оқиға: 2-жаңарту тіркелді\n", kk.stdout
+    shown = run_cli("incident", "show", "1", "--format", "text", "--lang", "kk", "--db", db_url).stdout
+    first, *updates = shown.splitlines()
+    assert "жабық" in first and "хабарланған" in first and "МЕРЗІМІ ӨТТІ" not in first
+    assert _latin_words(first) == [], first
+    assert updates[0].strip().startswith("1-жаңарту, ") and updates[1].strip().startswith("2-жаңарту, ")
+    en = run_cli("incident", "show", "1", "--format", "text", "--db", db_url).stdout.splitlines()[0]
+    assert "closed" in en and " due " in en and "(reported)" in en

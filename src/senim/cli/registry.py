@@ -312,6 +312,7 @@ def incident_new(
     widespread: bool = typer.Option(False, "--widespread", help="An infringement affecting several countries."),
     action: List[str] = typer.Option([], "--action", help="An action taken (repeat for more)."),
     db: Optional[str] = DbOption,
+    lang: Lang = typer.Option(Lang.en, "--lang"),
 ) -> None:
     """Open an incident; prints its number and deadlines."""
     from senim.registry import get_incident, open_incident
@@ -320,7 +321,7 @@ def incident_new(
     number = open_incident(database, kind=kind, severity=severity, systems=system, summary=summary,
                            aware_at=aware_at, aware_by=aware_by, occurred_at=occurred_at,
                            widespread=widespread, actions=action)
-    _print_incident_line(get_incident(database, number), "en")
+    _print_incident_line(get_incident(database, number), lang.value)
 
 
 @incident_app.command("update")
@@ -333,27 +334,33 @@ def incident_update(
     reported_at: Optional[str] = typer.Option(None, "--reported-at", help="When it was reported (default now, with --status reported)."),
     by: Optional[str] = typer.Option(None, "--by", help="Who makes this update."),
     db: Optional[str] = DbOption,
+    lang: Lang = typer.Option(Lang.en, "--lang"),
 ) -> None:
     """Add an update to an incident (status, severity, an action, a note)."""
+    from senim.i18n import text
     from senim.registry import update_incident
 
     update_no = update_incident(_open(db), number, status=status, severity=severity, action=action, note=note,
                                 reported_at=reported_at, by=by)
-    sys.stdout.write(f"incident {number}: update {update_no} recorded\n")
+    sys.stdout.write(text("registry.update_recorded", lang.value, number=number, update=update_no) + "\n")
 
 
 def _print_incident_line(incident: dict, lang: str) -> None:
+    """One line an incident: number, kind, severity, status, then each deadline
+    with its time left; every word in `lang` (codes stay in --format json)."""
     from senim.i18n import text
 
-    parts = [f"#{incident['id']}", incident["kind"], incident["severity"], incident["status"]]
+    parts = [f"#{incident['id']}", text(f"registry.kind_{incident['kind']}", lang),
+             text(f"registry.severity_{incident['severity']}", lang),
+             text(f"registry.status_{incident['status']}", lang)]
     for d in incident["deadlines"]:
         if incident.get("reported_at"):
-            state = "reported"
+            state = text("registry.reported", lang)
         elif d["overdue"]:
             state = text("registry.overdue", lang)
         else:
             state = text("registry.left", lang, hours=round(d["seconds_left"] / 3600, 1))
-        parts.append(f"{d['id']} due {d['due']} ({state})")
+        parts.append(text("registry.due", lang, deadline=d["id"], due=d["due"], state=state))
     sys.stdout.write("  ".join(parts) + "\n")
 
 
@@ -393,8 +400,11 @@ def incident_show(
         print_json(incident)
     else:
         _print_incident_line(incident, lang.value)
+        from senim.i18n import text
+
         for u in incident["updates"]:
-            sys.stdout.write(f"  update {u['number']} {u['time']}: {json.dumps(u['changes'], ensure_ascii=False)}"
+            head = text("registry.update_line", lang.value, number=u["number"], time=u["time"])
+            sys.stdout.write(f"  {head} {json.dumps(u['changes'], ensure_ascii=False)}"
                              f"{' ' + u['note'] if u.get('note') else ''}\n")
 
 
