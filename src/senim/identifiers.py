@@ -20,6 +20,8 @@ def kz_check_digit(first_eleven: str) -> int | None:
     character codes: the personal-data scanner calls it for every 12-digit
     number it meets."""
     codes = first_eleven[:11].encode("ascii")
+    if len(codes) != 11 or not codes.isdigit():
+        raise ValueError(f"{first_eleven!r}: an IIN or BIN begins with eleven digits")
     for weights in (_FIRST, _SECOND):
         remainder = (sum(map(mul, codes, weights)) - _ZEROS) % 11
         if remainder != 10:

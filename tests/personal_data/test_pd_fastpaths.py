@@ -95,3 +95,11 @@ def test_every_kazakh_phone_candidate_is_a_valid_kazakh_number():
                 assert phone.is_valid(text[start:end].decode()), text[start:end]
                 checked += 1
     assert checked > 1000
+
+
+def test_check_digit_refuses_fewer_than_eleven_digits():
+    import pytest
+
+    for short in ("8801013", "", "8801013000a"):
+        with pytest.raises(ValueError):
+            kz_check_digit(short)

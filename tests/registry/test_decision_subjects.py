@@ -117,8 +117,13 @@ def test_the_key_is_made_once_owner_only_and_another_key_is_refused(db_url, tmp_
     assert second.returncode == 0, second.stderr
     key_file = senim_home / "keys" / "subject-pseudonym.key"
     assert second.stderr.count("created the subject pseudonym key") == 1
-    assert stat.S_IMODE(os.stat(key_file).st_mode) == 0o600 and len(key_file.read_bytes()) == 32
-    assert _subjects(db_url)[1] == _expected_pseudonym(IIN_A, key_file.read_bytes())
+    key_bytes = key_file.read_bytes()
+    assert stat.S_IMODE(os.stat(key_file).st_mode) == 0o600 and len(bytes.fromhex(key_bytes.decode())) == 32
+    assert _subjects(db_url)[1] == _expected_pseudonym(IIN_A, key_bytes)
+    # `senim redact --key-file` on the same file gives the same digest
+    from senim.checks.personal_data.redact import load_key, pseudonym as redacted
+
+    assert redacted(IIN_A, "kz_iin", load_key(str(key_file))) == f"<kz_iin:{_subjects(db_url)[1].rsplit(':', 1)[1][:12]}>"
     again = run_cli("decisions", "explain", IIN_A, "--db", db_url, fresh=True)
     assert again.returncode == 0 and "created" not in again.stderr and "declined" in again.stdout
 
@@ -146,6 +151,8 @@ def test_an_iin_elsewhere_in_a_record_is_refused(db_url, tmp_path, monkeypatch):
         ({**good, "reasons": [f"co-borrower {IIN_B}"]}, "reasons"),
         ({**good, "subject": f"{IIN_A}/{IIN_B}"}, "subject"),       # two people
         ({**good, "subject": "850315400125"}, "subject"),           # a mistyped IIN is still one
+        ({**good, "subject": "850315 400125"}, "subject"),          # printed, mistyped
+        ({**good, "subject": "ИИН 850315400125"}, "subject"),       # labelled, mistyped
     ]:
         path = _file(tmp_path, [good, bad])
         result = run_cli("decisions", "record", str(path), "--db", db_url)
@@ -154,3 +161,16 @@ def test_an_iin_elsewhere_in_a_record_is_refused(db_url, tmp_path, monkeypatch):
         assert len(result.stderr.strip().splitlines()) == 1
         assert IIN_A not in result.stderr and IIN_B not in result.stderr
         assert _everything(db_url) == before
+
+
+def test_a_decimal_score_is_not_an_iin_and_the_explanation_masks_the_iin(db_url, tmp_path, monkeypatch):
+    monkeypatch.setenv("SENIM_PSEUDONYM_KEY", KEY)
+    assert run_cli("register", str(write_manifest(tmp_path, "retail-credit-scoring")), "--db", db_url).returncode == 0
+    # a score whose digits happen to read as a valid IIN is a number, not a person
+    path = _file(tmp_path, [_decision(IIN_A, {"decision": "declined", "score": float("0." + IIN_A)})])
+    result = run_cli("decisions", "record", str(path), "--db", db_url)
+    assert result.returncode == 0, result.stderr
+    answer = run_cli("decisions", "explain", IIN_A, "--db", db_url)
+    assert answer.returncode == 0 and "declined" in answer.stdout
+    title = answer.stdout.splitlines()[0]  # (the score's digits appear further down, as the number they are)
+    assert IIN_A not in title and IIN_A[:4] + "******" + IIN_A[-2:] in title

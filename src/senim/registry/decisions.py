@@ -107,7 +107,7 @@ def check_decision(raw: Any, where: str) -> dict[str, Any]:
 
 
 def _holds_iin(value: Any, where: str) -> bool:
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
+    if isinstance(value, int) and not isinstance(value, bool):  # not floats: 0.850315400124 is a score
         value = str(value)
     if isinstance(value, str):
         try:
@@ -302,7 +302,7 @@ def explain(db: Database, subject: str, lang: str = "en") -> str:
     decisions = decisions_about(db, subject)
     if not decisions:
         raise InputError(f"{subjects.masked(subject)}: subject: no decisions recorded about this subject in {db.display}")
-    lines = [text("registry.explain_title", lang, subject=subject), "", text("registry.explain_intro", lang), ""]
+    lines = [text("registry.explain_title", lang, subject=subjects.masked(subject)), "", text("registry.explain_intro", lang), ""]
     for d in decisions:
         lines.append(text("registry.explain_decision", lang, date=d["decided_at"], output=_show(d["output"]),
                           system=d["system_name"] or d["system"], id=d["system"], version=d["system_version"]))

@@ -17,7 +17,7 @@ one key is never silently searched or extended with another.
 
 The key is $SENIM_PSEUDONYM_KEY (at least 16 bytes; the one `senim redact`
 reads), else SENIM_HOME/keys/subject-pseudonym.key: 32 random bytes made on
-first need, owner-only. Lose it and no IIN can be matched to its decisions
+first need (as 64 hex digits), owner-only. Lose it and no IIN can be matched to its decisions
 again (the records stay, unlinkable); keep it with the ledger key.
 """
 
@@ -39,7 +39,6 @@ PREFIX = "iin-hmac:"
 PSEUDONYM = re.compile(r"^iin-hmac:[0-9a-f]{8}:[0-9a-f]{64}$")
 # Twelve digits, or the printed grouping YYMMDD CNNNNK, not inside a longer number.
 _CANDIDATE = re.compile(r"(?<![0-9])([0-9]{6})[ -]?([0-9]{6})(?![0-9])")
-_TWELVE_DIGITS = re.compile(r"^[0-9]{12}$")
 
 
 def key_path() -> Path:
@@ -78,7 +77,7 @@ def _read(path: Path) -> bytes:
 
     for _ in range(100):  # another process may be writing it right now
         try:
-            key = path.read_bytes()
+            key = path.read_bytes().strip()  # as `senim redact --key-file` reads it
         except OSError as error:
             raise InputError(f"{path}: the pseudonym key cannot be read ({error.strerror})") from None
         if key:
@@ -102,7 +101,9 @@ def key() -> bytes:
             pass  # claim the name so that two first uses cannot make two keys
     except FileExistsError:
         return _read(path)
-    new = os.urandom(32)
+    # hex text, so that `senim redact --key-file` (which strips the file)
+    # reads the very same bytes
+    new = os.urandom(32).hex().encode("ascii")
     write_atomic(path, new, private=True)
     sys.stderr.write(f"senim: created the subject pseudonym key {path} (id {key_id(new)}); "
                      "keep it with the ledger key: without it no IIN can be matched to its decisions\n")
@@ -138,9 +139,15 @@ def pseudonym(iin: str, secret: bytes) -> str:
 
 def check(subject: str, where: str) -> None:
     """Refuse what cannot be stored as a subject. Twelve digits that are not a
-    valid IIN are refused too: most likely a mistyped IIN, which is still the
-    person's number."""
-    if find_iin(subject, where) is None and _TWELVE_DIGITS.match(unicodedata.normalize("NFKC", subject).strip()):
+    valid IIN are refused too, wherever they stand in it (`ИИН 850315 400125`):
+    most likely a mistyped IIN, which is still the person's number."""
+    if PSEUDONYM.match(subject):
+        return
+    from senim.checks.personal_data.detectors import kz_iin
+
+    find_iin(subject, where)  # two different IINs are refused there
+    normal = unicodedata.normalize("NFKC", subject)
+    if any(not kz_iin.is_valid(m[1] + m[2]) for m in _CANDIDATE.finditer(normal)):
         raise InputError(f"{where}: subject: 12 digits that are not a valid IIN (a mistyped one?); "
                          "record a pseudonymous id or the correct IIN")
 
