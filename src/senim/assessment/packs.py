@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from senim.i18n import text
-from senim.report.classification import value_word as _word
+from senim.report.classification import autonomy_word, value_word as _word
 
 KINDS = {"trusted-list": "trusted_list", "eu-annex-iv": "eu_annex_iv", "fria": "fria"}
 
@@ -90,7 +90,7 @@ def _fill(name: str, report: dict[str, Any], data: dict[str, Any], lang: str, ex
         from senim.report.assessment import verdict
 
         kz = c["kz"]
-        risk, autonomy = _word(lang, kz.get("risk")), _word(lang, kz.get("autonomy"))
+        risk, autonomy = _word(lang, kz.get("risk")), autonomy_word(lang, kz.get("autonomy"))
         lines.append(f"- {_t(lang, 'kz_class', risk=risk, autonomy=autonomy, date=report['as_of'])}")
         if kz.get("risk") != "high":
             lines.append(f"- ⚠ {_t(lang, 'not_high', risk=risk)}")
@@ -103,7 +103,7 @@ def _fill(name: str, report: dict[str, Any], data: dict[str, Any], lang: str, ex
         return _fairness_lines(report, lang) + ["", _todo(lang, _t(lang, "todo.development"))]
     if name == "oversight":
         return [f"- human_oversight: `{data.get('human_oversight')}` — {_t(lang, 'oversight.' + str(data.get('human_oversight')))}",
-                f"- {_t(lang, 'autonomy')}: {_word(lang, c['kz'].get('autonomy'))}",
+                f"- {_t(lang, 'autonomy')}: {autonomy_word(lang, c['kz'].get('autonomy'))}",
                 "", _todo(lang, _t(lang, "todo.oversight"))]
     if name == "metrics":
         return _fairness_lines(report, lang) + ["", _todo(lang, _t(lang, "todo.metrics"))]

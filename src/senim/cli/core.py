@@ -89,8 +89,7 @@ def validate(
     manifests: List[Path] = typer.Argument(..., metavar="MANIFEST..."),
     lang: Lang = LANG,
 ) -> None:
-    """Check manifests against the format: a line per valid file, a line per problem
-    of an invalid one (in line order); exit 2 if any is invalid."""
+    """Check manifests against the format: a line per valid file, a line per problem of an invalid one (in line order); exit 2 if any is invalid."""  # noqa: E501 (one line: Typer keeps breaks)
     from senim.i18n import text
     from senim.manifest import load_manifest
 

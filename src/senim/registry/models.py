@@ -71,7 +71,7 @@ class Decision(Base):
     ledger_seq: Mapped[int] = mapped_column(BigInteger)
     # its id within its system, or its content, hashed (decisions.identity_of);
     # None for decisions recorded before schema 0002
-    identity: Mapped[str | None] = mapped_column(String(64), unique=True)
+    identity: Mapped[str | None] = mapped_column(String(64), index=True, unique=True)  # ix_decisions_identity, as migration 0002 names it
 
 
 class Incident(Base):

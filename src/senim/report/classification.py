@@ -96,8 +96,16 @@ def _structure(key: str, found: dict[str, str | None], lang: str) -> str:
     return text(f"core.cite.{key}", lang, annex=found["annex"], point=found.get("point"))
 
 
+def autonomy_word(lang: str, value: Any) -> str:
+    """The word for a degree of autonomy (a feminine noun in Russian) in `lang`."""
+    try:
+        return _t(lang, f"autonomy.{value}")
+    except KeyError:
+        return str(value)
+
+
 def value_word(lang: str, value: Any) -> str:
-    """The word for a classification value (risk, autonomy, category) in `lang`."""
+    """The word for a degree of risk in `lang`."""
     try:
         return _t(lang, f"value.{value}")
     except KeyError:
@@ -109,7 +117,7 @@ def verdict_lines(result: dict[str, Any], lang: str) -> list[tuple[str, str, str
     kz, eu = result["kz"], result["eu"]
     lines = []
     if kz["applies"]:
-        parts = [_t(lang, "report.kz_verdict", risk=value_word(lang, kz["risk"]), autonomy=_t(lang, f"autonomy.{kz['autonomy']}"))]
+        parts = [_t(lang, "report.kz_verdict", risk=value_word(lang, kz["risk"]), autonomy=autonomy_word(lang, kz["autonomy"]))]
         style = {"high": "red", "medium": "yellow", "minimal": "green"}[kz["risk"]]
         if kz["prohibited"]:
             parts.insert(0, _t(lang, "report.prohibited", items=", ".join(kz["prohibited"])))
