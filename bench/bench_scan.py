@@ -228,7 +228,7 @@ def main() -> None:
     print("|---|---|---|---|---|---|---|---|")
     print(f"| senim {version('senim')} (Hyperscan {version('hyperscan')}), every core | whole command, {RUNS} runs | "
           f"{size / 1e6:.1f} MB | {median:.2f} s | {senim_mbs:.1f} | 1 | {peak / 2**20:.0f} MiB | {findings} |")
-    print(f"| same, on {big_size / 1e6:.0f} MB more of such text (`{BIG.name}`) | whole command, {RUNS} runs | {big_size / 1e6:.1f} MB | "
+    print(f"| same, on another text of the kind (`{BIG.name}`) | whole command, {RUNS} runs | {big_size / 1e6:.1f} MB | "
           f"{big_median:.2f} s | {big_mbs:.1f} | 1 | {big_peak / 2**20:.0f} MiB | {big_runs[0][2]} |")
     for strict, label in ((False, "predefined recognizers without NER (phones by phonenumbers)"),
                           (True, "PatternRecognizer instances only (no phones)")):
