@@ -61,6 +61,21 @@ def render(report: dict, fmt: str, manifest_uri: str | None = None) -> bytes:
     return console.file.getvalue().encode("utf-8")
 
 
+def _can_write_in(folder: Path, named: Path, option: str) -> None:
+    """Refuse a place that cannot be written before anything is assessed or
+    stored (a record in the registry with no report beside it)."""
+    import tempfile
+
+    from senim.errors import InputError
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".senim-"):
+            pass
+    except OSError as error:
+        raise InputError(f"{named}: {option}: cannot be written there ({error.strerror or error})") from None
+
+
 @app.command()
 def assess(
     manifest: Path = typer.Argument(..., metavar="MANIFEST", help="senim.yaml (YAML or JSON), or a folder holding one."),
@@ -86,6 +101,10 @@ def assess(
         raise InputError(f"{output}: --output: is a folder; give the name of a file to write")
     if report_dir is not None and report_dir.exists() and not report_dir.is_dir():
         raise InputError(f"{report_dir}: --report: is a file, not a folder")
+    if output is not None:
+        _can_write_in(output.parent, output, "--output")
+    if report_dir is not None:
+        _can_write_in(report_dir, report_dir, "--report")
 
     report = run(manifest, as_of=parse_date(as_of, "--as-of"), lang=lang.value, run_checks=run_checks)
     if db:
