@@ -174,3 +174,109 @@ def test_a_decimal_score_is_not_an_iin_and_the_explanation_masks_the_iin(db_url,
     assert answer.returncode == 0 and "declined" in answer.stdout
     title = answer.stdout.splitlines()[0]  # (the score's digits appear further down, as the number they are)
     assert IIN_A not in title and IIN_A[:4] + "******" + IIN_A[-2:] in title
+
+
+def test_a_refused_batch_leaves_no_new_key_file(db_url, tmp_path, senim_home):
+    """Every check that can refuse a batch comes before the first pseudonym key
+    is written; the key appears only with the first batch that is stored."""
+    key_file = senim_home / "keys" / "subject-pseudonym.key"
+    assert run_cli("register", str(write_manifest(tmp_path, "retail-credit-scoring")), "--db", db_url).returncode == 0
+    assert run_cli("decisions", "record", str(_file(tmp_path, [_decision("p-1", id="D-1")], "plain.jsonl")),
+                   "--db", db_url).returncode == 0
+    before = _everything(db_url)
+    iin_line = _decision(IIN_A, id="D-2")
+    for lines, problem in [
+        ([iin_line, _decision("p-1", "approved", id="D-1")], "id: 'D-1' of retail-credit-scoring is already recorded"),
+        ([iin_line, _decision(IIN_B, id="D-2")], "id: 'D-2' of retail-credit-scoring is already recorded"),
+        ([iin_line, {**_decision(IIN_B), "system": "no-such-system"}], "system: "),
+        ([iin_line, _decision(IIN_B, system_version=7)], "system_version: "),
+        ([iin_line, _decision("850315400125")], "subject: 12 digits that are not a valid IIN"),
+    ]:
+        path = _file(tmp_path, lines)
+        refused = run_cli("decisions", "record", str(path), "--db", db_url)
+        assert refused.returncode == 2, (problem, refused.stdout)
+        assert refused.stderr.startswith(f"senim: {path}:2: {problem}"), refused.stderr
+        assert "pseudonym key" not in refused.stderr
+        assert not key_file.exists(), problem
+        assert list((senim_home / "keys").glob("*subject-pseudonym*")) == []  # no temporary file either
+        assert _everything(db_url) == before
+
+    stored = run_cli("decisions", "record", str(_file(tmp_path, [iin_line])), "--db", db_url)
+    assert stored.returncode == 0 and stored.stderr.count("created the subject pseudonym key") == 1
+    assert _subjects(db_url)[1] == _expected_pseudonym(IIN_A, key_file.read_bytes())
+    assert [p.name for p in (senim_home / "keys").glob("*subject-pseudonym*")] == ["subject-pseudonym.key"]
+
+
+def test_a_key_written_meanwhile_by_another_process_is_the_one_used(db_url, tmp_path, senim_home, monkeypatch):
+    """Two first uses at once: the batch made with the losing key is rolled
+    back and made again with the key that was written."""
+    from senim.registry import subjects
+
+    rival = b"ab" * 32
+    made = subjects.key_for_recording
+
+    def another_process_writes_first():
+        result = made()
+        if result[1] and not subjects.key_path().exists():
+            subjects.key_path().write_bytes(rival + b"\n")
+        return result
+
+    monkeypatch.setattr(subjects, "key_for_recording", another_process_writes_first)
+    assert run_cli("register", str(write_manifest(tmp_path, "retail-credit-scoring")), "--db", db_url).returncode == 0
+    result = run_cli("decisions", "record", str(_file(tmp_path, [_decision(IIN_A), _decision("p-1")])), "--db", db_url)
+    assert result.returncode == 0, result.stderr
+    assert "created" not in result.stderr and "recorded 2 decisions (1-2)" in result.stdout
+    assert _subjects(db_url) == [_expected_pseudonym(IIN_A, rival), "p-1"]
+    assert (senim_home / "keys" / "subject-pseudonym.key").read_bytes() == rival + b"\n"
+    assert "intact" in run_cli("ledger", "verify", "--db", db_url).stdout
+
+
+def _empty_key_file(senim_home):
+    keys = senim_home / "keys"
+    keys.mkdir(parents=True, exist_ok=True, mode=0o700)  # register made it for the ledger key
+    key_file = keys / "subject-pseudonym.key"
+    key_file.touch(mode=0o600)
+    return key_file
+
+
+def test_an_empty_key_file_left_by_a_dead_run_is_named_at_once(db_url, tmp_path, senim_home):
+    import time
+
+    assert run_cli("register", str(write_manifest(tmp_path, "retail-credit-scoring")), "--db", db_url).returncode == 0
+    key_file = _empty_key_file(senim_home)
+    before = _everything(db_url)
+    path = _file(tmp_path, [_decision(IIN_A)])
+    started = time.monotonic()
+    refused = run_cli("decisions", "record", str(path), "--db", db_url)
+    took = time.monotonic() - started
+    assert refused.returncode == 2 and "Traceback" not in refused.stderr
+    message = refused.stderr.strip()
+    assert len(message.splitlines()) == 1 and message.startswith(f"senim: {key_file}: ")
+    assert "empty" in message and "deleted" in message and "no other senim process" in message
+    assert took < 3, took  # the wait for a concurrent writer is short
+    assert _everything(db_url) == before and key_file.read_bytes() == b""  # left for the user to judge
+
+    asked = run_cli("decisions", "explain", IIN_A, "--db", db_url)
+    assert asked.returncode == 2 and asked.stderr.strip() == message
+
+    key_file.unlink()  # what the message says to do
+    assert run_cli("decisions", "record", str(path), "--db", db_url).returncode == 0
+
+
+def test_a_key_file_being_written_by_another_process_is_waited_for(db_url, tmp_path, senim_home):
+    """An older senim (or a file system without hard links) creates the name
+    first and writes the key a moment later: that moment is waited out."""
+    import threading
+
+    assert run_cli("register", str(write_manifest(tmp_path, "retail-credit-scoring")), "--db", db_url).returncode == 0
+    key_file = _empty_key_file(senim_home)
+    theirs = b"cd" * 32
+    writer = threading.Timer(0.3, key_file.write_bytes, args=(theirs,))
+    writer.start()
+    try:
+        result = run_cli("decisions", "record", str(_file(tmp_path, [_decision(IIN_A)])), "--db", db_url)
+    finally:
+        writer.join()
+    assert result.returncode == 0, result.stderr
+    assert "created" not in result.stderr
+    assert _subjects(db_url) == [_expected_pseudonym(IIN_A, theirs)]

@@ -184,27 +184,40 @@ def _existing(conn, identities: list[str]) -> dict[str, tuple[int, str]]:
     return found
 
 
-def _subject_key(conn, records: list[dict[str, Any]], places: list[str]) -> bytes | None:
-    """The pseudonym key, when some subject holds an IIN; refuses a key other
-    than the one the registry's pseudonyms were made with."""
+def _subject_key(conn, records: list[dict[str, Any]], places: list[str]) -> tuple[bytes | None, bool]:
+    """The pseudonym key when some subject holds an IIN, and whether it is new
+    (not yet written); refuses a key other than the one the registry's
+    pseudonyms were made with."""
     first = next((i for i, r in enumerate(records) if subjects.find_iin(r["subject"], places[i])), None)
     if first is None:
-        return None
-    secret = subjects.existing_key()
-    problem = subjects.mismatch(conn, secret)
+        return None, False
+    problem = subjects.mismatch(conn, subjects.existing_key())
     if problem:
         raise InputError(f"{places[first]}: subject: {problem}")
-    return secret if secret is not None else subjects.key()
+    return subjects.key_for_recording()
+
+
+class _KeyRace(Exception):
+    """Another process wrote the first pseudonym key while this batch was made with its own."""
 
 
 def record_decisions(db: Database, records: Iterable[dict[str, Any]], places: list[str] | None = None) -> Recorded:
     """Store checked records in one transaction (all or none), skipping those
-    already recorded; nothing stored before is changed."""
+    already recorded; nothing stored before is changed, and a refused batch
+    leaves no new pseudonym key behind."""
     records = list(records)
     places = places or [f"decision {i + 1}" for i in range(len(records))]
+    while True:
+        try:
+            return _record(db, records, places)
+        except _KeyRace:  # rolled back; the other process's key is in force now
+            continue
+
+
+def _record(db: Database, records: list[dict[str, Any]], places: list[str]) -> Recorded:
     done = Recorded()
     with db.write() as conn:
-        secret = _subject_key(conn, records, places)
+        secret, new_key = _subject_key(conn, records, places)
         prepared = []
         versions: dict[tuple[str, int | None], int] = {}  # one look-up per system and version, not per line
         for record, where in zip(records, places):
@@ -249,6 +262,15 @@ def record_decisions(db: Database, records: Iterable[dict[str, Any]], places: li
             done.new.append(next_id)
             done.pseudonymised += pseudonymised
             next_id += 1
+        if new_key and done.pseudonymised:
+            # Every check has passed; only the checkpoint and the commit are
+            # left. Load the ledger key first so that its problems, too, come
+            # before the pseudonym key is written.
+            from senim.ledger import keys
+
+            keys.signing_key()
+            if subjects.keep(secret) != secret:
+                raise _KeyRace
     return done
 
 

@@ -19,6 +19,14 @@ The key is $SENIM_PSEUDONYM_KEY (at least 16 bytes; the one `senim redact`
 reads), else SENIM_HOME/keys/subject-pseudonym.key: 32 random bytes made on
 first need (as 64 hex digits), owner-only. Lose it and no IIN can be matched to its decisions
 again (the records stay, unlinkable); keep it with the ledger key.
+
+A new key is made in memory (`key_for_recording`) and written (`keep`) only
+once the batch it pseudonymises has passed every check, just before commit:
+a refused batch leaves no key file. It is written whole under a temporary
+name and hard-linked into place, so no reader sees it empty and two first
+uses cannot both win; a key written but never used (the commit failed) is
+harmless and is simply the key from then on. Deleting it instead would be
+unsafe: another process, on another registry, may already have used it.
 """
 
 from __future__ import annotations
@@ -72,42 +80,94 @@ def existing_key() -> bytes | None:
     return _read(path)
 
 
+# How long a reader waits for an empty key file to be filled. Senim links a
+# whole key into place; only a file system without hard links, or an older
+# senim, shows the name empty, and then for the few milliseconds between
+# creating and writing it. An empty file that stays is an interrupted run.
+_FILL_WAIT = 1.0
+
+
 def _read(path: Path) -> bytes:
     import time
 
-    for _ in range(100):  # another process may be writing it right now
+    deadline = time.monotonic() + _FILL_WAIT
+    while True:
         try:
             key = path.read_bytes().strip()  # as `senim redact --key-file` reads it
         except OSError as error:
             raise InputError(f"{path}: the pseudonym key cannot be read ({error.strerror})") from None
-        if key:
+        if key or time.monotonic() >= deadline:
             break
-        time.sleep(0.05)
+        time.sleep(0.02)
+    if not key:
+        raise InputError(f"{path}: the pseudonym key file is empty (an interrupted first run?) and may be "
+                         "deleted if no other senim process is creating it right now")
     if len(key) < 16:
         raise InputError(f"{path}: a pseudonym key of at least 16 bytes is needed")
     return key
 
 
-def key() -> bytes:
-    """The organisation's pseudonym key, made on first need."""
+def key_for_recording() -> tuple[bytes, bool]:
+    """The organisation's pseudonym key and whether it is new. A new key
+    exists only in memory until `keep` writes it."""
     found = existing_key()
     if found is not None:
-        return found
-    from senim.paths import write_atomic
-
-    path = key_path()
-    try:
-        with open(path, "xb"):
-            pass  # claim the name so that two first uses cannot make two keys
-    except FileExistsError:
-        return _read(path)
+        return found, False
     # hex text, so that `senim redact --key-file` (which strips the file)
     # reads the very same bytes
-    new = os.urandom(32).hex().encode("ascii")
-    write_atomic(path, new, private=True)
+    return os.urandom(32).hex().encode("ascii"), True
+
+
+def keep(new: bytes) -> bytes:
+    """Write a new key from `key_for_recording`, unless another process wrote
+    one first; the key in force afterwards. When it is not `new`, nothing
+    made with `new` may be stored."""
+    path = key_path()
+    try:
+        made = _create(path, new)
+    except OSError as error:
+        raise InputError(f"{path}: the pseudonym key cannot be written ({error.strerror})") from None
+    if not made:
+        return _read(path)
     sys.stderr.write(f"senim: created the subject pseudonym key {path} (id {key_id(new)}); "
                      "keep it with the ledger key: without it no IIN can be matched to its decisions\n")
     return new
+
+
+def _create(path: Path, data: bytes) -> bool:
+    """Make `path` holding `data`, whole, owner-only and synced; False if it exists."""
+    import tempfile
+
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")  # 0600
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        try:
+            os.link(tmp, path)  # fails if the name exists: exactly one first use wins
+        except FileExistsError:
+            return False
+        except OSError:  # a file system without hard links: claim the name, then write
+            try:
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            except FileExistsError:
+                return False
+            with os.fdopen(fd, "wb") as out:
+                out.write(data)
+                out.flush()
+                os.fsync(out.fileno())
+    finally:
+        os.unlink(tmp)
+    try:  # the name must outlive a power cut before the records using the key commit
+        folder = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(folder)
+        finally:
+            os.close(folder)
+    except OSError:
+        pass
+    return True
 
 
 def find_iin(subject: str, where: str) -> str | None:
