@@ -55,3 +55,26 @@ def test_a_new_sqlite_registry_is_owner_only_and_an_old_one_keeps_its_mode(tmp_p
         assert stat.S_IMODE(os.stat(shared).st_mode) == 0o640
     finally:
         os.umask(saved)
+
+
+def test_an_empty_or_broken_ledger_key_is_one_sentence_and_stores_nothing(tmp_path, senim_home):
+    import time
+
+    keys = senim_home / "keys"
+    keys.mkdir(parents=True)
+    key = keys / "ledger-ed25519.pem"
+    db = tmp_path / "k.db"
+    for content, words in ((b"", "is empty"), (b"-----BEGIN PRIVATE KEY-----\nnot base64\n", "not an unencrypted Ed25519")):
+        key.write_bytes(content)
+        started = time.monotonic()
+        result = run_cli("register", str(write_manifest(tmp_path, "support-assistant")), "--db", str(db), fresh=True)
+        assert result.returncode == 2, result.stderr
+        assert result.stderr.startswith(f"senim: {key}: ") and words in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+        assert time.monotonic() - started < 4
+        assert key.read_bytes() == content  # left for the owner to look at
+        if db.exists():  # the registry may be made, but nothing is registered
+            import sqlite3
+
+            with sqlite3.connect(db) as conn:
+                assert conn.execute("SELECT count(*) FROM systems").fetchone()[0] == 0

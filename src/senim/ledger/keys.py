@@ -67,14 +67,22 @@ def _load(path: str) -> Ed25519PrivateKey:
 def _load_existing(file: Path) -> Ed25519PrivateKey:
     import time
 
-    for _ in range(100):  # another process may be writing it right now
+    from senim.errors import InputError
+
+    for _ in range(50):  # another process may be writing it right now (it takes milliseconds)
         data = file.read_bytes()
         if data:
             break
-        time.sleep(0.05)
-    key = serialization.load_pem_private_key(data, password=None)
+        time.sleep(0.02)
+    else:
+        raise InputError(f"{file}: the ledger signing key file is empty (an interrupted first run?) and may be "
+                         "deleted if no other senim process is creating it right now")
+    try:
+        key = serialization.load_pem_private_key(data, password=None)
+    except (ValueError, TypeError) as error:  # not PEM, or a key with a password
+        raise InputError(f"{file}: not an unencrypted Ed25519 private key in PEM ({error})") from None
     if not isinstance(key, Ed25519PrivateKey):
-        raise ValueError(f"{file}: not an Ed25519 private key")
+        raise InputError(f"{file}: not an Ed25519 private key")
     return key
 
 
