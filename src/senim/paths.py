@@ -52,3 +52,30 @@ def write_atomic(path: Path, data: bytes, *, private: bool = False) -> None:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+# How long a reader waits for an empty key file to be filled: a first run
+# writing it takes milliseconds; an empty file that stays is an interrupted run.
+KEY_FILL_WAIT = 1.0
+
+
+def read_key_file(path: Path, what: str) -> bytes:
+    """A key file's bytes, stripped (as `senim redact --key-file` reads one),
+    waiting briefly while another process may be filling it; one sentence
+    naming the file when it cannot be read or stays empty."""
+    import time
+
+    from senim.errors import InputError
+
+    deadline = time.monotonic() + KEY_FILL_WAIT
+    while True:
+        try:
+            data = path.read_bytes().strip()
+        except OSError as error:
+            raise InputError(f"{path}: the {what} cannot be read ({error.strerror})") from None
+        if data:
+            return data
+        if time.monotonic() >= deadline:
+            raise InputError(f"{path}: the {what} file is empty (an interrupted first run?) and may be "
+                             "deleted if no other senim process is creating it right now")
+        time.sleep(0.02)

@@ -65,18 +65,10 @@ def _load(path: str) -> Ed25519PrivateKey:
 
 
 def _load_existing(file: Path) -> Ed25519PrivateKey:
-    import time
-
     from senim.errors import InputError
+    from senim.paths import read_key_file
 
-    for _ in range(50):  # another process may be writing it right now (it takes milliseconds)
-        data = file.read_bytes()
-        if data:
-            break
-        time.sleep(0.02)
-    else:
-        raise InputError(f"{file}: the ledger signing key file is empty (an interrupted first run?) and may be "
-                         "deleted if no other senim process is creating it right now")
+    data = read_key_file(file, "ledger signing key")
     try:
         key = serialization.load_pem_private_key(data, password=None)
     except (ValueError, TypeError) as error:  # not PEM, or a key with a password

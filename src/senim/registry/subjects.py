@@ -80,28 +80,10 @@ def existing_key() -> bytes | None:
     return _read(path)
 
 
-# How long a reader waits for an empty key file to be filled. Senim links a
-# whole key into place; only a file system without hard links, or an older
-# senim, shows the name empty, and then for the few milliseconds between
-# creating and writing it. An empty file that stays is an interrupted run.
-_FILL_WAIT = 1.0
-
-
 def _read(path: Path) -> bytes:
-    import time
+    from senim.paths import read_key_file
 
-    deadline = time.monotonic() + _FILL_WAIT
-    while True:
-        try:
-            key = path.read_bytes().strip()  # as `senim redact --key-file` reads it
-        except OSError as error:
-            raise InputError(f"{path}: the pseudonym key cannot be read ({error.strerror})") from None
-        if key or time.monotonic() >= deadline:
-            break
-        time.sleep(0.02)
-    if not key:
-        raise InputError(f"{path}: the pseudonym key file is empty (an interrupted first run?) and may be "
-                         "deleted if no other senim process is creating it right now")
+    key = read_key_file(path, "pseudonym key")
     if len(key) < 16:
         raise InputError(f"{path}: a pseudonym key of at least 16 bytes is needed")
     return key
