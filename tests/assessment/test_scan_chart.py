@@ -17,15 +17,23 @@ def test_scan_findings_by_column(tmp_path):
             + "evidence:\n  kz.principle.data_protection:\n    check: scan\n    path: training\n    max_findings: 0\n")
     manifest = write(tmp_path, text)
     done = run("assess", manifest, "--run-checks", "--format", "json", home=tmp_path / "home")
-    assert done.returncode == 0, done.stderr
+    # More personal data than the evidence entry allows is a measured failure: it blocks.
+    assert done.returncode == 1, done.stderr
     report = json.loads(done.stdout)
     entry = next(o for o in report["obligations"] if o["id"] == "kz.principle.data_protection")
-    assert entry["status"] == "partly_met"  # three addresses written above, limit 0
+    assert entry["status"] == "not_met" and entry["blocking"]  # three addresses written above, limit 0
+    assert report["gaps"][0] == "kz.principle.data_protection"
     assert entry["evidence"][0]["result"]["by_place"] == {"loans.csv:email": 3}
     chart = next(c for c in report["charts"] if c["kind"] == "personal_data")
     assert chart["places"] == [{"label": "loans.csv:email", "value": 3}]
     html = run("assess", manifest, "--run-checks", "--format", "html", home=tmp_path / "home").stdout
     assert html.count("<svg") == 2 and "loans.csv:email" in html
+    # Marked advisory, the same finding is told and does not block.
+    write(tmp_path, text + "    advisory: true\n")
+    done = run("assess", manifest, "--run-checks", "--format", "json", home=tmp_path / "home")
+    assert done.returncode == 0, done.stderr
+    entry = next(o for o in json.loads(done.stdout)["obligations"] if o["id"] == "kz.principle.data_protection")
+    assert entry["status"] == "not_met" and not entry["blocking"]
     # With a limit of three, the same data meets the owner's own rule.
     write(tmp_path, text.replace("max_findings: 0", "max_findings: 3"))
     report = json.loads(run("assess", manifest, "--run-checks", "--format", "json", home=tmp_path / "home").stdout)

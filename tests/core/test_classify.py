@@ -50,7 +50,7 @@ def test_credit_scoring_as_the_spec_says():
     assert result["law_versions"] == {"kz": "2026-01-18", "eu": "2024-08-01"}
     risk = next(step for step in result["trace"] if step["rule"] == "kz.risk.medium")
     assert risk["ref"] == "KZ AI Law Art. 17(1)"
-    assert "moral_or_material_harm" in risk["because"]
+    assert risk["because"] == "what a failure can cause: moral or material harm"  # the fact in words, not its code
 
 
 def test_text_report_puts_the_verdict_first_then_why_then_what_to_do():

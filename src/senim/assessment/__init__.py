@@ -96,7 +96,13 @@ def assess(manifest: Any, *, as_of: date | None = None, lang: str = "en", run_ch
                 if "chart" in f:
                     charts.append({"obligation": obligation["id"], **f["chart"]})
             entry["evidence"] = [f["evidence"] for f in found]
-            if not owed:
+            entry["measured_failure"] = any(f.get("measured") for f in found)
+            breach = _breach(obligation["id"], manifest, classification, lang) if owed else None
+            if breach:  # a fact the manifest states is itself the breach, whatever evidence says
+                entry["status"] = "not_met"
+                entry["reason"] = " ".join([breach["reason"], *(f["reason"] for f in found)])
+                entry["field"], entry["line"] = breach["field"], manifest.line_of(breach["field"]) or entry["line"]
+            elif not owed:
                 entry["status"] = "not_applicable"
                 entry["reason"] = _t(lang, "reason.upcoming", date=obligation["applies_from"])
             elif obligation.get("kind") == "prohibition":
@@ -124,22 +130,29 @@ def assess(manifest: Any, *, as_of: date | None = None, lang: str = "en", run_ch
                         "reason": _t(lang, "reason.not_owed"), "evidence": [], "stake": "none", "rank": 9,
                         "blocking": False, "line": keys.get(obligation_id, given[0].line), "field": f"evidence.{obligation_id}",
                         "title": spec.title[lang], "kind": spec.kind, "ref": spec.ref, "confidence": spec.confidence,
-                        "next": ""})
+                        "next": "", "measured_failure": False})
 
     gaps = []
     only_when_assessed = set(stakes().get("gap_only_when_assessed", []))
+    measured_blocks = bool(stakes().get("measured_failure", {}).get("blocks"))
     for entry in entries:
         stake = stake_of(entry, classification) if entry["stake"] != "none" else {"blocks": []}
-        entry["blocking"] = entry["status"] in stake.get("blocks", [])
+        entry["blocking"] = entry["status"] in stake.get("blocks", []) or (
+            entry["measured_failure"] and entry["status"] == "not_met" and measured_blocks)
         entry["next"] = _next(entry, manifest, lang)
         is_gap = entry["status"] in _SEVERITY and not (entry["status"] == "not_assessed" and entry["kind"] in only_when_assessed)
         if is_gap:
             gaps.append(entry)
-    gaps.sort(key=lambda e: (e["rank"], not e["blocking"], _SEVERITY[e["status"]], e["law"] != "kz"))
+    # Blocking first; then what is shown not met, before partly met, before
+    # what nobody has shown either way; within each, by what is at stake.
+    gaps.sort(key=lambda e: (not e["blocking"], _SEVERITY[e["status"]], e["rank"], e["law"] != "kz"))
     entries.sort(key=lambda e: (e["law"] != "kz", e["rank"], e["id"]))
     summary = {s: sum(1 for e in entries if e["status"] == s) for s in STATUSES}
     charts.insert(0, {"kind": "obligations", "counts": summary})
     blocking = [g["id"] for g in gaps if g["blocking"]]
+    owed_count = sum(n for s, n in summary.items() if s != "not_applicable")
+    counts = {"obligations": owed_count, "no_evidence": summary["not_assessed"],
+              "assessed": owed_count - summary["not_assessed"], "blocking": len(blocking), "gaps": len(gaps)}
     return {
         "report_format": REPORT_FORMAT,
         "generated": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -152,11 +165,56 @@ def assess(manifest: Any, *, as_of: date | None = None, lang: str = "en", run_ch
         "classification": classification,
         "summary": summary,
         "verdict": "blocked" if blocking else ("gaps" if gaps else "compliant"),
+        "counts": counts,
+        "headline": headline("blocked" if blocking else ("gaps" if gaps else "compliant"), counts, lang),
         "blocking": blocking,
         "gaps": [g["id"] for g in gaps],
         "obligations": entries,
         "charts": charts,
     }
+
+
+def headline(verdict: str, counts: dict[str, int], lang: str) -> str:
+    """The verdict in words that cannot be read as a pass while obligations are unknown:
+    '11 of 23 obligations have no evidence; 0 blocking gaps found among the 12 assessed'."""
+    parts = []
+    if verdict == "blocked":
+        parts.append(_t(lang, "headline.blocked", count=counts["blocking"]))
+    if counts["no_evidence"]:
+        parts.append(_t(lang, "headline.unknown", count=counts["no_evidence"], total=counts["obligations"]))
+        if verdict != "blocked":
+            parts.append(_t(lang, "headline.none_blocking", count=counts["assessed"]))
+    elif verdict == "gaps":
+        parts.append(_t(lang, "headline.gaps", count=counts["gaps"], total=counts["obligations"]))
+    elif verdict == "compliant":
+        parts.append(_t(lang, "headline.compliant", count=counts["obligations"]))
+    sentence = "; ".join(parts)
+    return sentence[:1].upper() + sentence[1:]
+
+
+def _breach(obligation_id: str, manifest: Any, classification: dict[str, Any], lang: str) -> dict[str, str] | None:
+    """The first fact the manifest states that breaches this obligation (stakes.yaml, breached_by)."""
+    for case in stakes().get("breached_by", {}).get(obligation_id, []):
+        if _condition(obligation_id, case).test({"fact": manifest.data, "result": classification}):
+            field = case["field"]
+            value = _dig(manifest.data, field)
+            from senim.i18n.words import fact_value
+
+            return {"field": field, "reason": _t(lang, f"breach.{case['reason']}", value=fact_value(field, value, lang),
+                                                 line=manifest.line_of(field) or 0)}
+    return None
+
+
+_CONDITIONS: dict[tuple[str, int], Any] = {}
+
+
+def _condition(obligation_id: str, case: dict[str, Any]) -> Any:
+    from senim.law.conditions import compile_condition
+
+    key = (obligation_id, id(case))
+    if key not in _CONDITIONS:
+        _CONDITIONS[key] = compile_condition(case["when"], f"stakes.yaml: breached_by.{obligation_id}")
+    return _CONDITIONS[key]
 
 
 def _judge(judge: Any, answer: Any, manifest: Any, run_checks: bool, lang: str) -> dict[str, Any]:
@@ -175,9 +233,8 @@ def _entry(law: str, obligation: dict[str, Any], classification: dict[str, Any],
     entry = {key: obligation.get(key) for key in ("id", "ref", "title", "kind", "confidence", "role", "applies_from", "what")}
     entry["law"] = law
     entry["stake"], entry["rank"] = stake["name"], stake["rank"]
-    if obligation.get("fine"):
-        entry["fine"] = {"ref": obligation["fine"]["ref"], "title": obligation["fine"]["title"],
-                         "text": obligation["fine"]["text"], "confidence": obligation["fine"]["confidence"]}
+    if obligation.get("fine"):  # the pack's figures for the owner's size, and the engine's sentence
+        entry["fine"] = dict(obligation["fine"])
     line = keys.get(obligation["id"])
     if line:  # the evidence given for it
         entry["field"], entry["line"] = f"evidence.{obligation['id']}", line

@@ -24,22 +24,42 @@ def _t(lang: str, key: str, **values: Any) -> str:
 
 
 def judge(answer: Answer, *, run_checks: bool, lang: str) -> dict[str, Any]:
-    """{status, reason, evidence, chart?} for one answer."""
+    """{status, reason, evidence, chart?, measured?} for one answer.
+
+    `measured` is true when a check measured a failure (see stakes.yaml,
+    measured_failure) and the evidence entry does not call it advisory."""
     if answer.shape == "check":
         if not run_checks:
-            return {"status": "not_assessed", "reason": _t(lang, "reason.check_not_run", check=answer.fields["check"]),
+            return {"status": "not_assessed", "reason": _t(lang, "reason.check_not_run", check=_t(lang, f"check.{answer.fields['check']}")),
                     "evidence": _record(answer, {})}
-        return RUNNERS[answer.fields["check"]](answer, lang)
+        return _advisory(answer, RUNNERS[answer.fields["check"]](answer, lang), lang)
     if answer.shape == "file":
-        return _from_file(answer, lang)
+        return _advisory(answer, _from_file(answer, lang), lang)
     record = _record(answer, {"document": answer.fields["document"]} if answer.shape == "document" else {})
     record.update(answer=answer.fields["answer"], by=answer.fields["by"], on=answer.fields["on"],
                   note=answer.fields.get("note"))
     key = "reason.document" if answer.shape == "document" else "reason.statement"
-    reason = _t(lang, key, by=answer.fields["by"], on=answer.fields["on"], answer=_t(lang, f"answer.{answer.fields['answer']}"))
+    from senim.i18n.formats import format_date
+
+    reason = _t(lang, key, by=answer.fields["by"], on=format_date(answer.fields["on"], lang),
+                answer=_t(lang, f"answer.{answer.fields['answer']}"))
     if answer.fields.get("note"):
         reason += " " + answer.fields["note"]
     return {"status": ANSWER_STATUS[answer.fields["answer"]], "reason": reason, "evidence": record}
+
+
+def _advisory(answer: Answer, out: dict[str, Any], lang: str) -> dict[str, Any]:
+    """A measured failure the evidence entry calls advisory is told, and does not block."""
+    if out.get("measured") and answer.fields.get("advisory"):
+        out["measured"] = False
+        out["reason"] += " " + _t(lang, "reason.advisory")
+    return out
+
+
+def _measured(check: str, status: str) -> bool:
+    from senim.assessment import stakes
+
+    return status == "not_met" and check in stakes().get("measured_failure", {}).get("checks", [])
 
 
 def _record(answer: Answer, inputs: dict[str, str]) -> dict[str, Any]:
@@ -61,7 +81,8 @@ def _fairness(answer: Answer, lang: str) -> dict[str, Any]:
     f = answer.fields
     result = assess(answer.path("data"), target=f["target"], prediction=f["prediction"], sensitive=f["sensitive"],
                     score=f.get("score"), bootstrap=f.get("bootstrap", 1000), seed=f.get("seed", 0),
-                    min_group=f.get("min_group", 30), max_difference=f.get("max_difference"), lang=lang)
+                    min_group=f.get("min_group", 30), max_difference=f.get("max_difference"),
+                    min_ratio=f.get("min_ratio"), lang=lang)
     return _fairness_status(answer, result, lang, {"data": f["data"]})
 
 
@@ -69,7 +90,7 @@ def _fairness_status(answer: Answer, result: dict[str, Any], lang: str, inputs: 
     failed = [c for c in result["checks"] if c.get("passed") is False]
     passed = [c for c in result["checks"] if c.get("passed") is True]
     warned = result.get("warnings") or [w for g in result.get("groups", []) for w in g.get("warnings", [])]
-    shown = "; ".join(f"{c['metric']} = {c['value']:.3f} ({c['threshold']})" for c in (failed or passed))
+    shown = "; ".join(_check_shown(c, lang) for c in (failed or passed))
     if failed:
         status, reason = "not_met", _t(lang, "reason.fairness_failed", checks=shown)
     elif warned:
@@ -83,7 +104,18 @@ def _fairness_status(answer: Answer, result: dict[str, Any], lang: str, inputs: 
                          "value": g.get("selection_rate"), "ci": (g.get("ci") or {}).get("selection_rate")}
                         for g in result["groups"]],
              "overall": result["overall"].get("selection_rate")}
-    return {"status": status, "reason": reason, "evidence": record, "chart": chart}
+    return {"status": status, "reason": reason, "evidence": record, "chart": chart,
+            "measured": _measured("fairness", status)}
+
+
+def _check_shown(check: dict[str, Any], lang: str) -> str:
+    """'demographic parity ratio 0.553, threshold at least 0.8' in the reader's words."""
+    from senim.checks.fairness.render import metric_name, number
+
+    value = "-" if check.get("value") is None else number(check["value"], lang, 3)
+    bound = "min" if check["name"] in ("four_fifths_rule", "min_ratio") else "max"
+    return _t(lang, f"reason.fairness_check_{bound}", metric=metric_name(check["metric"], lang), value=value,
+              threshold=number(check["threshold"], lang, 3))
 
 
 def _scan(answer: Answer, lang: str) -> dict[str, Any]:
@@ -102,12 +134,12 @@ def _scan(answer: Answer, lang: str) -> dict[str, Any]:
     kinds = ", ".join(f"{k} {v}" for k, v in sorted(by_type.items()))
     if total <= limit:
         status, reason = "met", _t(lang, "reason.scan_clean", count=total, limit=limit)
-    else:
-        status, reason = "partly_met", _t(lang, "reason.scan_found", count=total, kinds=kinds, limit=limit)
+    else:  # more personal data than the manifest says is there: a measured failure
+        status, reason = "not_met", _t(lang, "reason.scan_found", count=total, kinds=kinds, limit=limit)
     record = _record(answer, {"path": answer.fields["path"]})
     record["result"] = {"findings": total, "by_type": by_type, "by_place": by_place}
     chart = {"kind": "personal_data", "places": [{"label": k, "value": v} for k, v in sorted(by_place.items())]}
-    return {"status": status, "reason": reason, "evidence": record, "chart": chart}
+    return {"status": status, "reason": reason, "evidence": record, "chart": chart, "measured": _measured("scan", status)}
 
 
 def _verify(answer: Answer, lang: str) -> dict[str, Any]:
@@ -131,7 +163,7 @@ def _verify(answer: Answer, lang: str) -> dict[str, Any]:
         status, reason = "not_assessed", _t(lang, "reason.verify_empty")
     record = _record(answer, {"path": answer.fields["path"]})
     record["result"] = {k: len(v) for k, v in summary.items()}
-    return {"status": status, "reason": reason, "evidence": record}
+    return {"status": status, "reason": reason, "evidence": record, "measured": _measured("verify", status)}
 
 
 def _explain(answer: Answer, lang: str) -> dict[str, Any]:
@@ -178,7 +210,7 @@ def _from_file(answer: Answer, lang: str) -> dict[str, Any]:
         verdict = data.get("verdict")
         status = {"pass": "met", "fail": "not_met"}.get(verdict, "partly_met")
         out = {"status": status, "reason": _t(lang, "reason.file", check=data["check"], verdict=verdict or "-"),
-               "evidence": record}
+               "evidence": record, "measured": _measured(str(data["check"]), status)}
     if changed:
         out["status"] = "partly_met" if out["status"] == "met" else out["status"]
         out["reason"] += " " + _t(lang, "reason.file_changed", paths=", ".join(changed))

@@ -37,10 +37,10 @@ from senim.errors import InputError
 CHECKS = {
     # check: (required fields, optional fields with their kinds)
     "fairness": ({"data": "path", "target": "text", "prediction": "text", "sensitive": "texts"},
-                 {"score": "text", "max_difference": "number", "bootstrap": "count", "seed": "count",
-                  "min_group": "count"}),
-    "scan": ({"path": "path"}, {"max_findings": "count"}),
-    "verify": ({"path": "path"}, {}),
+                 {"score": "text", "max_difference": "number", "min_ratio": "number", "bootstrap": "count",
+                  "seed": "count", "min_group": "count", "advisory": "flag"}),
+    "scan": ({"path": "path"}, {"max_findings": "count", "advisory": "flag"}),
+    "verify": ({"path": "path"}, {"advisory": "flag"}),
     "explain": ({"model": "path", "data": "path"}, {"target": "text", "repeats": "count", "trust_model": "flag"}),
 }
 ANSWERS = ("yes", "partly", "no")
@@ -131,6 +131,8 @@ def _answer(item: Any, obligation: str, label: str, place: tuple, where: Any, ba
                 fields[key] = _kind(item[key], kind, bad, key, base)
     else:
         allowed = {shape if shape != "statement" else "answer", "answer", "by", "on", "note"}
+        if shape == "file":  # a check's evidence written earlier may be advisory, as the check itself
+            allowed.add("advisory")
         for key in item:
             if key not in allowed:
                 raise bad(key, f"is not a field of a {shape} answer (use {', '.join(sorted(allowed))})")
@@ -152,6 +154,8 @@ def _answer(item: Any, obligation: str, label: str, place: tuple, where: Any, ba
             fields["on"] = _date(item["on"], bad)
         if "note" in item and not isinstance(item["note"], str):
             raise bad("note", "expected text")
+        if "advisory" in item:
+            fields["advisory"] = _kind(item["advisory"], "flag", bad, "advisory", base)
     return Answer(obligation=obligation, shape=shape, line=line, fields=fields, base=base)
 
 

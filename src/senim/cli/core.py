@@ -76,12 +76,12 @@ def obligations(
                      "upcoming_obligations": result[law]["upcoming_obligations"]} for law in ("kz", "eu")},
         })
         return
-    from senim.report.classification import render_markdown, render_text
+    from senim.report.classification import render_markdown, render_obligations
 
     if format is ClassifyFormat.markdown:
         sys.stdout.write(render_markdown(result, lang.value))
     else:
-        print_rich(render_text(result, lang.value))
+        print_rich(render_obligations(result, lang.value))
 
 
 @app.command()

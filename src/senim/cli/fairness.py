@@ -32,6 +32,7 @@ def fairness(
     seed: int = typer.Option(0, "--seed", help="Seed of the bootstrap."),
     min_group: int = typer.Option(30, "--min-group", help="Warn about groups with fewer rows."),
     max_difference: Optional[float] = typer.Option(None, "--max-difference", help="CI gate: exit 1 when a disparity difference exceeds this."),
+    min_ratio: Optional[float] = typer.Option(None, "--min-ratio", help="CI gate: exit 1 when a disparity ratio is below this (0.8: the four-fifths rule)."),
     max_groups: int = typer.Option(1000, "--max-groups", help="Refuse sensitive columns that make more groups."),
     cluster: Optional[str] = typer.Option(None, "--cluster", help="Address of a Dask scheduler to count on."),
     workers: Optional[int] = typer.Option(None, "--workers", help="Count on a local Dask cluster of this many worker processes."),
@@ -50,11 +51,15 @@ def fairness(
         raise InputError(f"--workers: {workers} is not a positive number of workers")
     if min_group < 0 or max_groups < 1:
         raise InputError("--min-group and --max-groups must be positive")
+    if min_ratio is not None and not 0 <= min_ratio <= 1:
+        raise InputError(f"--min-ratio: {min_ratio} is not between 0 and 1")
+    if max_difference is not None and max_difference < 0:
+        raise InputError(f"--max-difference: {max_difference} is negative")
     columns = [c.strip() for c in sensitive.split(",") if c.strip()]
     result = assess(
         data, target=target, prediction=prediction, sensitive=columns, score=score,
         bootstrap=bootstrap, seed=seed, min_group=min_group, max_difference=max_difference,
-        max_groups=max_groups, cluster=cluster, workers=workers, lang=lang.value,
+        min_ratio=min_ratio, max_groups=max_groups, cluster=cluster, workers=workers, lang=lang.value,
     )
     if evidence is not None:
         from senim.evidence import make_evidence, write_evidence
@@ -62,7 +67,7 @@ def fairness(
         parameters = {
             "target": target, "prediction": prediction, "sensitive": columns, "score": score,
             "bootstrap": bootstrap, "seed": seed, "min_group": min_group,
-            "max_difference": max_difference, "max_groups": max_groups,
+            "max_difference": max_difference, "min_ratio": min_ratio, "max_groups": max_groups,
             "engine": "dask" if (cluster or workers) else "polars",
         }
         write_evidence(evidence, make_evidence(
@@ -76,9 +81,12 @@ def fairness(
         sys.stdout.write(to_html(result, lang.value))
     else:
         sys.stdout.write(to_text(result, lang.value))
-    failed = [c for c in result["checks"] if c["name"] == "max_difference" and c["passed"] is False]
+    gates = ("max_difference", "min_ratio")
+    failed = [c for c in result["checks"] if c["name"] in gates and c["passed"] is False]
+    failed += [c for part in result.get("by_column", []) for c in part["checks"] if c["name"] in gates and c["passed"] is False]
     for check in failed:
-        sys.stderr.write(text("fairness.gate_failed", lang.value, metric=check["metric"],
-                              value=check["value"], threshold=check["threshold"]) + "\n")
+        key = "fairness.gate_failed" if check["name"] == "max_difference" else "fairness.gate_failed_ratio"
+        sys.stderr.write(text(key, lang.value, metric=check["metric"], value=check["value"],
+                              threshold=check["threshold"]) + "\n")
     if failed:
         raise typer.Exit(1)

@@ -84,6 +84,15 @@ def _apply(rule: Rule, outcome: dict[str, Any], decided: set[str]) -> bool:
 
 
 def _say(lang: str, key: str, **values: Any) -> str:
+    """A reason in words: the field and its codes as the reader names them."""
+    from senim.i18n.words import field_label, shown_value
+
+    field = values.get("field")
+    if field:
+        for name in ("value", "operand"):
+            if name in values:
+                values[name] = shown_value(field, str(values[name]), lang)
+        values["field"] = field_label(field, lang)
     return text(f"core.{key}", lang, **values)
 
 

@@ -32,9 +32,16 @@ def conf(lang: str, confidence: str | None) -> str:
 
 
 def verdict(report: dict[str, Any]) -> str:
-    lang = report["lang"]
-    count = len(report["blocking"]) if report["verdict"] == "blocked" else len(report["gaps"])
-    return t(lang, f"verdict.{report['verdict']}", count=count)
+    """The headline: never a pass while some obligations have no evidence."""
+    if report.get("headline"):
+        return report["headline"]
+    from senim.assessment import headline
+
+    by_status = report["summary"]
+    owed = sum(n for s, n in by_status.items() if s != "not_applicable")
+    counts = {"obligations": owed, "no_evidence": by_status["not_assessed"], "assessed": owed - by_status["not_assessed"],
+              "blocking": len(report["blocking"]), "gaps": len(report["gaps"])}
+    return headline(report["verdict"], counts, report["lang"])
 
 
 def gaps(report: dict[str, Any]) -> list[dict[str, Any]]:
@@ -44,7 +51,25 @@ def gaps(report: dict[str, Any]) -> list[dict[str, Any]]:
 
 def fine_text(obligation: dict[str, Any], lang: str) -> str:
     fine = obligation.get("fine")
-    return f"{fine['text']} ({citation(fine['ref'], lang)}, {conf(lang, fine['confidence'])})" if fine else t(lang, "no_fine")
+    if not fine:
+        return t(lang, "no_fine")
+    from senim.report.fines import fine_words
+
+    return f"{fine_words(fine, lang)} ({citation(fine['ref'], lang)}, {conf(lang, fine['confidence'])})"
+
+
+def stake_text(obligation: dict[str, Any], lang: str) -> str:
+    return t(lang, "stake." + obligation["stake"])
+
+
+def no_fine_line(found: list[dict[str, Any]], unfined: int, lang: str) -> str:
+    return t(lang, "no_fine_all") if unfined == len(found) else t(lang, "no_fine_rest", count=unfined)
+
+
+def _fined(report: dict[str, Any]) -> tuple[list[dict[str, Any]], int]:
+    """The gaps, and how many of them the rule packs set no fine for (said once, not under each)."""
+    found = gaps(report)
+    return found, sum(1 for g in found if not g.get("fine"))
 
 
 def render_text(report: dict[str, Any]) -> str:
@@ -62,60 +87,93 @@ def render_text(report: dict[str, Any]) -> str:
     out += ["", f"[bold]{escape(t(lang, 'h.gaps'))}[/bold]"]
     if not report["gaps"]:
         out.append("  " + t(lang, "no_gaps"))
-    for n, gap in enumerate(gaps(report), 1):
+    found, unfined = _fined(report)
+    for n, gap in enumerate(found, 1):
         st = STATUS_STYLE[gap["status"]]
         block = f" [bold red]\\[{t(lang, 'col.blocking')}][/bold red]" if gap["blocking"] else ""
         out.append(f" {n:>2}. [{st}]{escape(t(lang, 'status.' + gap['status']))}[/{st}]{block} "
                    f"[bold]{escape(gap['title'])}[/bold] [dim]— {escape(citation(gap['ref'], lang))} ({conf(lang, gap['confidence'])}), "
-                   f"{escape(t(lang, 'stake.' + gap['stake']))}, {escape(place(report, gap))}[/dim]")
+                   f"{escape(place(report, gap))}[/dim]")
+        out.append(f"     [dim]{escape(t(lang, 'col.stake'))}:[/dim] {escape(stake_text(gap, lang))}")
         out.append(f"     {escape(gap['reason'])}")
-        out.append(f"     [dim]{escape(t(lang, 'col.fine'))}:[/dim] {escape(fine_text(gap, lang))}")
+        if gap.get("fine"):
+            out.append(f"     [dim]{escape(t(lang, 'col.fine'))}:[/dim] {escape(fine_text(gap, lang))}")
         if gap["next"]:
             out.append(f"     [dim]{escape(t(lang, 'col.next'))}:[/dim] {escape(gap['next'])}")
-    met = [o for o in report["obligations"] if o["status"] in ("met", "not_applicable")]
-    if met:
-        out += ["", f"[bold]{escape(t(lang, 'h.obligations'))}[/bold]"]
-        for o in met:
-            st = STATUS_STYLE[o["status"]]
-            out.append(f"  • [{st}]{escape(t(lang, 'status.' + o['status']))}[/{st}] {escape(o['title'])} "
-                       f"[dim]— {escape(o['reason'])}[/dim]")
+    if unfined:
+        out += ["", "  " + escape(no_fine_line(found, unfined, lang))]
+    out += ["", f"[bold]{escape(t(lang, 'h.obligations'))}[/bold] ({len(report['obligations'])})"]
+    for o in report["obligations"]:
+        st = STATUS_STYLE[o["status"]]
+        out.append(f"  • [{st}]{escape(t(lang, 'status.' + o['status']))}[/{st}] {escape(o['title'])} "
+                   f"[dim]— {escape(o['reason'])}[/dim]")
     if report.get("ledger"):
         out += ["", f"{t(lang, 'meta.ledger')}: {escape(ledger_line(report['ledger']))}"]
     return "\n".join(out) + "\n"
 
 
+_MARKDOWN_SPECIAL = set("\\`*_[]|~")
+
+
+def md(value: Any) -> str:
+    """Text from a manifest or evidence, safe inside a Markdown line: HTML is
+    escaped (no tag survives), Markdown's inline characters are
+    backslash-escaped (no link, emphasis, code or table cell can be made),
+    and line breaks become spaces (no heading or list can be started)."""
+    from html import escape
+
+    text = escape(str(value if value is not None else ""), quote=False)
+    text = " ".join(text.split("\n")).replace("\r", " ")
+    return "".join("\\" + ch if ch in _MARKDOWN_SPECIAL else ch for ch in text)
+
+
+def md_code(value: Any) -> str:
+    """A value as inline code: a fence longer than any run of backticks inside."""
+    import re
+
+    text = " ".join(str(value if value is not None else "").splitlines())
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") or not text else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
 def _cell(value: Any) -> str:
-    return str(value if value is not None else "").replace("|", "\\|").replace("\n", " ")
+    return md(value)
 
 
 def render_markdown(report: dict[str, Any]) -> str:
+    """Markdown; every value from the manifest or its evidence is escaped (md, md_code)."""
     lang = report["lang"]
     c = report["classification"]
-    out = [f"# {t(lang, 'h.title')}: {c.get('name') or c['system']} (`{c['system']}`)", "",
-           f"- {t(lang, 'meta.manifest')}: `{report['manifest']['path']}` (sha256 `{report['manifest']['sha256']}`)",
+    out = [f"# {md(t(lang, 'h.title'))}: {md(c.get('name') or c['system'])} ({md_code(c['system'])})", "",
+           f"- {t(lang, 'meta.manifest')}: {md_code(report['manifest']['path'])} (sha256 {md_code(report['manifest']['sha256'])})",
            f"- {t(lang, 'meta.as_of')}: {report['as_of']} · {t(lang, 'meta.generated')}: {report['generated']} · "
            f"{t(lang, 'meta.checks_run')}: {t(lang, 'yes' if report['checks_run'] else 'no')}", "",
            f"## {t(lang, 'h.classification')}", ""]
     for law, line, _ in verdict_lines(c, lang):
-        out.append(f"- **{law}**: {line}")
-    out += ["", f"## {t(lang, 'h.summary')}", "", f"**{verdict(report)}**", "",
+        out.append(f"- **{md(law)}**: {md(line)}")
+    out += ["", f"## {t(lang, 'h.summary')}", "", f"**{md(verdict(report))}**", "",
             "| " + " | ".join(t(lang, "status." + s) for s in report["summary"]) + " |",
             "|" + "---|" * len(report["summary"]),
             "| " + " | ".join(str(n) for n in report["summary"].values()) + " |", "",
             f"## {t(lang, 'h.gaps')}", ""]
     if not report["gaps"]:
         out += [t(lang, "no_gaps"), ""]
-    for n, gap in enumerate(gaps(report), 1):
+    found, unfined = _fined(report)
+    for n, gap in enumerate(found, 1):
         block = f" — **{t(lang, 'col.blocking')}**" if gap["blocking"] else ""
-        out += [f"### {n}. {gap['title']}{block}", "",
-                f"- {t(lang, 'col.status')}: **{t(lang, 'status.' + gap['status'])}** · {t(lang, 'col.stake')}: "
-                f"{t(lang, 'stake.' + gap['stake'])} · `{place(report, gap)}`",
-                f"- {t(lang, 'col.ref')}: {citation(gap['ref'], lang)} ({t(lang, 'col.confidence')}: {conf(lang, gap['confidence'])})",
-                f"- {t(lang, 'col.reason')}: {gap['reason']}",
-                f"- {t(lang, 'col.fine')}: {fine_text(gap, lang)}"]
+        out += [f"### {n}. {md(gap['title'])}{block}", "",
+                f"- {t(lang, 'col.status')}: **{t(lang, 'status.' + gap['status'])}** · {md_code(place(report, gap))}",
+                f"- {t(lang, 'col.stake')}: {md(stake_text(gap, lang))}",
+                f"- {t(lang, 'col.ref')}: {md(citation(gap['ref'], lang))} ({t(lang, 'col.confidence')}: {conf(lang, gap['confidence'])})",
+                f"- {t(lang, 'col.reason')}: {md(gap['reason'])}"]
+        if gap.get("fine"):
+            out.append(f"- {t(lang, 'col.fine')}: {md(fine_text(gap, lang))}")
         if gap["next"]:
-            out.append(f"- {t(lang, 'col.next')}: {gap['next']}")
+            out.append(f"- {t(lang, 'col.next')}: {md(gap['next'])}")
         out.append("")
+    if unfined:
+        out += [md(no_fine_line(found, unfined, lang)), ""]
     out += [f"## {t(lang, 'h.obligations')}", "",
             f"| {t(lang, 'col.obligation')} | {t(lang, 'col.status')} | {t(lang, 'col.ref')} | {t(lang, 'col.confidence')} | {t(lang, 'col.reason')} |",
             "|---|---|---|---|---|"]
@@ -125,8 +183,8 @@ def render_markdown(report: dict[str, Any]) -> str:
     if evidence:
         out += ["", f"## {t(lang, 'h.evidence')}", ""]
         for o, e in evidence:
-            inputs = ", ".join(f"`{v['path']}` (sha256 `{v['sha256'][:16]}…`)" for v in e.get("inputs", {}).values())
-            out.append(f"- `{o['id']}`: {e.get('check') or e['kind']} — {inputs}")
+            inputs = ", ".join(f"{md_code(v['path'])} (sha256 {md_code(v['sha256'][:16] + '…')})" for v in e.get("inputs", {}).values())
+            out.append(f"- {md_code(o['id'])}: {md(e.get('check') or e['kind'])} — {inputs}")
     if report.get("ledger"):
-        out += ["", f"{t(lang, 'meta.ledger')}: {ledger_line(report['ledger'])}"]
+        out += ["", f"{t(lang, 'meta.ledger')}: {md(ledger_line(report['ledger']))}"]
     return "\n".join(out).rstrip() + "\n"

@@ -227,9 +227,61 @@ def render_text(result: dict[str, Any], lang: str = "en") -> str:
         out += ["", f"[bold]{_t(lang, 'report.upcoming')}[/bold]"]
         for obligation in sorted(upcoming, key=lambda o: o["applies_from"]):
             out.append(f"  • {obligation['applies_from']}: {escape(obligation['title'])} [dim]— {escape(citation(obligation['ref'], lang))}[/dim]")
+    from senim.report.fines import fine_words
+
     for fine in _fines(result):
-        out += ["", f"[bold]{escape(fine['title'])}[/bold] [dim]\\[{escape(citation(fine['ref'], lang))}][/dim]", f"  {escape(fine['text'])}"]
+        out += ["", f"[bold]{escape(fine['title'])}[/bold] [dim]\\[{escape(citation(fine['ref'], lang))}][/dim]",
+                f"  {escape(fine_words(fine, lang))}"]
     return "\n".join(out)
+
+
+def render_obligations(result: dict[str, Any], lang: str = "en") -> str:
+    """What the owner owes, one by one, with what a breach of each costs for the
+    owner's size; the obligations the packs set no fine for are said once."""
+    from rich.markup import escape
+
+    from senim.report.fines import fine_words
+
+    out = [f"[bold]{escape(result.get('name') or result['system'])}[/bold] ({result['system']}) · "
+           + _t(lang, "report.as_of", date=_date(result["as_of"], lang)), ""]
+    total = sum(len(result[law]["obligations"]) for law in ("kz", "eu"))
+    out.append(f"[bold]{_t(lang, 'report.todo', count=total)}[/bold]")
+    if not total:
+        out.append("  " + _t(lang, "report.nothing"))
+    unfined = 0
+    for law in ("kz", "eu"):
+        part = result[law]
+        if not part["obligations"]:
+            continue
+        role = part["obligations"][0]["role"]
+        out.append("  [bold]" + _t(lang, "report.role", law=_t(lang, f"report.{law}"), role=_t(lang, f"role.{role}")) + "[/bold]")
+        for n, obligation in enumerate(sorted_obligations(part["obligations"]), 1):
+            style = "red" if obligation.get("kind") == "prohibition" else ""
+            title = escape(obligation["title"]) + _qualifier(lang, obligation)
+            out.append(f"   {n:>2}. " + (f"[{style}]{title}[/{style}]" if style else title)
+                       + f" [dim]— {escape(citation(obligation['ref'], lang))}, "
+                       f"{_t(lang, 'report.from', date=_date(obligation['applies_from'], lang))}[/dim]")
+            fine = obligation.get("fine")
+            if fine:
+                out.append(f"       {_t(lang, 'report.fine', text=escape(fine_words(fine, lang)))} "
+                           f"[dim]\\[{escape(citation(fine['ref'], lang))}][/dim]")
+            else:
+                unfined += 1
+    if unfined:
+        out += ["", "  " + _t(lang, "report.no_fine_rest", count=unfined, total=total)]
+    upcoming = [o for law in ("kz", "eu") for o in result[law].get("upcoming_obligations", [])]
+    if upcoming:
+        out += ["", f"[bold]{_t(lang, 'report.upcoming')}[/bold]"]
+        for obligation in sorted(upcoming, key=lambda o: o["applies_from"]):
+            out.append(f"  • {_date(obligation['applies_from'], lang)}: {escape(obligation['title'])} "
+                       f"[dim]— {escape(citation(obligation['ref'], lang))}[/dim]")
+    return "\n".join(out)
+
+
+def _date(day: str, lang: str) -> str:
+    from senim.i18n.formats import format_date
+
+    return format_date(day, lang)
 
 
 def render_markdown(result: dict[str, Any], lang: str = "en") -> str:

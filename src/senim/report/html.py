@@ -11,7 +11,7 @@ from html import escape
 from typing import Any
 
 from senim.report import svg
-from senim.report.assessment import conf, fine_text, gaps, ledger_line, place, t, verdict
+from senim.report.assessment import _fined, conf, fine_text, gaps, ledger_line, no_fine_line, place, stake_text, t, verdict
 from senim.report.classification import citation, verdict_lines
 
 CSS = """
@@ -23,8 +23,9 @@ h3 { font-size: 11.5pt; margin: 1em 0 0.3em; }
 .blocked { background: #ffebee; color: #b71c1c; } .gaps { background: #fff8e1; color: #8d6e00; } .compliant { background: #e8f5e9; color: #1b5e20; }
 table { border-collapse: collapse; width: 100%; font-size: 9pt; } th, td { border: 1px solid #ccc; padding: 3px 5px; text-align: left; vertical-align: top; }
 th { background: #f1f1f1; } table.obligations { table-layout: fixed; }
-table.obligations th:nth-child(1) { width: 30%; } table.obligations th:nth-child(2) { width: 14%; } td.status { white-space: normal; }
-table.obligations th:nth-child(3) { width: 18%; } table.obligations th:nth-child(4) { width: 11%; } .status { font-weight: bold; white-space: nowrap; }
+table.obligations th:nth-child(1) { width: 28%; } table.obligations th:nth-child(2) { width: 13%; } td.status { white-space: normal; }
+table.obligations th:nth-child(3) { width: 18%; } table.obligations th:nth-child(4) { width: 15%; } .status { font-weight: bold; white-space: nowrap; }
+table.obligations td, table.obligations th { overflow-wrap: anywhere; word-wrap: break-word; }
 .met { color: #2e7d32; } .partly_met { color: #8d6e00; } .not_met { color: #c62828; } .not_assessed { color: #8e24aa; } .not_applicable { color: #757575; }
 .gap { border-left: 4px solid #c62828; padding-left: 0.6em; margin-bottom: 0.8em; page-break-inside: avoid; }
 .gap.soft { border-left-color: #f9a825; } .tag { background: #c62828; color: #fff; padding: 0 4px; border-radius: 3px; font-size: 8.5pt; }
@@ -77,16 +78,20 @@ def render_html(report: dict[str, Any]) -> str:
     parts.append(f"<h2>{_e(t(lang, 'h.gaps'))}</h2>")
     if not report["gaps"]:
         parts.append(f"<p>{_e(t(lang, 'no_gaps'))}</p>")
-    for n, gap in enumerate(gaps(report), 1):
+    found, unfined = _fined(report)
+    for n, gap in enumerate(found, 1):
         tag = f' <span class="tag">{_e(t(lang, "col.blocking"))}</span>' if gap["blocking"] else ""
         parts.append(
             f'<div class="gap{"" if gap["status"] == "not_met" else " soft"}"><h3>{n}. {_e(gap["title"])}{tag}</h3>'
             f'<p><span class="status {gap["status"]}">{_e(t(lang, "status." + gap["status"]))}</span> · '
-            f'{_e(t(lang, "col.stake"))}: {_e(t(lang, "stake." + gap["stake"]))} · <code>{_e(place(report, gap))}</code><br>'
+            f'<code>{_e(place(report, gap))}</code><br>'
+            f'{_e(t(lang, "col.stake"))}: {_e(stake_text(gap, lang))}<br>'
             f'{_e(t(lang, "col.ref"))}: {_e(citation(gap["ref"], lang))} ({_e(t(lang, "col.confidence"))}: {_e(conf(lang, gap["confidence"]))})<br>'
-            f'{_e(t(lang, "col.reason"))}: {_e(gap["reason"])}<br>'
-            f'{_e(t(lang, "col.fine"))}: {_e(fine_text(gap, lang))}'
+            f'{_e(t(lang, "col.reason"))}: {_e(gap["reason"])}'
+            + (f'<br>{_e(t(lang, "col.fine"))}: {_e(fine_text(gap, lang))}' if gap.get("fine") else "")
             + (f'<br>{_e(t(lang, "col.next"))}: {_e(gap["next"])}' if gap["next"] else "") + "</p></div>")
+    if unfined:
+        parts.append(f"<p>{_e(no_fine_line(found, unfined, lang))}</p>")
     parts.append(f"<h2>{_e(t(lang, 'h.obligations'))}</h2><table class=\"obligations\"><tr>"
                  + "".join(f"<th>{_e(t(lang, k))}</th>" for k in ("col.obligation", "col.status", "col.ref", "col.confidence", "col.reason"))
                  + "</tr>")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from senim.report.assessment import fine_text, gaps, t
+from senim.report.assessment import fine_text, gaps, t, verdict
 
 SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 LEVEL = {"not_met": "error", "partly_met": "warning", "not_assessed": "note"}
@@ -63,6 +63,7 @@ def render_sarif(report: dict[str, Any], manifest_uri: str | None = None) -> dic
             "artifacts": [{"location": {"uri": uri}, "hashes": {"sha-256": report["manifest"]["sha256"]}}
                           ] if report["manifest"]["sha256"] else [{"location": {"uri": uri}}],
             "results": results,
-            "properties": {"verdict": report["verdict"], "as_of": report["as_of"]},
+            "properties": {"verdict": report["verdict"], "headline": verdict(report), "as_of": report["as_of"],
+                           "counts": report.get("counts", {})},
         }],
     }

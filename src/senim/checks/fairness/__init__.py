@@ -108,6 +108,7 @@ def assess(
     seed: int = 0,
     min_group: int = DEFAULT_MIN_GROUP,
     max_difference: float | None = None,
+    min_ratio: float | None = None,
     max_groups: int = DEFAULT_MAX_GROUPS,
     cluster: str | None = None,
     workers: int | None = None,
@@ -124,4 +125,4 @@ def assess(
     from senim.checks.fairness.report import build
 
     return build(counts, spec, bootstrap=bootstrap, seed=seed, min_group=min_group,
-                 max_difference=max_difference, lang=lang)
+                 max_difference=max_difference, min_ratio=min_ratio, lang=lang)

@@ -44,8 +44,51 @@ def _score_segments(counts: Counts, spec: Spec, table):
     )
 
 
+def marginal(counts: Counts, spec: Spec, column: str) -> tuple[Counts, Spec]:
+    """The counts of one sensitive column alone, summed over the others (counts add up)."""
+    import polars as pl
+
+    cells = [c for c in counts.confusion.columns if c not in spec.sensitive]
+    confusion = counts.confusion.group_by(column).agg(pl.col(cells).sum())
+    scores = None
+    if counts.scores is not None:
+        scores = counts.scores.group_by([column, "score"]).agg(pl.col(["positives", "negatives"]).sum())
+    return Counts(confusion, scores, counts.partitions), Spec(spec.target, spec.prediction, (column,), spec.score)
+
+
+# Which per-group metric each disparity compares.
+_COMPARED = {"demographic_parity_difference": ("selection_rate",), "demographic_parity_ratio": ("selection_rate",),
+             "equalized_odds_difference": ("true_positive_rate", "false_positive_rate"),
+             "equalized_odds_ratio": ("true_positive_rate", "false_positive_rate")}
+
+
+def extremes(rows: list[dict], point: dict) -> dict:
+    """For each disparity, the groups it lies between: the lowest and the highest
+    value of the metric that decides it (for equalized odds, of TPR or FPR,
+    whichever gives the worst case, as Fairlearn takes it)."""
+    out = {}
+    for name, metrics in _COMPARED.items():
+        best = None
+        for metric in metrics:
+            values = np.asarray(point[metric], dtype=np.float64)
+            if not np.isfinite(values).any():
+                continue
+            low, high = int(np.nanargmin(values)), int(np.nanargmax(values))
+            gap = (values[high] - values[low]) if name.endswith("difference") else (
+                values[low] / values[high] if values[high] else np.nan)
+            worse = best is None or (gap > best[0] if name.endswith("difference") else gap < best[0])
+            if worse and np.isfinite(gap):
+                best = (gap, metric, low, high)
+        if best:
+            _, metric, low, high = best
+            out[name] = {"metric": metric, "lowest": {"group": rows[low]["group"], "value": number(point[metric][low])},
+                         "highest": {"group": rows[high]["group"], "value": number(point[metric][high])}}
+    return out
+
+
 def build(counts: Counts, spec: Spec, *, bootstrap: int, seed: int, min_group: int,
-          max_difference: float | None, lang: str = "en") -> dict:
+          max_difference: float | None, lang: str = "en", min_ratio: float | None = None,
+          by_column: bool = True) -> dict:
     from senim.checks.fairness import rules
     from senim.i18n import text
 
@@ -138,7 +181,15 @@ def build(counts: Counts, spec: Spec, *, bootstrap: int, seed: int, min_group: i
                 "passed": None if value is None else value <= max_difference,
                 "title": text("fairness.check_max_difference", lang, metric=name, threshold=max_difference),
             })
-    gate = [c["passed"] for c in checks if c["name"] == "max_difference"]
+    if min_ratio is not None:
+        for name in ("demographic_parity_ratio", "equalized_odds_ratio"):
+            value = disparities[name]
+            checks.append({
+                "name": "min_ratio", "metric": name, "value": value, "threshold": min_ratio,
+                "passed": None if value is None else value >= min_ratio,
+                "title": text("fairness.check_min_ratio", lang, metric=name, threshold=min_ratio),
+            })
+    gate = [c["passed"] for c in checks if c["name"] in ("max_difference", "min_ratio")]
     verdict = None if not gate else ("fail" if any(p is False for p in gate) else "pass")
 
     result = {
@@ -151,4 +202,17 @@ def build(counts: Counts, spec: Spec, *, bootstrap: int, seed: int, min_group: i
     }
     if ci_disparity is not None:
         result["disparities_ci"] = {k: pair(ci_disparity[k]) for k in m.DISPARITIES}
+    result["extremes"] = extremes(rows, point)
+    if by_column and len(keys) > 1:  # each sensitive column alone, beside their intersection
+        result["by_column"] = []
+        for column in keys:
+            one_counts, one_spec = marginal(counts, spec, column)
+            one = build(one_counts, one_spec, bootstrap=bootstrap, seed=seed, min_group=min_group,
+                        max_difference=max_difference, lang=lang, min_ratio=min_ratio, by_column=False)
+            result["by_column"].append({k: one[k] for k in ("sensitive", "groups", "disparities", "disparities_ci",
+                                                            "extremes", "checks", "warnings", "verdict") if k in one})
+        failed = [c for part in result["by_column"] for c in part["checks"]
+                  if c["name"] in ("max_difference", "min_ratio") and c["passed"] is False]
+        if verdict == "pass" and failed:  # a gate holds for each column as for their intersection
+            result["verdict"] = "fail"
     return result
