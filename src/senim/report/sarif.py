@@ -17,9 +17,27 @@ SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sar
 LEVEL = {"not_met": "error", "partly_met": "warning", "not_assessed": "note"}
 
 
+def artifact_uri(path: str) -> str:
+    """A path as a SARIF artifact URI (RFC 3986): an absolute path as a file:
+    URI, a relative one as a relative reference, every other character
+    percent-encoded (a space is %20, '#' is %23), so readers open the file
+    the path names."""
+    from pathlib import PurePosixPath, PureWindowsPath
+    from urllib.parse import quote
+
+    if "://" in path:  # already a URI
+        return path
+    if PureWindowsPath(path).drive:
+        return "file:///" + quote(PureWindowsPath(path).as_posix(), safe="/:")
+    posix = PurePosixPath(path)
+    if posix.is_absolute():
+        return "file://" + quote(str(posix), safe="/")
+    return quote(str(posix), safe="/")
+
+
 def render_sarif(report: dict[str, Any], manifest_uri: str | None = None) -> dict[str, Any]:
     lang = report["lang"]
-    uri = manifest_uri or report["manifest"]["path"]
+    uri = artifact_uri(manifest_uri or report["manifest"]["path"])
     found = gaps(report)
     rules, index = [], {}
     for gap in found:
