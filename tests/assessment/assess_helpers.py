@@ -30,6 +30,8 @@ def run(*args, home: Path, cwd: Path | None = None, timeout: float = 120) -> sub
     """`senim ARGS...` in a child process with its own SENIM_HOME; text output."""
     env = {**os.environ, "SENIM_HOME": str(home)}
     env.pop("SENIM_DB", None)
+    if args and args[0] in ("assess",) and "--db" not in args:
+        args = (*args, "--no-db")  # never into a ./senim.db that `make demo` left at the root
     return subprocess.run([str(SENIM), *map(str, args)], capture_output=True, text=True, env=env,
                           cwd=cwd or ROOT, timeout=timeout)
 

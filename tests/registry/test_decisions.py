@@ -44,22 +44,35 @@ def test_record_and_explain_in_three_languages(db_url, tmp_path):
     assert result.returncode == 0, result.stderr
     assert _counts(db_url) == (3, 4)  # registration + one entry per decision
 
-    en = run_cli("decisions", "explain", "p-7f3a", "--db", db_url)
+    (tmp_path / "model").mkdir()
+    labels = tmp_path / "model" / "features.labels.yaml"  # the owner's words for the features (senim.letters)
+    labels.write_text(
+        "features:\n"
+        "  monthly_income: {label: {kk: айлық табысыңыз, ru: ваш ежемесячный доход, en: your monthly income}, unit: thousand_kzt}\n"
+        "  credit_history: {label: {kk: несие тарихыңыз, ru: ваша кредитная история, en: your credit history}}\n"
+        "  existing_loans: {label: {kk: қазіргі несиелеріңіз, ru: ваши действующие кредиты, en: your current loans}, unit: count}\n",
+        encoding="utf-8")
+    explain = ("decisions", "explain", "--labels", str(labels), "--db", db_url)
+    # Without words for its features, no letter is written: never a column name in a letter.
+    bare = run_cli("decisions", "explain", "p-7f3a", "--db", db_url)
+    assert bare.returncode == 2 and "label" in bare.stderr
+    en = run_cli(*explain, "p-7f3a")
     assert en.returncode == 0, en.stderr
-    for expected in ("declined", "Retail credit scoring", "version 1", "monthly_income (-0.42)",
-                     "short credit history", "credit_history", "Aigerim Seitkali", "Article 16",
-                     "2026-11-20T05:00:00Z", DIGEST):
+    for expected in ("declined", "Retail credit scoring", "your monthly income", "short credit history",
+                     "your credit history", "Aigerim Seitkali", "Art. 16", "Art. 19-1",
+                     "20 November 2026, 10:00 (UTC+5)", DIGEST):
         assert expected in en.stdout
+    assert "monthly_income" not in en.stdout.split("For the record")[0]
     assert "approved" not in en.stdout  # another person's decision
-    ru = run_cli("decisions", "explain", "p-7f3a", "--lang", "ru", "--db", db_url).stdout
-    assert "статьей 16" in ru or "статье 16" in ru
-    assert "Основные причины" in ru and "Aigerim Seitkali" in ru
-    kk = run_cli("decisions", "explain", "p-7f3a", "--lang", "kk", "--db", db_url).stdout
-    assert "16-бабына" in kk and "Негізгі себептер" in kk
+    ru = run_cli(*explain, "p-7f3a", "--lang", "ru").stdout
+    assert "ст. 16" in ru and "ст. 19-1" in ru
+    assert "Основные причины" in ru and "Aigerim Seitkali" in ru and "ваш ежемесячный доход" in ru
+    kk = run_cli(*explain, "p-7f3a", "--lang", "kk").stdout
+    assert "16-бабы" in kk and "Шешімнің негізгі себептері" in kk
     out = tmp_path / "answer.txt"
-    assert run_cli("decisions", "explain", "p-0001", "--db", db_url, "-o", str(out)).returncode == 0
-    assert "No person reviewed this decision" in out.read_text(encoding="utf-8")
-    assert "existing_loans = 3 (-0.125)" in run_cli("decisions", "explain", "p-0002", "--db", db_url).stdout
+    assert run_cli(*explain, "p-0001", "-o", str(out)).returncode == 0
+    assert "No person has reviewed this decision" in out.read_text(encoding="utf-8")
+    assert "your current loans: 3 — counted against approval" in run_cli(*explain, "p-0002").stdout
     unknown = run_cli("decisions", "explain", "nobody", "--db", db_url)
     assert unknown.returncode == 2
 

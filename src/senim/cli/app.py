@@ -35,8 +35,18 @@ COMMANDS = {
 }
 
 
+def _version(value: bool) -> None:
+    if value:
+        from senim import __version__
+
+        sys.stdout.write(f"senim {__version__}\n")
+        raise typer.Exit()
+
+
 @app.callback()
-def _group() -> None:
+def _group(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print Senim's version and exit."),
+) -> None:
     """Keeps `senim` a group of commands when only one module is loaded."""
 
 

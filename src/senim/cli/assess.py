@@ -85,7 +85,8 @@ def assess(
     output_format: AssessFormat = typer.Option(AssessFormat.text, "--format", help="Format printed on stdout (or written to --output): text, json (signed), markdown, html, pdf, sarif."),
     output: Optional[Path] = typer.Option(None, "-o", "--output", metavar="FILE", help="Write the --format output to FILE instead of stdout."),
     lang: Lang = LANG,
-    db: Optional[str] = typer.Option(None, "--db", envvar="SENIM_DB", help="Registry database URL: store and ledger the assessment."),
+    db: Optional[str] = typer.Option(None, "--db", envvar="SENIM_DB", help="Registry database: store and ledger the assessment (default ./senim.db when it exists, as the other registry commands; env SENIM_DB)."),
+    no_db: bool = typer.Option(False, "--no-db", help="Store nothing, even when ./senim.db exists."),
 ) -> None:
     """Assess a system: every obligation with its status, evidence and gaps; exit 1 when a gap blocks a release."""
     from senim.assessment import assess as run, exit_code
@@ -106,6 +107,10 @@ def assess(
     if report_dir is not None:
         _can_write_in(report_dir, report_dir, "--report")
 
+    if db is None and not no_db and Path("senim.db").is_file():  # the registry the other commands use
+        db = "senim.db"
+    if no_db:
+        db = None
     report = run(manifest, as_of=parse_date(as_of, "--as-of"), lang=lang.value, run_checks=run_checks)
     if db:
         from senim.assessment.store import store

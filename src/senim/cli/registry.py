@@ -287,11 +287,24 @@ def decisions_explain(
     lang: Lang = typer.Option(Lang.en, "--lang"),
     db: Optional[str] = DbOption,
     output: Optional[Path] = typer.Option(None, "--output", "-o"),
+    labels: Optional[Path] = typer.Option(None, "--labels", help="The owner's label table (default: the one beside the registered senim.yaml)."),
 ) -> None:
-    """Write the Art. 16 explanation for one person's decisions."""
-    from senim.registry import explain
+    """Write the letter for one person's decisions: what was decided, why, and what they can do.
 
-    _emit(explain(_open(db, existing=True), subject, lang.value), output)
+    Refuses (exit 1) a decision whose record does not match its ledger entry;
+    warns on stderr, before the letter, when a reason is a sensitive attribute."""
+    from senim.registry.decisions import explain
+
+    table = None
+    if labels is not None:
+        from senim.letters import load_labels
+
+        table = load_labels(labels)
+
+    def warn(line: str) -> None:
+        sys.stderr.write(line + "\n")
+
+    _emit(explain(_open(db, existing=True), subject, lang.value, labels=table, warn=warn), output)
 
 
 incident_app = typer.Typer(help="Incidents and their notification deadlines.", no_args_is_help=True)

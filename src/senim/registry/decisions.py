@@ -301,42 +301,123 @@ def decisions_about(db: Database, subject: str) -> list[dict[str, Any]]:
             for r in rows]
 
 
-def _show(value: Any) -> str:
-    if isinstance(value, str):
-        return value
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+class RecordMismatch(InputError):
+    """A decision row that does not say what its ledger entry says: no letter is written from it."""
+
+    exit_code = 1
 
 
-def _reason(reason: Any) -> str:
+def _ledger_backs(conn, decision: dict[str, Any]) -> bool:
+    """Whether the stored record is, byte for byte in canonical form, what its ledger entry holds."""
+    from sqlalchemy import text as sql
+
+    from senim.ledger.merkle import leaf_hash
+
+    row = conn.execute(sql("SELECT entry, hash FROM ledger_entries WHERE seq = :seq"), {"seq": decision["ledger_seq"]}).first()
+    if row is None or leaf_hash(row[0].encode("utf-8")).hex() != row[1]:
+        return False
+    entry = json.loads(row[0])
+    data = entry.get("data") or {}
+    record = {k: v for k, v in decision.items() if k not in ("decision", "ledger_seq", "system_name")}
+    if "id" not in data and record.get("id") is None:  # recorded before decisions had an id field
+        record.pop("id", None)
+    return entry.get("kind") == "decision.recorded" and data == {"decision": decision["decision"], **record}
+
+
+def _manifests(conn, decisions: list[dict[str, Any]]) -> dict[tuple[str, int], dict[str, Any]]:
+    """The registered manifest of each (system, version) the decisions cite, with where it was read from."""
+    from senim.registry.models import SystemVersion
+
+    out = {}
+    for system, version in {(d["system"], d["system_version"]) for d in decisions}:
+        row = conn.execute(select(SystemVersion.manifest, SystemVersion.source)
+                           .where(SystemVersion.system_id == system, SystemVersion.version == version)).first()
+        if row is not None:
+            out[(system, version)] = {"data": json.loads(row.manifest), "source": row.source}
+    return out
+
+
+def _labels_for(manifest: dict[str, Any] | None, given: Any) -> Any:
+    """The label table: the one given, else the one beside the registered manifest (if a single one is there)."""
+    if given is not None or not manifest or not manifest.get("source"):
+        return given
+    from senim.letters import load_labels
+
+    folder = Path(manifest["source"]).parent
+    found = sorted(folder.glob("*.labels.yaml")) if folder.is_dir() else []
+    return load_labels(found[0]) if len(found) == 1 else None
+
+
+def _reason_line(reason: Any, labels: Any, lang: str) -> str:
+    """One reason in words: the owner's own sentence, or a feature by its label with its value."""
+    from senim.letters import t
+
     if isinstance(reason, str):
-        return reason
-    # {feature, weight} or the explanation check's {feature, value, contribution}
+        return t(lang, "reason_named", reason=reason)
     weight = reason.get("weight", reason.get("contribution"))
+    name = labels.name(reason["feature"], lang)
     value = reason.get("value")
-    shown = reason["feature"] + (f" = {value}" if value is not None else "")
-    return shown + (f" ({weight:+.3g})" if isinstance(weight, (int, float)) and not isinstance(weight, bool) else "")
+    if value is None:
+        return name
+    shown = labels.value(reason["feature"], value, lang)
+    if isinstance(weight, (int, float)) and not isinstance(weight, bool):
+        return t(lang, "reason_for" if weight > 0 else "reason_against", feature=name, value=shown)
+    return f"{name}: {shown}"
 
 
-def explain(db: Database, subject: str, lang: str = "en") -> str:
-    """The Art. 16 answer for one person: what was decided, by what, why, on which data."""
-    from senim.i18n import text
+def explain(db: Database, subject: str, lang: str = "en", labels: Any = None, warn: Any = None) -> str:
+    """The letter for one person: who decided what and when, why in words, what they can do.
+
+    Refuses (exit 1) a decision whose record does not match its ledger entry;
+    `warn(text)` is told, before the letter is made, of reasons that are
+    sensitive attributes."""
+    from senim.i18n.formats import format_datetime
+    from senim.letters import options, outcome, owner_of, record_part, require_labels, sensitive_in, sensitive_warning, t
 
     decisions = decisions_about(db, subject)
     if not decisions:
         raise InputError(f"{subjects.masked(subject)}: subject: no decisions recorded about this subject in {db.display}")
-    lines = [text("registry.explain_title", lang, subject=subjects.masked(subject)), "", text("registry.explain_intro", lang), ""]
+    with db.read() as conn:
+        for d in decisions:
+            if not _ledger_backs(conn, d):
+                raise RecordMismatch(f"decision {d['decision']}: its record does not match ledger entry {d['ledger_seq']}, "
+                                     "so no letter was written from it (`senim ledger verify` names every such row)")
+        manifests = _manifests(conn, decisions)
+    first = manifests.get((decisions[0]["system"], decisions[0]["system_version"]))
+    owner = owner_of(first["data"] if first else None)
+    who = owner["name"] or t(lang, "the_owner")
+    lines = [t(lang, "title_recorded", subject=subjects.masked(subject)), "", t(lang, "greeting_person"), "",
+             t(lang, "intro_recorded", owner=who)]
+    record: list[tuple[str, Any]] = []
     for d in decisions:
-        lines.append(text("registry.explain_decision", lang, date=d["decided_at"], output=_show(d["output"]),
-                          system=d["system_name"] or d["system"], id=d["system"], version=d["system_version"]))
-        reasons = "; ".join(_reason(r) for r in d["reasons"]) or text("registry.none_recorded", lang)
-        lines.append("  " + text("registry.explain_reasons", lang, reasons=reasons))
-        data = ", ".join(d["data_used"]) or text("registry.none_recorded", lang)
-        lines.append("  " + text("registry.explain_data", lang, data=data, digest=d["inputs_digest"]))
-        if d["reviewer"]:
-            lines.append("  " + text("registry.explain_reviewed", lang, reviewer=d["reviewer"]))
-        else:
-            lines.append("  " + text("registry.explain_not_reviewed", lang))
-        lines.append("  " + text("registry.explain_record", lang, seq=d["ledger_seq"]))
-        lines.append("")
-    lines.append(text("registry.explain_rights", lang))
+        manifest = manifests.get((d["system"], d["system_version"]))
+        table = _labels_for(manifest, labels)
+        features = [r["feature"] for r in d["reasons"] if isinstance(r, dict)] + list(d["data_used"])
+        if features:
+            require_labels(table, list(dict.fromkeys(features)), f"decision {d['decision']}")
+        flagged = sensitive_in([r["feature"] for r in d["reasons"] if isinstance(r, dict)], table)
+        if flagged and warn is not None:
+            warn(f"decision {d['decision']}: " + sensitive_warning(flagged, table, lang, t(lang, "the_owner_warned")))
+        system = (manifest or {}).get("data", {}).get("name") or d["system_name"] or d["system"]
+        lines += ["", t(lang, "decision_recorded", when=format_datetime(d["decided_at"], lang), system=system,
+                        outcome=outcome(d["output"], table, lang))]
+        lines.append("  " + t(lang, "reasons"))
+        for reason in d["reasons"] or []:
+            lines.append("    - " + _reason_line(reason, table, lang))
+        if not d["reasons"]:
+            lines.append("    - " + t(lang, "no_reasons"))
+        if d["data_used"]:
+            lines.append("  " + t(lang, "data", features=", ".join(table.name(f, lang) for f in d["data_used"])))
+        lines.append("  " + (t(lang, "reviewed", reviewer=d["reviewer"]) if d["reviewer"] else t(lang, "not_reviewed")))
+        record += [("decision", d["decision"]), ("own_id", d.get("id")),
+                   ("system", f"{d['system']} {d['system_version']}"), ("inputs", d["inputs_digest"]),
+                   ("ledger", d["ledger_seq"])]
+    lines += ["", t(lang, "can_do")]
+    lines += [f"  - {option}" for option in options(lang, owner["contact"], owner["name"])]
+    lines += ["", t(lang, "signature", owner=who)]
+    if owner["contact"]:
+        lines.append(t(lang, "contact", contact=owner["contact"]))
+    from datetime import datetime, timezone
+
+    lines += record_part(lang, record + [("written", format_datetime(datetime.now(timezone.utc), lang))])
     return "\n".join(lines) + "\n"

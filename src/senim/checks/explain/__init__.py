@@ -223,9 +223,20 @@ def guess_id_column(columns) -> str | None:
 
 def explain(model_path, data_path, *, rows: Sequence[str] = (), id_column: str | None = None,
             target: str | None = None, trust_model: bool = False, lang: str = "en", seed: int = 0,
-            repeats: int = 10) -> dict:
-    """Global importance and, for each of `rows`, a local explanation and a letter."""
-    from senim.checks.explain.letter import letter
+            repeats: int = 10, context=None) -> dict:
+    """Global importance and, for each of `rows`, a local explanation and a letter.
+
+    A letter names every feature in the owner's words: `context.labels` (a
+    `senim.letters.Labels`), else the label table beside the model
+    (`model.labels.yaml`). Without a table the decisions are explained but no
+    letter is written (`letter` is None); a table that lacks a feature is
+    refused before any work."""
+    from senim.checks.explain.letter import Context, letter
+    from senim.letters import labels_beside, load_labels, require_labels
+
+    context = context or Context()
+    if rows and context.labels is None and labels_beside(model_path).is_file():
+        context.labels = load_labels(labels_beside(model_path))
 
     model = load_model(model_path, trust=trust_model)
     data = read_table(data_path)
@@ -234,6 +245,8 @@ def explain(model_path, data_path, *, rows: Sequence[str] = (), id_column: str |
     id_column = id_column or guess_id_column(data.columns)
     features = feature_names(model, data, data_path, id_column)
     X = data[features]
+    if rows and context.labels is not None:
+        require_labels(context.labels, features, str(model_path))
     y = None
     if target is not None:
         if target not in data.columns:
@@ -247,7 +260,13 @@ def explain(model_path, data_path, *, rows: Sequence[str] = (), id_column: str |
             explainer = LocalExplainer(model, X, seed=seed)
             for index, row_id in chosen:
                 entry = local_explanation(explainer, X, index, row_id)
-                entry["letter"] = letter(entry, features, lang)
+                entry["letter"] = letter(entry, features, lang, context) if context.labels is not None else None
+                from senim.letters import sensitive_in
+
+                flagged = sensitive_in([c["feature"] for c in entry["contributions"][:REASONS]], context.labels,
+                                       context.marked_sensitive)
+                if flagged:
+                    entry["sensitive_reasons"] = flagged
                 decisions.append(entry)
     except InputError:
         raise

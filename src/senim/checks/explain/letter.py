@@ -1,31 +1,26 @@
-"""The letter to the person a decision affects: what was decided, why, on what data."""
+"""The letter to the person a model's decision affects (see senim.letters):
+who decided, what, when, the main reasons in words with their units, what
+the person can do, and the hashes in a separate part for the record."""
 
 from __future__ import annotations
 
-from functools import lru_cache
+from dataclasses import dataclass, field
+from typing import Any
 
 from senim.checks.explain import REASONS
 
 
-@lru_cache(maxsize=1)
-def rights() -> dict:
-    from senim.law.pack import legal_data
+@dataclass
+class Context:
+    """What the letter needs besides the explanation: the owner's label table,
+    the manifest (the owner's name and contact, the system), when it was decided,
+    and what it was decided with (for the record)."""
 
-    return legal_data("explanation-letter")
-
-
-def label(feature: str, lang: str) -> str:
-    """The feature's name in words when the catalog has it, else its column name."""
-    from senim.i18n import catalog, text
-
-    key = f"explain.feature_{feature}"
-    return text(key, lang) if key in catalog("explain") else feature
-
-
-def shown(value) -> str:
-    if isinstance(value, float):
-        return f"{value:.2f}".rstrip("0").rstrip(".")
-    return str(value)
+    labels: Any = None                     # senim.letters.Labels
+    manifest: dict[str, Any] | None = None
+    decided_at: str | None = None          # ISO 8601; default: when the letter is written
+    record: list[tuple[str, Any]] = field(default_factory=list)
+    marked_sensitive: list[str] = field(default_factory=list)
 
 
 def main_reasons(entry: dict, classifier: bool) -> list[dict]:
@@ -39,23 +34,44 @@ def main_reasons(entry: dict, classifier: bool) -> list[dict]:
     return (drove + [c for c in contributions if c not in drove])[:REASONS]
 
 
-def letter(entry: dict, features: list[str], lang: str) -> str:
-    from senim.i18n import text
+def letter(entry: dict, features: list[str], lang: str, context: Context | None = None) -> str:
+    from senim.i18n.formats import format_datetime, format_number
+    from senim.letters import options, owner_of, record_part, t
 
+    context = context or Context()
+    labels = context.labels
+    owner = owner_of(context.manifest)
+    who = owner["name"] or t(lang, "the_owner")
+    when = format_datetime(context.decided_at or _now(), lang)
+    system = owner["system"] or entry.get("model_type", "")
     classifier = "positive" in entry
     if classifier:
-        outcome = text("explain.outcome_positive" if entry["positive"] else "explain.outcome_negative", lang)
-        lines = [text("explain.letter_greeting", lang), "",
-                 text("explain.letter_decision", lang, row=entry["row"], outcome=outcome)]
+        outcome = t(lang, "outcome.approved" if entry["positive"] else "outcome.declined")
+        lines = [t(lang, "greeting"), "", t(lang, "decision", owner=who, when=when, system=system, row=entry["row"],
+                                            outcome=outcome)]
     else:
-        lines = [text("explain.letter_greeting", lang), "",
-                 text("explain.letter_result", lang, outcome=shown(entry["decision"]))]
-    lines += ["", text("explain.letter_reasons", lang)]
+        shown = format_number(entry["decision"], lang, 2) if isinstance(entry["decision"], (int, float)) else str(entry["decision"])
+        lines = [t(lang, "greeting"), "", t(lang, "result", owner=who, when=when, system=system, outcome=shown)]
+    lines += ["", t(lang, "reasons")]
     for c in main_reasons(entry, classifier):
         up = c["contribution"] > 0
-        key = ("explain.reason_for" if up else "explain.reason_against") if classifier else (
-            "explain.reason_up" if up else "explain.reason_down")
-        lines.append("  - " + text(key, lang, feature=label(c["feature"], lang), value=shown(c["value"])))
-    lines += ["", text("explain.letter_data", lang, features=", ".join(label(f, lang) for f in features)),
-              "", text("explain.letter_rights", lang, ref=rights()["explanation_right"]["ref"][lang])]
+        key = ("reason_for" if up else "reason_against") if classifier else ("reason_up" if up else "reason_down")
+        lines.append("  - " + t(lang, key, feature=labels.name(c["feature"], lang),
+                                value=labels.value(c["feature"], c["value"], lang)))
+    lines += ["", t(lang, "data", features=", ".join(labels.name(f, lang) for f in features)), "", t(lang, "can_do")]
+    lines += [f"  - {option}" for option in options(lang, owner["contact"], owner["name"])]
+    lines += ["", t(lang, "signature", owner=who)]
+    if owner["contact"]:
+        lines.append(t(lang, "contact", contact=owner["contact"]))
+    record = [("application", entry["row"]), *context.record]
+    if entry.get("probability") is not None:
+        record.append(("score", format_number(entry["probability"], lang, 3)))
+    record.append(("written", format_datetime(_now(), lang)))
+    lines += record_part(lang, record)
     return "\n".join(lines) + "\n"
+
+
+def _now() -> str:
+    from datetime import datetime, timezone
+
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
