@@ -324,6 +324,8 @@ def incident_new(
     occurred_at: Optional[str] = typer.Option(None, "--occurred-at"),
     widespread: bool = typer.Option(False, "--widespread", help="An infringement affecting several countries."),
     action: List[str] = typer.Option([], "--action", help="An action taken (repeat for more)."),
+    affected: Optional[int] = typer.Option(None, "--affected", min=0, help="How many people are affected (told in the notice)."),
+    data_category: List[str] = typer.Option([], "--data-category", help="A category of personal data concerned (repeat for more; default for a breach: the manifest's)."),
     db: Optional[str] = DbOption,
     lang: Lang = typer.Option(Lang.en, "--lang"),
 ) -> None:
@@ -333,7 +335,8 @@ def incident_new(
     database = _open(db)
     number = open_incident(database, kind=kind, severity=severity, systems=system, summary=summary,
                            aware_at=aware_at, aware_by=aware_by, occurred_at=occurred_at,
-                           widespread=widespread, actions=action)
+                           widespread=widespread, actions=action, affected=affected,
+                           data_categories=data_category)
     _print_incident_line(get_incident(database, number), lang.value)
 
 
@@ -402,23 +405,19 @@ def incident_list(
 def incident_show(
     number: int = typer.Argument(..., metavar="ID"),
     db: Optional[str] = DbOption,
-    fmt: Format = typer.Option(Format.json, "--format"),
+    fmt: Format = typer.Option(Format.text, "--format", help="text (in --lang) or json (the codes, for programs)."),
     lang: Lang = typer.Option(Lang.en, "--lang"),
 ) -> None:
-    """One incident with its updates and deadlines."""
+    """One incident with its updates and deadlines, in the chosen language (JSON with --format json)."""
     from senim.registry import get_incident
+    from senim.registry.incidents import _owners, incident_text
 
-    incident = get_incident(_open(db, existing=True), number)
+    database = _open(db, existing=True)
+    incident = get_incident(database, number)
     if fmt is Format.json:
         print_json(incident)
     else:
-        _print_incident_line(incident, lang.value)
-        from senim.i18n import text
-
-        for u in incident["updates"]:
-            head = text("registry.update_line", lang.value, number=u["number"], time=u["time"])
-            sys.stdout.write(f"  {head} {json.dumps(u['changes'], ensure_ascii=False)}"
-                             f"{' ' + u['note'] if u.get('note') else ''}\n")
+        sys.stdout.write(incident_text(incident, lang.value, _owners(database, incident["systems"])))
 
 
 @incident_app.command("report")

@@ -65,9 +65,13 @@ def open_incident(
     occurred_at: str | datetime | None = None,
     widespread: bool = False,
     actions: list[str] | None = None,
+    affected: int | None = None,
+    data_categories: list[str] | None = None,
     where: str = "incident",
 ) -> int:
-    """Record a new incident; its number."""
+    """Record a new incident; its number. `affected` is the number of people
+    affected, `data_categories` the kinds of personal data concerned (both told
+    in the notice)."""
     _choice(kind, KINDS, f"{where}: kind")
     _choice(severity, SEVERITIES, f"{where}: severity")
     if not systems:
@@ -78,6 +82,8 @@ def open_incident(
     occurred = parse_moment(occurred_at, f"{where}: occurred_at") if occurred_at is not None else None
     if occurred is not None and occurred > aware:
         raise InputError(f"{where}: occurred_at: after the moment of awareness")
+    if affected is not None and (isinstance(affected, bool) or not isinstance(affected, int) or affected < 0):
+        raise InputError(f"{where}: --affected: expected a whole number of people, 0 or more")
     record = {
         "kind": kind,
         "severity": severity,
@@ -88,6 +94,8 @@ def open_incident(
         "occurred_at": iso(occurred) if occurred else None,
         "widespread": bool(widespread),
         "actions": list(actions or []),
+        "affected": affected,
+        "data_categories": list(data_categories or []),
         "status": "open",
         "reported_at": None,
     }
@@ -201,31 +209,181 @@ def list_incidents(db: Database, now: datetime | None = None, status: str | None
     return [_with_deadlines(r.id, json.loads(r.record), now) for r in rows]
 
 
-def report(db: Database, number: int, lang: str = "en", now: datetime | None = None) -> str:
-    """The notice to the authorities, in Kazakh, Russian or English."""
+# ------------------------------------------------------------------ notices
+# What the authorities and the owner read: every sentence in kk, ru or en,
+# citations in the reader's form, times in Kazakhstan's time.
+
+
+def _owners(db: Database, systems: list[str]) -> list[dict[str, Any]]:
+    """The registered manifest (latest version) of each system concerned: its owner and personal data."""
+    with db.read() as conn:
+        rows = conn.execute(
+            select(System.id, SystemVersion.manifest)
+            .join(SystemVersion, (SystemVersion.system_id == System.id) & (SystemVersion.version == System.latest_version))
+            .where(System.id.in_(systems))
+        ).all()
+    found = {row.id: json.loads(row.manifest) for row in rows}
+    return [found[s] for s in systems if s in found]
+
+
+def why_no_deadline(incident: dict[str, Any], lang: str) -> list[str]:
+    """Why no notification deadline of the rule data binds this incident, one
+    sentence for each group of deadlines (EU Art. 73, the Kazakh breach notice)."""
     from senim.i18n import text
+    from senim.i18n.formats import format_date
+
+    aware = parse_moment(incident["aware_at"], "incident")
+    facts = {"kind": incident["kind"], "eu_high_risk": incident.get("eu_high_risk", False),
+             "widespread": incident.get("widespread", False)}
+    kind = text(f"registry.kind_{incident['kind']}", lang)
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for rule in deadline_rules.rules()["deadlines"]:
+        groups.setdefault(rule.get("group", rule["id"]), []).append(rule)
+    bound = {d["id"] for d in incident["deadlines"]}
+    reasons = []
+    for group, members in groups.items():
+        if any(m["id"] in bound for m in members):
+            continue
+        rule = members[0]  # the general rule of the group says why
+        when = rule.get("applies_when", {})
+        start = rule.get("from")
+        if start and aware.astimezone(deadline_rules.zone()).date() < start:
+            key = "why_not_yet"
+        elif when.get("eu_high_risk") and not facts["eu_high_risk"]:
+            key = "why_not_eu_high_risk"
+        else:
+            key = "why_not_kind"
+        reasons.append(text(f"registry.{key}.{rule['regime']}", lang, kind=kind,
+                            date=format_date(start, lang) if start else "", title=rule["title"].get(lang, rule["title"]["en"])))
+    return reasons
+
+
+def incident_text(incident: dict[str, Any], lang: str = "en", owners: list[dict[str, Any]] | None = None) -> str:
+    """An incident as `incident show` prints it: every field in words, deadlines with their state."""
+    from senim.i18n import text
+    from senim.i18n.formats import format_datetime
+
+    t = lambda key, **kw: text(f"registry.{key}", lang, **kw)  # noqa: E731
+    lines = [t("show_title", number=incident["id"], kind=t(f"kind_{incident['kind']}"),
+               severity=t(f"severity_{incident['severity']}"), status=t(f"status_{incident['status']}"))]
+    lines.append(t("report_systems", systems=", ".join(incident["systems"])))
+    lines.append(t("report_aware_when", when=format_datetime(incident["aware_at"], lang)))
+    if incident.get("aware_by"):
+        lines.append(t("report_aware_who", who=incident["aware_by"]))
+    if incident.get("occurred_at"):
+        lines.append(t("report_occurred", when=format_datetime(incident["occurred_at"], lang)))
+    if incident.get("reported_at"):
+        lines.append(t("report_reported", when=format_datetime(incident["reported_at"], lang)))
+    lines.append(t("report_summary", summary=incident["summary"]))
+    lines += _people_and_data(incident, owners or [], lang)
+    lines += ["", t("report_actions")]
+    lines += [f"- {a}" for a in incident["actions"] or [t("none_recorded")]]
+    lines += ["", t("report_deadlines")] + _deadline_lines(incident, lang)
+    if incident.get("updates"):
+        lines += ["", t("show_updates")]
+        for u in incident["updates"]:
+            changes = "; ".join(_change_words(k, v, lang) for k, v in (u.get("changes") or {}).items())
+            parts = [p for p in (changes, u.get("note")) if p]
+            by = f" ({u['by']})" if u.get("by") else ""
+            lines.append(f"- {t('update_line', number=u['number'], time=format_datetime(u['time'], lang))}{by} "
+                         + " · ".join(parts))
+    lines += ["", t("report_record", seq=incident["ledger_seq"])]
+    return "\n".join(lines) + "\n"
+
+
+def _change_words(key: str, value: Any, lang: str) -> str:
+    from senim.i18n import text
+    from senim.i18n.formats import format_datetime
+
+    if key == "status":
+        value = text(f"registry.status_{value}", lang)
+    elif key == "severity":
+        value = text(f"registry.severity_{value}", lang)
+    elif key == "reported_at":
+        value = format_datetime(value, lang)
+    elif key == "actions":
+        value = value[-1] if value else ""
+    return text(f"registry.change_{key}", lang, value=value)
+
+
+def _people_and_data(incident: dict[str, Any], owners: list[dict[str, Any]], lang: str) -> list[str]:
+    from senim.i18n import text
+    from senim.i18n.formats import format_number
+    from senim.i18n.words import fact_value
+
+    t = lambda key, **kw: text(f"registry.{key}", lang, **kw)  # noqa: E731
+    lines = []
+    affected = incident.get("affected")
+    lines.append(t("report_affected", count=format_number(affected, lang)) if affected is not None else t("report_affected_unknown"))
+    categories = incident.get("data_categories") or []
+    if not categories and incident["kind"] == "personal_data_breach":  # the manifest's own categories
+        categories = [c for o in owners for c in ((o.get("personal_data") or {}).get("categories") or [])]
+    if categories:
+        lines.append(t("report_categories", categories=fact_value("personal_data.categories", list(dict.fromkeys(categories)), lang)))
+    return lines
+
+
+def _deadline_lines(incident: dict[str, Any], lang: str) -> list[str]:
+    from senim.i18n import text
+    from senim.i18n.formats import format_datetime
+    from senim.report.classification import citation
+
+    t = lambda key, **kw: text(f"registry.{key}", lang, **kw)  # noqa: E731
+    lines = []
+    if not incident["deadlines"]:
+        lines.append("- " + t("report_no_deadline"))
+        lines += [f"  {reason}" for reason in why_no_deadline(incident, lang)]
+    for d in incident["deadlines"]:
+        lines.append(f"- {d['title'].get(lang) or d['title']['en']} ({citation(d['ref'], lang)}; "
+                     f"{t('confidence')}: {text('core.confidence.' + d['confidence'], lang)})")
+        if incident.get("reported_at"):
+            state = t("reported")
+        elif d["overdue"]:
+            state = t("overdue")
+        else:
+            state = t("left", hours=round(d["seconds_left"] / 3600, 1))
+        lines.append("  " + t("report_due", due=format_datetime(d["due"], lang),
+                              authority=d["authority"].get(lang) or d["authority"].get("en", "")) + f" ({state})")
+    return lines
+
+
+def report(db: Database, number: int, lang: str = "en", now: datetime | None = None) -> str:
+    """The notice to the authorities, in Kazakh, Russian or English: who notifies
+    (the organisation, its BIN, a contact), what happened and when (Kazakhstan's
+    time), how many people and which data, what was done, and the deadlines."""
+    from senim.i18n import text
+    from senim.i18n.formats import format_datetime
 
     incident = get_incident(db, number, now)
+    owners = _owners(db, incident["systems"])
     t = lambda key, **kw: text(f"registry.{key}", lang, **kw)  # noqa: E731
     lines = [t("report_title", number=number), ""]
+    seen = set()
+    for manifest in owners:
+        owner = manifest.get("owner") or {}
+        if owner.get("name") in seen:
+            continue
+        seen.add(owner.get("name"))
+        lines.append(t("report_organisation", name=owner.get("name") or "-", bin=owner.get("bin") or t("not_given")))
+        lines.append(t("report_contact", contact=owner.get("contact") or t("not_given")))
     lines.append(t("report_kind", kind=t(f"kind_{incident['kind']}")))
     lines.append(t("report_severity", severity=t(f"severity_{incident['severity']}")))
-    lines.append(t("report_systems", systems=", ".join(incident["systems"])))
-    lines.append(t("report_aware", when=incident["aware_at"], who=incident["aware_by"] or "-"))
+    names = {m.get("id"): m.get("name") for m in owners}
+    lines.append(t("report_systems", systems=", ".join(f"«{names[s]}» ({s})" if names.get(s) else s for s in incident["systems"])))
+    lines.append(t("report_aware_when", when=format_datetime(incident["aware_at"], lang)))
+    if incident.get("aware_by"):
+        lines.append(t("report_aware_who", who=incident["aware_by"]))
     if incident["occurred_at"]:
-        lines.append(t("report_occurred", when=incident["occurred_at"]))
+        lines.append(t("report_occurred", when=format_datetime(incident["occurred_at"], lang)))
     lines.append(t("report_summary", summary=incident["summary"]))
+    lines += _people_and_data(incident, owners, lang)
     lines.append("")
     lines.append(t("report_actions"))
     for action in incident["actions"] or [t("none_recorded")]:
         lines.append(f"- {action}")
     lines.append("")
     lines.append(t("report_deadlines"))
-    if not incident["deadlines"]:
-        lines.append("- " + t("report_no_deadline"))
-    for d in incident["deadlines"]:
-        lines.append(f"- {d['title'].get(lang) or d['title']['en']} ({d['ref']}; {t('confidence')}: {d['confidence']})")
-        lines.append("  " + t("report_due", due=d["due"], authority=d["authority"].get(lang) or d["authority"].get("en", "")))
+    lines += _deadline_lines(incident, lang)
     lines.append("")
     lines.append(t("report_record", seq=incident["ledger_seq"]))
     return "\n".join(lines) + "\n"
