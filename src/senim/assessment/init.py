@@ -61,9 +61,24 @@ def _holds(condition: dict[str, Any], document: dict[str, Any], gates: dict[str,
     return value == condition.get("equals")
 
 
+# Kazakh and Russian letters in Latin, for an id made from the system's name.
+_LATIN = dict(zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюяәғқңөұүһі",
+                  ["a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "i", "k", "l", "m", "n", "o", "p", "r", "s", "t",
+                   "u", "f", "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "yu", "ya", "a", "g", "q", "n", "o", "u",
+                   "u", "h", "i"]))
+
+
 def _slug(name: str) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:63]
+    latin = "".join(_LATIN.get(ch, ch) for ch in name.lower())
+    slug = re.sub(r"[^a-z0-9]+", "-", latin).strip("-")[:63].strip("-")
     return slug if len(slug) >= 2 else "my-ai-system"
+
+
+def option_label(question: dict[str, Any], option: str, lang: str) -> str:
+    """An answer option in words (words.yaml), the code when the catalog has none."""
+    from senim.i18n.words import value_label
+
+    return value_label(question.get("field", ""), option, lang)
 
 
 def _parse(question: dict[str, Any], reply: str, lang: str) -> tuple[bool, Any]:
@@ -85,12 +100,15 @@ def _parse(question: dict[str, Any], reply: str, lang: str) -> tuple[bool, Any]:
             return False, None
         return number >= 0, int(number) if number.is_integer() and abs(number) < 1e15 else number
     options = question["options"]
+    by_label = {option_label(question, o, lang).lower(): o for o in options}
     picked = []
     for part in [p.strip() for p in reply.split(",")] if kind == "multi" else [reply]:
         if part.isdigit() and 1 <= int(part) <= len(options):
             picked.append(options[int(part) - 1])
         elif part in options or (question.get("allow_pattern") and re.fullmatch(question["allow_pattern"], part)):
             picked.append(part)
+        elif part.lower() in by_label:  # the words shown, typed out
+            picked.append(by_label[part.lower()])
         else:
             return False, None
     picked = list(dict.fromkeys(picked))
@@ -114,7 +132,7 @@ def run_questionnaire(lang: str, read: Callable[[], str | None], say: Callable[[
         default = _slug(document.get(question["default_from"], "")) if question.get("default_from") else None
         prompt = question["ask"][lang]
         if question["kind"] in ("choice", "multi"):
-            prompt += "\n" + "\n".join(f"  {n}. {o}" for n, o in enumerate(question["options"], 1))
+            prompt += "\n" + "\n".join(f"  {n}. {option_label(question, o, lang)}" for n, o in enumerate(question["options"], 1))
         if question["kind"] == "bool":
             prompt += " " + text("assess.init.yes_no", lang)
         if default:
@@ -128,6 +146,9 @@ def run_questionnaire(lang: str, read: Callable[[], str | None], say: Callable[[
             if not reply.strip() and default:
                 reply = default
             ok, value = _parse(question, reply, lang)
+            if not ok and not reply.strip():
+                say(text("assess.init.required", lang))
+                continue
             problem = CHECKS[question["check"]](value, lang) if ok and value is not None and "check" in question else None
             if problem and not interactive:
                 raise InputError(text("assess.init.bad_stdin", lang, line=lines_read,

@@ -35,14 +35,31 @@ def _todo(lang: str, what: str) -> str:
     return f"> ✍ {_t(lang, 'to_write')}: {what}"
 
 
-def _value(lang: str, value: Any) -> str:
+def _value(lang: str, value: Any, field: str = "") -> str:
+    """A manifest value in words: codes by the catalog (words.yaml), dates as the reader writes them."""
+    from senim.i18n.words import value_label
+
     if value is None or value == [] or value == "":
         return "—"
     if isinstance(value, bool):
         return text("assess.yes" if value else "assess.no", lang)
     if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
-    return str(value)
+        return ", ".join(value_label(field, v, lang) for v in value)
+    if field == "in_service_from":
+        from senim.i18n.formats import format_date
+
+        return format_date(str(value), lang)
+    if isinstance(value, int):
+        from senim.i18n.formats import format_number
+
+        return format_number(value, lang)
+    return value_label(field, value, lang)
+
+
+def _cite(ref: str, lang: str) -> str:
+    from senim.report.classification import citation
+
+    return citation(ref, lang)
 
 
 def _obligation(report: dict[str, Any], *ids: str) -> list[dict[str, Any]]:
@@ -50,7 +67,7 @@ def _obligation(report: dict[str, Any], *ids: str) -> list[dict[str, Any]]:
 
 
 def _status_lines(report: dict[str, Any], lang: str, *ids: str) -> list[str]:
-    return [f"- {o['title']} ({o['ref']}): **{text('assess.status.' + o['status'], lang)}**. {o['reason']}"
+    return [f"- {o['title']} ({_cite(o['ref'], lang)}): **{text('assess.status.' + o['status'], lang)}**. {o['reason']}"
             for o in _obligation(report, *ids)]
 
 
@@ -61,10 +78,12 @@ def _fairness_lines(report: dict[str, Any], lang: str) -> list[str]:
             if e.get("check") == "fairness" and e.get("result"):
                 inputs = ", ".join(f"`{v['path']}` (sha256 `{v['sha256']}`)" for v in e["inputs"].values())
                 lines.append(f"- {_t(lang, 'fairness_on', inputs=inputs)}")
+                from senim.checks.fairness.render import metric_name, number
+
                 for check in e["result"]["checks"]:
                     passed = text("assess.yes" if check.get("passed") else "assess.no", lang)
-                    lines.append(f"  - {check['title']}: {check['metric']} = {check['value']:.3f} "
-                                 f"({_t(lang, 'threshold')} {check['threshold']}; {_t(lang, 'passed')}: {passed})")
+                    lines.append(f"  - {check['title']}: {metric_name(check['metric'], lang)} = {number(check['value'], lang)} "
+                                 f"({_t(lang, 'threshold')} {number(check['threshold'], lang)}; {_t(lang, 'passed')}: {passed})")
             if e.get("check") == "explain" and e.get("result"):
                 lines.append(f"- {_t(lang, 'explained', model=e['result']['model_type'], features=', '.join(e['result']['top_features']))}")
             if e.get("check") == "scan" and e.get("result"):
@@ -80,18 +99,20 @@ def _fill(name: str, report: dict[str, Any], data: dict[str, Any], lang: str, ex
     owner = data.get("owner") or {}
     if name in ("general_description", "application"):
         lines = [f"- {_t(lang, 'system')}: {data.get('name')} (`{data.get('id')}`), {_t(lang, 'version')} {_value(lang, data.get('version'))}",
-                 f"- {_t(lang, 'owner')}: {owner.get('name')}" + (f", BIN {owner['bin']}" if owner.get("bin") else ""),
+                 f"- {_t(lang, 'owner')}: {owner.get('name')}" + (f", {_t(lang, 'bin')} {owner['bin']}" if owner.get("bin") else ""),
                  f"- {_t(lang, 'purpose')}: {_value(lang, data.get('description'))}",
-                 f"- {_t(lang, 'uses')}: {_value(lang, data.get('uses'))}",
-                 f"- {_t(lang, 'markets')}: {_value(lang, data.get('markets'))}",
-                 f"- {_t(lang, 'in_service')}: {_value(lang, data.get('in_service_from'))}"]
+                 f"- {_t(lang, 'uses')}: {_value(lang, data.get('uses'), 'uses')}",
+                 f"- {_t(lang, 'markets')}: {_value(lang, data.get('markets'), 'markets')}",
+                 f"- {_t(lang, 'in_service')}: {_value(lang, data.get('in_service_from'), 'in_service_from')}"]
         if name == "general_description":
             return lines + ["", _todo(lang, _t(lang, "todo.general"))]
         from senim.report.assessment import verdict
 
         kz = c["kz"]
         risk, autonomy = _word(lang, kz.get("risk")), autonomy_word(lang, kz.get("autonomy"))
-        lines.append(f"- {_t(lang, 'kz_class', risk=risk, autonomy=autonomy, date=report['as_of'])}")
+        from senim.i18n.formats import format_date
+
+        lines.append(f"- {_t(lang, 'kz_class', risk=risk, autonomy=autonomy, date=format_date(report['as_of'], lang))}")
         if kz.get("risk") != "high":
             lines.append(f"- ⚠ {_t(lang, 'not_high', risk=risk)}")
         lines.append(f"- {_t(lang, 'assessment', verdict=verdict(report), gaps=len(report['gaps']), met=report['summary']['met'])}")
@@ -102,7 +123,9 @@ def _fill(name: str, report: dict[str, Any], data: dict[str, Any], lang: str, ex
     if name == "development":
         return _fairness_lines(report, lang) + ["", _todo(lang, _t(lang, "todo.development"))]
     if name == "oversight":
-        return [f"- human_oversight: `{data.get('human_oversight')}` — {_t(lang, 'oversight.' + str(data.get('human_oversight')))}",
+        from senim.i18n.words import field_label
+
+        return [f"- {field_label('human_oversight', lang)}: {_value(lang, data.get('human_oversight'), 'human_oversight')}",
                 f"- {_t(lang, 'autonomy')}: {autonomy_word(lang, c['kz'].get('autonomy'))}",
                 "", _todo(lang, _t(lang, "todo.oversight"))]
     if name == "metrics":
@@ -112,23 +135,32 @@ def _fill(name: str, report: dict[str, Any], data: dict[str, Any], lang: str, ex
         return _status_lines(report, lang, *section["obligations"]) + ["", _todo(lang, _t(lang, "todo." + section["todo"]))]
     if name == "processes":
         return [f"- {_t(lang, 'purpose')}: {_value(lang, data.get('description'))}",
-                f"- {_t(lang, 'uses')}: {_value(lang, data.get('uses'))}", "", _todo(lang, _t(lang, "todo.processes"))]
+                f"- {_t(lang, 'uses')}: {_value(lang, data.get('uses'), 'uses')}", "", _todo(lang, _t(lang, "todo.processes"))]
     if name == "period":
-        return [f"- {_t(lang, 'in_service')}: {_value(lang, data.get('in_service_from'))}", "", _todo(lang, _t(lang, "todo.period"))]
+        return [f"- {_t(lang, 'in_service')}: {_value(lang, data.get('in_service_from'), 'in_service_from')}", "",
+                _todo(lang, _t(lang, "todo.period"))]
     if name == "persons":
+        from senim.i18n.words import field_label
+
         pd = data.get("personal_data") or {}
-        return [f"- affects_natural_persons: {_value(lang, data.get('affects_natural_persons'))}",
-                f"- {_t(lang, 'pd_categories')}: {_value(lang, pd.get('categories'))}",
+        return [f"- {field_label('affects_natural_persons', lang)}: {_value(lang, data.get('affects_natural_persons'))}",
+                f"- {_t(lang, 'pd_categories')}: {_value(lang, pd.get('categories'), 'personal_data.categories')}",
                 f"- {_t(lang, 'pd_subjects')}: {_value(lang, pd.get('subjects'))}", "", _todo(lang, _t(lang, "todo.persons"))]
     if name == "risks":
         by_id = {o["id"]: o for o in report["obligations"]}
-        lines = [f"- {by_id[g]['title']} ({by_id[g]['ref']}): {text('assess.status.' + by_id[g]['status'], lang)}"
+        lines = [f"- {by_id[g]['title']} ({_cite(by_id[g]['ref'], lang)}): {text('assess.status.' + by_id[g]['status'], lang)}"
                  for g in report["gaps"][:10]]
         return lines + _fairness_lines(report, lang) + ["", _todo(lang, _t(lang, "todo.risks"))]
     raise KeyError(name)
 
 
 # ------------------------------------------------------------- the packs
+
+
+def _date(day: str, lang: str) -> str:
+    from senim.i18n.formats import format_date
+
+    return format_date(day, lang)
 
 
 def _timeline(spec: list[dict[str, Any]], submit_on: date, lang: str) -> list[str]:
@@ -139,7 +171,7 @@ def _timeline(spec: list[dict[str, Any]], submit_on: date, lang: str) -> list[st
     for step in spec:
         start = done.get(step.get("after"), submit_on)
         done[step["id"]] = add_business_days(start, step["working_days"], "KZ")
-        lines.append(f"| {step['title'][lang]} | {step['working_days']} | {done[step['id']].isoformat()} |")
+        lines.append(f"| {step['title'][lang]} | {step['working_days']} | {_date(done[step['id']].isoformat(), lang)} |")
     return lines
 
 
@@ -150,8 +182,8 @@ def build_pack(kind: str, report: dict[str, Any], manifest: Any, out_dir: Path, 
     data = manifest.data
     extra = {"report_files": report_files or []}
     out = [f"# {spec['title'][lang]}", "",
-           f"*{spec['ref']} — {text('assess.col.confidence', lang)}: {text('assess.confidence.' + spec['confidence'], lang)}*", "",
-           f"{_t(lang, 'draft_note', date=report['as_of'], system=data.get('name'))}", ""]
+           f"*{_cite(spec['ref'], lang)} — {text('assess.col.confidence', lang)}: {text('assess.confidence.' + spec['confidence'], lang)}*", "",
+           f"{_t(lang, 'draft_note', date=_date(report['as_of'], lang), system=data.get('name'))}", ""]
     if kind == "trusted-list":
         for n, document in enumerate(spec["documents"], 1):
             out += [f"## {n}. {document['title'][lang]}", ""]
@@ -160,7 +192,7 @@ def build_pack(kind: str, report: dict[str, Any], manifest: Any, out_dir: Path, 
             else:
                 out.append(_todo(lang, _t(lang, "todo.copyright")))
             out.append("")
-        out += [f"## {_t(lang, 'timeline')}", "", _t(lang, "timeline_from", date=(submit_on or date.today()).isoformat()), ""]
+        out += [f"## {_t(lang, 'timeline')}", "", _t(lang, "timeline_from", date=_date((submit_on or date.today()).isoformat(), lang)), ""]
         out += _timeline(spec["timeline"], submit_on or date.today(), lang)
     else:
         for section in spec["sections"]:

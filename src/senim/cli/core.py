@@ -118,8 +118,6 @@ def law_show(
     lang: Lang = LANG,
 ) -> None:
     """The packs and their articles, or the rules that cite one article."""
-    from rich.markup import escape
-
     from senim.law import browse
 
     article = " ".join(words) if words else None
@@ -127,26 +125,15 @@ def law_show(
         packs = browse.overview(lang.value)
         if format is Format.json:
             return print_json(packs)
-        lines = []
-        for pack in packs:
-            lines += [f"[bold]{escape(pack['title'])}[/bold] ({pack['pack']}, {pack['version']})", f"  [dim]{escape(pack['source'])}[/dim]"]
-            for a in pack["articles"]:
-                lines.append(f"  {a['article']:>12}  {escape(a['title'])} [dim]({a['confidence']}, {a['rules']})[/dim]")
-            lines.append("")
-        return print_rich("\n".join(lines).rstrip())
+        from senim.report.law import render_overview
+
+        return print_rich(render_overview(packs, lang.value))
     found = browse.article(article, lang.value)
     if format is Format.json:
         return print_json(found)
-    from senim.report.classification import citation
+    from senim.report.law import render_article
 
-    lines = []
-    for block in found:
-        lines.append(f"[bold]{block['pack'].upper()} {block['article']}: {escape(block['title'] or '')}[/bold] [dim]({block['confidence']})[/dim]")
-        for rule in block["rules"]:
-            until = f"–{rule['until']}" if rule["until"] else ""
-            lines.append(f"  • {rule['id']}: {escape(rule['title'])} [dim]— {escape(citation(rule['ref'], lang.value))}; {rule['confidence']}; {rule['from']}{until}[/dim]")
-        lines.append("")
-    print_rich("\n".join(lines).rstrip())
+    print_rich(render_article(found, lang.value))
 
 
 @law_app.command("diff")
@@ -158,9 +145,6 @@ def law_diff(
     lang: Lang = LANG,
 ) -> None:
     """What changes in the obligations between two dates (e.g. around 2026-08-02)."""
-    from rich.markup import escape
-
-    from senim.i18n import text
     from senim.law import browse
 
     first, last = parse_date(start, "--from"), parse_date(end, "--to")
@@ -168,17 +152,6 @@ def law_diff(
     result = browse.changes(first, last, lang.value, system)
     if format is Format.json:
         return print_json(result)
-    from senim.report.classification import citation
+    from senim.report.law import render_changes
 
-    lines = [f"[bold]{text('core.diff.title', lang.value, start=first, end=last)}[/bold]"]
-    empty = True
-    for law in ("kz", "eu"):
-        for change in ("added", "removed"):
-            for item in result.get(law, {}).get(change, []):
-                empty = False
-                when = item.get("date") or item.get("applies_from", "")
-                sign = "+" if change == "added" else "−"
-                lines.append(f"  {sign} {when}  {escape(item['title'])} [dim]({item['id']}; {escape(citation(item['ref'], lang.value))})[/dim]")
-    if empty:
-        lines.append("  " + text("core.diff.none", lang.value, start=first, end=last))
-    print_rich("\n".join(lines))
+    print_rich(render_changes(result, first, last, lang.value))

@@ -11,6 +11,18 @@ STATUS_STYLE = {"met": "green", "partly_met": "yellow", "not_met": "red", "not_a
                 "not_applicable": "dim"}
 
 
+def _day(day: str, lang: str) -> str:
+    from senim.i18n.formats import format_date
+
+    return format_date(day, lang)
+
+
+def _when(moment: str, lang: str) -> str:
+    from senim.i18n.formats import format_datetime
+
+    return format_datetime(moment, lang)
+
+
 def t(lang: str, key: str, **values: Any) -> str:
     return text(f"assess.{key}", lang, **values)
 
@@ -79,7 +91,7 @@ def render_text(report: dict[str, Any]) -> str:
     c = report["classification"]
     style = {"blocked": "bold red", "gaps": "yellow", "compliant": "green"}[report["verdict"]]
     out = [f"[bold]{escape(t(lang, 'h.title'))}: {escape(c.get('name') or c['system'])}[/bold] ({c['system']}) · "
-           + text("core.report.as_of", lang, date=report["as_of"]), ""]
+           + text("core.report.as_of", lang, date=_day(report["as_of"], lang)), ""]
     for law, line, law_style in verdict_lines(c, lang):
         out.append(f"  [bold]{law:<14}[/bold] [{law_style}]{escape(line)}[/{law_style}]")
     out += ["", f"[{style}]{escape(verdict(report))}[/{style}]",
@@ -147,7 +159,7 @@ def render_markdown(report: dict[str, Any]) -> str:
     c = report["classification"]
     out = [f"# {md(t(lang, 'h.title'))}: {md(c.get('name') or c['system'])} ({md_code(c['system'])})", "",
            f"- {t(lang, 'meta.manifest')}: {md_code(report['manifest']['path'])} (sha256 {md_code(report['manifest']['sha256'])})",
-           f"- {t(lang, 'meta.as_of')}: {report['as_of']} · {t(lang, 'meta.generated')}: {report['generated']} · "
+           f"- {t(lang, 'meta.as_of')}: {_day(report['as_of'], lang)} · {t(lang, 'meta.generated')}: {_when(report['generated'], lang)} · "
            f"{t(lang, 'meta.checks_run')}: {t(lang, 'yes' if report['checks_run'] else 'no')}", "",
            f"## {t(lang, 'h.classification')}", ""]
     for law, line, _ in verdict_lines(c, lang):

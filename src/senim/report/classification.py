@@ -112,6 +112,12 @@ def value_word(lang: str, value: Any) -> str:
         return str(value)
 
 
+def _codes(field: str, codes: list[str], lang: str) -> str:
+    from senim.i18n.words import fact_value
+
+    return fact_value(field, list(codes), lang)
+
+
 def verdict_lines(result: dict[str, Any], lang: str) -> list[tuple[str, str, str]]:
     """(law, verdict, style) for each law: the first thing a reader sees."""
     kz, eu = result["kz"], result["eu"]
@@ -120,7 +126,7 @@ def verdict_lines(result: dict[str, Any], lang: str) -> list[tuple[str, str, str
         parts = [_t(lang, "report.kz_verdict", risk=value_word(lang, kz["risk"]), autonomy=autonomy_word(lang, kz["autonomy"]))]
         style = {"high": "red", "medium": "yellow", "minimal": "green"}[kz["risk"]]
         if kz["prohibited"]:
-            parts.insert(0, _t(lang, "report.prohibited", items=", ".join(kz["prohibited"])))
+            parts.insert(0, _t(lang, "report.prohibited", items=_codes("kz.prohibited", kz["prohibited"], lang)))
             style = "bold red"
         if kz["high_autonomy_permitted"] is False:
             parts.append(_t(lang, "report.high_autonomy_not_permitted"))
@@ -131,14 +137,16 @@ def verdict_lines(result: dict[str, Any], lang: str) -> list[tuple[str, str, str
             parts.append(_t(lang, "report.state_security"))
         lines.append((_t(lang, "report.kz"), " · ".join(parts), style))
     else:
-        lines.append((_t(lang, "report.kz"), _t(lang, "report.not_applies_kz", date=result["as_of"]), "dim"))
+        from senim.i18n.formats import format_date
+
+        lines.append((_t(lang, "report.kz"), _t(lang, "report.not_applies_kz", date=format_date(result["as_of"], lang)), "dim"))
     if eu["applies"]:
         parts = [_t(lang, "report.eu_verdict", category=_t(lang, f"category.{eu['category']}"))]
         style = {"prohibited": "bold red", "high": "red", "limited": "yellow", "minimal": "green"}[eu["category"]]
         if eu["prohibited"]:
-            parts.append(_t(lang, "report.prohibited", items=", ".join(eu["prohibited"])))
+            parts.append(_t(lang, "report.prohibited", items=_codes("eu.prohibited", eu["prohibited"], lang)))
         if eu["high_risk"]:
-            parts.append(_t(lang, "report.high_risk", items=", ".join(eu["high_risk"])))
+            parts.append(_t(lang, "report.high_risk", items=_codes("eu.high_risk", eu["high_risk"], lang)))
         if eu["transparency"]:
             parts.append(_t(lang, "report.transparency",
                             items=", ".join(_t(lang, f"transparency.{code}") for code in eu["transparency"])))
@@ -193,7 +201,7 @@ def render_text(result: dict[str, Any], lang: str = "en") -> str:
     from rich.markup import escape
 
     out = [f"[bold]{escape(result.get('name') or result['system'])}[/bold] ({result['system']}) · "
-           + _t(lang, "report.as_of", date=result["as_of"]), ""]
+           + _t(lang, "report.as_of", date=_date(result["as_of"], lang)), ""]
     for law, verdict, style in verdict_lines(result, lang):
         out.append(f"  [bold]{law:<14}[/bold] [{style}]{escape(verdict)}[/{style}]")
     why = reasons(result)
@@ -216,7 +224,7 @@ def render_text(result: dict[str, Any], lang: str = "en") -> str:
             style = "red" if obligation.get("kind") == "prohibition" else ""
             title = escape(obligation["title"]) + _qualifier(lang, obligation)
             out.append(f"   {n:>2}. " + (f"[{style}]{title}[/{style}]" if style else title)
-                       + f" [dim]— {escape(citation(obligation['ref'], lang))}, {_t(lang, 'report.from', date=obligation['applies_from'])}[/dim]")
+                       + f" [dim]— {escape(citation(obligation['ref'], lang))}, {_t(lang, 'report.from', date=_date(obligation['applies_from'], lang))}[/dim]")
             if obligation.get("what"):
                 out.append(f"       {escape(obligation['what'])}")
         principles = [o["title"] for o in part["obligations"] if o.get("kind") == "principle"]
@@ -226,7 +234,7 @@ def render_text(result: dict[str, Any], lang: str = "en") -> str:
     if upcoming:
         out += ["", f"[bold]{_t(lang, 'report.upcoming')}[/bold]"]
         for obligation in sorted(upcoming, key=lambda o: o["applies_from"]):
-            out.append(f"  • {obligation['applies_from']}: {escape(obligation['title'])} [dim]— {escape(citation(obligation['ref'], lang))}[/dim]")
+            out.append(f"  • {_date(obligation['applies_from'], lang)}: {escape(obligation['title'])} [dim]— {escape(citation(obligation['ref'], lang))}[/dim]")
     from senim.report.fines import fine_words
 
     for fine in _fines(result):
@@ -286,7 +294,7 @@ def _date(day: str, lang: str) -> str:
 
 def render_markdown(result: dict[str, Any], lang: str = "en") -> str:
     out = [f"# {result.get('name') or result['system']} (`{result['system']}`)", "",
-           f"*{_t(lang, 'report.as_of', date=result['as_of'])}*", ""]
+           f"*{_t(lang, 'report.as_of', date=_date(result['as_of'], lang))}*", ""]
     for law, verdict, _ in verdict_lines(result, lang):
         out.append(f"- **{law}**: {verdict}")
     why = reasons(result)
@@ -305,7 +313,7 @@ def render_markdown(result: dict[str, Any], lang: str = "en") -> str:
                 "|---|---|---|---|---|"]
         for n, o in enumerate(sorted_obligations(part["obligations"]), 1):
             title = o["title"].replace("|", "\\|") + (f"<br>{o['what']}" if o.get("what") else "")
-            out.append(f"| {n} | {title} | {citation(o['ref'], lang)} | {o['applies_from']} | {_confidence(lang, o['confidence'])} |")
+            out.append(f"| {n} | {title} | {citation(o['ref'], lang)} | {_date(o['applies_from'], lang)} | {_confidence(lang, o['confidence'])} |")
         out.append("")
     upcoming = [o for law in ("kz", "eu") for o in result[law].get("upcoming_obligations", [])]
     if upcoming:

@@ -11,7 +11,7 @@ from html import escape
 from typing import Any
 
 from senim.report import svg
-from senim.report.assessment import _fined, conf, fine_text, gaps, ledger_line, no_fine_line, place, stake_text, t, verdict
+from senim.report.assessment import _day, _fined, _when, conf, fine_text, gaps, ledger_line, no_fine_line, place, stake_text, t, verdict
 from senim.report.classification import citation, verdict_lines
 
 CSS = """
@@ -65,7 +65,7 @@ def render_html(report: dict[str, Any]) -> str:
              f"<h1>{_e(t(lang, 'h.title'))}: {_e(name)}</h1>",
              f'<p class="meta">{_e(t(lang, "meta.system"))}: <code>{_e(c["system"])}</code> · '
              f'{_e(t(lang, "meta.manifest"))}: <code>{_e(report["manifest"]["path"])}</code> sha256 <code>{_e(report["manifest"]["sha256"])}</code><br>'
-             f'{_e(t(lang, "meta.as_of"))}: {_e(report["as_of"])} · {_e(t(lang, "meta.generated"))}: {_e(report["generated"])} · '
+             f'{_e(t(lang, "meta.as_of"))}: {_e(_day(report["as_of"], lang))} · {_e(t(lang, "meta.generated"))}: {_e(_when(report["generated"], lang))} · '
              f'{_e(t(lang, "meta.checks_run"))}: {_e(t(lang, "yes" if report["checks_run"] else "no"))} · Senim {_e(report["senim_version"])}</p>',
              f"<h2>{_e(t(lang, 'h.classification'))}</h2><ul>"]
     for law, line, _ in verdict_lines(c, lang):
