@@ -29,12 +29,12 @@ senim show "$ID"
 echo "== decisions: record two decisions about people (pseudonymous ids)"
 DIGEST=$(sha256sum examples/credit-scoring/applicants.csv | cut -c1-64)
 cat > "$OUT/decisions.jsonl" <<JSONL
-{"subject": "p-7f3a91", "system": "$ID", "inputs_digest": "sha256:$DIGEST", "output": {"decision": "declined", "score": 0.38}, "reasons": [{"feature": "monthly_income", "weight": -0.41}, {"feature": "credit_history_months", "weight": -0.22}], "reviewer": "Aigerim Seitkali", "data_used": ["monthly_income", "credit_history_months", "existing_loans"], "decided_at": "2026-11-20T10:15:00+05:00"}
-{"subject": "p-02c4d8", "system": "$ID", "inputs_digest": "sha256:$DIGEST", "output": {"decision": "approved", "score": 0.81}, "reasons": [{"feature": "monthly_income", "weight": 0.35}], "data_used": ["monthly_income", "existing_loans"], "decided_at": "2026-11-20T11:02:00+05:00"}
+{"subject": "p-7f3a91", "system": "$ID", "inputs_digest": "sha256:$DIGEST", "output": {"decision": "declined", "score": 0.38}, "reasons": [{"feature": "monthly_income", "value": 354.2, "weight": -0.41}, {"feature": "credit_history_years", "value": 3, "weight": -0.22}], "reviewer": "Aigerim Seitkali", "data_used": ["monthly_income", "credit_history_years", "late_payments"], "decided_at": "2026-11-20T10:15:00+05:00"}
+{"subject": "p-02c4d8", "system": "$ID", "inputs_digest": "sha256:$DIGEST", "output": {"decision": "approved", "score": 0.81}, "reasons": [{"feature": "monthly_income", "value": 612.0, "weight": 0.35}], "data_used": ["monthly_income", "late_payments"], "decided_at": "2026-11-20T11:02:00+05:00"}
 JSONL
 senim decisions record "$OUT/decisions.jsonl"
 echo "== decisions: the Art. 16 explanation for p-7f3a91, in Kazakh"
-senim decisions explain p-7f3a91 --lang kk
+senim decisions explain p-7f3a91 --lang kk --labels examples/credit-scoring/model.labels.yaml
 
 echo "== incidents: a personal-data breach, detected yesterday"
 AWARE=$(python -c 'from datetime import datetime, timedelta, timezone; print((datetime.now(timezone.utc) - timedelta(days=1)).isoformat(timespec="seconds"))')
