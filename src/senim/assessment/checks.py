@@ -131,7 +131,9 @@ def _scan(answer: Answer, lang: str) -> dict[str, Any]:
         by_place[place] = by_place.get(place, 0) + 1
         by_type[finding.type] = by_type.get(finding.type, 0) + 1
     limit = answer.fields.get("max_findings", 0)
-    kinds = ", ".join(f"{k} {v}" for k, v in sorted(by_type.items()))
+    from senim.i18n.words import value_label
+
+    kinds = ", ".join(f"{value_label('pd_type', k, lang)}: {v}" for k, v in sorted(by_type.items()))
     if total <= limit:
         status, reason = "met", _t(lang, "reason.scan_clean", count=total, limit=limit)
     else:  # more personal data than the manifest says is there: a measured failure

@@ -330,7 +330,7 @@ def render_table(results: list[dict[str, Any]], lang: str = "en") -> Any:
     from rich.table import Table
 
     table = Table(show_lines=False, pad_edge=False)
-    table.add_column("system")
+    table.add_column(_t(lang, "report.column.system"))
     table.add_column(_t(lang, "report.kz"))
     table.add_column(_t(lang, "report.eu"))
     table.add_column("#", justify="right")
