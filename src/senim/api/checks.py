@@ -37,7 +37,7 @@ def _data_input(data: Any, columns: Sequence[str]) -> Any:
 def fairness(data: Any, *, target: str, prediction: str, sensitive: str | Sequence[str],
              score: str | None = None, bootstrap: int = 1000, seed: int = 0, min_group: int = 30,
              max_difference: float | None = None, max_groups: int = 1000, cluster: str | None = None,
-             workers: int | None = None, lang: str = "en") -> Fairness:
+             workers: int | None = None, lang: str = "en", min_ratio: float | None = None) -> Fairness:
     """Group fairness of a decision log: per-group metrics, disparities, 95% intervals.
 
     Metric and disparity names and definitions are Fairlearn's
@@ -98,18 +98,19 @@ def fairness(data: Any, *, target: str, prediction: str, sensitive: str | Sequen
     max_groups = inputs.count(max_groups, "max_groups", least=1)
     workers = inputs.count(workers, "workers", least=1, optional=True)
     max_difference = inputs.number(max_difference, "max_difference")
+    min_ratio = inputs.number(min_ratio, "min_ratio")
     lang = inputs.language(lang)
     source = _data_input(data, [target, prediction, *columns, *([score] if score else [])])
     result = assess(data if not isinstance(source, os.PathLike) else source, target=target,
                     prediction=prediction, sensitive=columns, score=score, bootstrap=bootstrap, seed=seed,
-                    min_group=min_group, max_difference=max_difference, max_groups=max_groups,
-                    cluster=cluster, workers=workers, lang=lang)
+                    min_group=min_group, max_difference=max_difference, min_ratio=min_ratio,
+                    max_groups=max_groups, cluster=cluster, workers=workers, lang=lang)
     from senim.evidence import make_evidence
 
     distributed = bool(cluster or workers)
     parameters = {"target": target, "prediction": prediction, "sensitive": list(dict.fromkeys(columns)),
                   "score": score, "bootstrap": bootstrap, "seed": seed, "min_group": min_group,
-                  "max_difference": max_difference, "max_groups": max_groups,
+                  "max_difference": max_difference, "min_ratio": min_ratio, "max_groups": max_groups,
                   "engine": "dask" if distributed else "polars"}
     evidence = make_evidence("fairness", inputs={"data": source}, parameters=parameters, result=result,
                              libraries=list(FAIRNESS_LIBRARIES) + (["dask", "distributed"] if distributed else []),

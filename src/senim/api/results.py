@@ -134,6 +134,8 @@ class Assessment(Result):
     gaps: list[str]
     obligations: list[dict[str, Any]]
     charts: list[dict[str, Any]]
+    counts: dict[str, int] | None = field(default=None, metadata=_OPTIONAL)
+    headline: str | None = field(default=None, metadata=_OPTIONAL)
     ledger: dict[str, Any] | None = field(default=None, metadata=_OPTIONAL)
 
     @classmethod
@@ -198,6 +200,8 @@ class Fairness(CheckRun):
     bootstrap: dict[str, Any] = field(default_factory=dict)
     min_group: int = 0
     disparities_ci: dict[str, Any] | None = field(default=None, metadata=_OPTIONAL)
+    extremes: dict[str, Any] | None = field(default=None, metadata=_OPTIONAL)
+    by_column: list[dict[str, Any]] | None = field(default=None, metadata=_OPTIONAL)
 
     @property
     def intervals(self) -> dict[str, Any]:
@@ -207,8 +211,8 @@ class Fairness(CheckRun):
 
     @property
     def failed_checks(self) -> list[dict[str, Any]]:
-        """The gates (``max_difference``) that failed."""
-        return [c for c in self.checks if c["name"] == "max_difference" and c["passed"] is False]
+        """The gates (``max_difference``, ``min_ratio``) that failed."""
+        return [c for c in self.checks if c["name"] in ("max_difference", "min_ratio") and c["passed"] is False]
 
 
 @dataclass(frozen=True)
