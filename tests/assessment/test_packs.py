@@ -16,8 +16,9 @@ def test_trusted_list_application_with_timeline_worked_by_hand(tmp_path):
     # Filed Monday 14 Dec 2026. Kazakh holidays: 16 Dec (Independence Day), 1-2 Jan (New Year),
     # 7 Jan (Orthodox Christmas). Review: 10 working days -> 15, 17, 18, 21, 22, 23, 24, 25, 28, 29 Dec.
     # Publication: 5 more -> 30, 31 Dec, 5, 6, 8 Jan. Resubmission: 5 -> 15, 17, 18, 21, 22 Dec.
-    rows = re.findall(r"\| (\d+) \| (\d{4}-\d{2}-\d{2}) \|", text)
-    assert rows == [("10", "2026-12-29"), ("5", "2027-01-08"), ("5", "2026-12-22")]
+    # The dates as a Kazakh reader writes them (CLDR's long form: year, "ж.", day, month).
+    rows = re.findall(r"\| (\d+) \| (\d{4} ж\. \d+ \w+) \|", text.replace("\u202f", " "))
+    assert rows == [("10", "2026 ж. 29 желтоқсан"), ("5", "2027 ж. 8 қаңтар"), ("5", "2026 ж. 22 желтоқсан")]
     # The three documents the Order asks for: application, copyright certificate (a person adds it), audit report.
     sections = re.findall(r"^## (\d)\. ", text, re.M)
     assert sections == ["1", "2", "3"]
@@ -51,4 +52,4 @@ def test_fria_draft_in_russian(tmp_path):
     assert done.returncode == 0, done.stderr
     text = (out / "fria.ru.md").read_text(encoding="utf-8")
     assert re.findall(r"^## ([a-f])\. ", text, re.M) == list("abcdef")  # Art. 27(1)(a)-(f)
-    assert "27(3)" in text and "financial" in text  # personal-data categories of the manifest
+    assert "27(3)" in text and "финансовые данные" in text  # personal-data categories of the manifest, in words

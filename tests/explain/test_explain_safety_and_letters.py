@@ -159,7 +159,7 @@ def test_cli_letter_has_local_time_units_and_a_sensitive_warning(tmp_path):
     import pandas as pd
 
     data = pd.read_csv(DATA)
-    row = data[data["region"] == "Shymkent"]["application_id"].iloc[:40].tolist()
+    row = data[data["region"] == "Shymkent"]["application_id"].iloc[:12].tolist()
     ids = tmp_path / "rows.txt"
     ids.write_text("\n".join(row) + "\n")
     out = run_senim("explain", MODEL, DATA, "--rows", ids, "--repeats", "1", "--decided-at", "2026-11-20T05:15:00Z")
