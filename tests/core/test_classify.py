@@ -206,3 +206,33 @@ def test_law_show_kz_17_lists_the_seven_prohibitions():
         assert refs[f"kz.prohibited.{name}"].split(";")[0] == f"KZ AI Law Art. 17(3)({n})"
     text = run_senim("law", "show", "kz", "17").stdout.decode()
     assert all(f"kz.prohibited.{name}" in text for name in names)
+
+
+SPAM_FILTER = """\
+format: "1.0"
+id: spam-filter
+name: Mail spam filter
+owner: {name: Example Mail LLP, size: small}
+markets: [KZ, EU]
+uses: [other.spam_filtering]
+failure_impact: [minimal]
+human_oversight: none
+affects_natural_persons: false
+"""
+
+
+def test_a_minimal_risk_system_with_no_human_in_the_loop_passes_the_gate(tmp_path):
+    """Issue 11 point 3: the final KZ law has no ban on highly autonomous systems, so high
+    autonomy alone neither prohibits nor blocks a release."""
+    manifest = tmp_path / "senim.yaml"
+    manifest.write_text(SPAM_FILTER, encoding="utf-8")
+    classified = json.loads(run_senim("classify", manifest, "--format", "json", "--as-of", "2026-12-01").stdout)
+    kz = classified["kz"]
+    assert (kz["risk"], kz["autonomy"], kz["high_autonomy_permitted"], kz["prohibited"]) == ("minimal", "high", False, [])
+    duty = next(o for o in kz["obligations"] if o["id"] == "kz.autonomy.only_where_law_permits")
+    assert duty["kind"] == "duty" and duty["confidence"] == "secondary"
+    done = run_senim("assess", manifest, "--format", "json", "--as-of", "2026-12-01",
+                     env={"SENIM_HOME": str(tmp_path / "home")})
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["blocking"] == [] and report["verdict"] != "blocked"

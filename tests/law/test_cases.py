@@ -123,3 +123,13 @@ def test_every_rule_has_a_case_where_it_fires_and_one_where_it_does_not():
     assert not (fires | does_not) - rules, f"cases name unknown rules: {sorted((fires | does_not) - rules)}"
     assert not rules - fires, f"rules with no case where they fire: {sorted(rules - fires)}"
     assert not rules - does_not, f"rules with no case where they do not fire: {sorted(rules - does_not)}"
+
+
+def test_the_commissions_worked_examples_are_carried_with_guideline_and_paragraph():
+    """Issue 11: at least 40 of the Commission's worked examples, each naming its guideline
+    (PP: prohibited practices C(2025) 5052; HR: draft high-risk classification guidelines)
+    and the paragraph it comes from."""
+    cited = re.compile(r"\b(PP|HR)\b[^;]*\bparas?\.? \d+")
+    sourced = [case for param in ALL_CASES for case in [param.values[2]] if cited.search(str(case.get("source", "")))]
+    assert len(sourced) >= 40, len(sourced)
+    assert {m.group(1) for case in sourced for m in [cited.search(case["source"])]} == {"PP", "HR"}
