@@ -136,7 +136,7 @@ def load(source) -> str:
         spec["recognizers"].append({
             "name": name, "pattern": pattern, "check": check, "context": context, "context_required": required,
             "confidence": numbers["confidence"],
-            "confidence_with_context": numbers.get("confidence_with_context", min(1.0, numbers["confidence"] + 0.3)),
+            "confidence_with_context": numbers.get("confidence_with_context", round(min(1.0, numbers["confidence"] + 0.3), 6)),
             "deny": deny, "priority": int(numbers["priority"]),
         })
     allow = data.get("allow") or []

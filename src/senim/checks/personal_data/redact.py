@@ -116,7 +116,7 @@ def _redact_frame(frame, what: tuple, replace: Replacer):
         if any(c == name or c.startswith(name + ".") for c in by_column):
             replaced.append(_redact_nested(frame.get_column(name), engine, replace))
     for name, rows in by_column.items():
-        if name not in frame.columns:
+        if name not in frame.columns or name in nested:
             continue  # a leaf of a nested column, rebuilt above
         series = frame.get_column(name)
         kind = tables.kind_of_column(series.dtype)

@@ -24,7 +24,7 @@ PREFILTER = (
     r"[0-9](?:[ ()-]{0,2}[0-9]){6}|@|[0-9]\.[0-9]{1,3}\.[0-9]|[0-9A-Fa-f]?:[0-9A-Fa-f]{0,4}:"
     r"|[A-ZА-ЯЁӘҒҚҢӨҰҮҺІÄÖÜÑĞİŞŪ][a-zа-яёәғқңөұүһіäöüñğışū]+(?:-[A-ZА-ЯЁӘҒҚҢӨҰҮҺІa-zа-яәқұ][a-zа-яёәғқңөұүһіäöüñğışū]+)? [A-ZА-ЯЁӘҒҚҢӨҰҮҺІÄÖÜÑĞİŞŪ]"
 )
-BATCH_BYTES = 8 << 20
+BATCH_BYTES = 1 << 20  # larger blocks make pyarrow hold several times more memory
 
 
 def masked_message(text: str) -> str:

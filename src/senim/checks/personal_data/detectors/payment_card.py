@@ -120,8 +120,8 @@ def _boundary(data: bytes, start: int, end: int) -> bool:
 
 def _mask(value: str) -> str:
     """The scheme and the last four digits: `visa ****1111`."""
-    digits = compact(value)
-    return f"{issuer(digits) or 'card'} ****{digits[-4:]}"
+    digits = "".join(c for c in value if c.isascii() and c.isdigit())
+    return f"{(issuer(digits) if digits else None) or 'card'} ****{digits[-4:]}"
 
 
 # 13 to 19 digits in groups of four, or 4-6-4/5 (American Express, Diners Club).
