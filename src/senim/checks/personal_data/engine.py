@@ -85,6 +85,7 @@ class _Group:
     candidate: Candidate
     resolvers: list
     expression: bytes
+    many: list  # the resolvers over arrays, with their types (when every sharer has one)
 
 
 class Engine:
@@ -107,14 +108,21 @@ class Engine:
         for detector in sorted(chosen, key=lambda d: (-d.priority, d.order, d.type)):
             for candidate in detector.candidates:
                 group = groups.get(candidate.name)
+                many = (detector.type, candidate.resolve_many)
                 if group is None:
                     expression = _delimited(candidate) if candidate.delimited else candidate.pattern
-                    groups[candidate.name] = _Group(candidate, [candidate.resolve], expression)
+                    groups[candidate.name] = _Group(candidate, [candidate.resolve], expression, [many])
                 else:
                     if group.candidate.pattern != candidate.pattern:
                         raise ValueError(f"two candidates named {candidate.name!r} with other patterns")
                     group.resolvers.append(candidate.resolve)
+                    group.many.append(many)
         self.groups = list(groups.values())
+        for g in self.groups:
+            usable = all(m for _, m in g.many) and g.candidate.start is None and g.candidate.boundary is None
+            g.many = g.many if usable else []
+        self._delimited_ids = [i for i, g in enumerate(self.groups) if g.candidate.delimited]
+        self._body_start = {i: bytes(sorted(g.candidate.body_start)) for i, g in enumerate(self.groups)}
         flags_som = hyperscan.HS_FLAG_SOM_LEFTMOST | hyperscan.HS_FLAG_MULTILINE
         som = [i for i, g in enumerate(self.groups) if g.candidate.start is None]
         self.databases = []  # (database, [group index] for ends-only databases, or None)
@@ -144,47 +152,67 @@ class Engine:
             scratches = self._local.scratches = (scratches, context)
         return scratches
 
-    def candidates(self, data: bytes) -> dict[tuple[int, int], list[int]]:
-        """(group index, start) -> every end Hyperscan reported."""
-        found: dict[tuple[int, int], list[int]] = {}
-        if not data:
-            return found
-        groups = self.groups
-        delimited = [g.candidate.delimited for g in groups]
-        body_start = [g.candidate.body_start for g in groups]
+    def _raw(self, data: bytes):
+        """Every (group index, start, end) of the start-of-match database, as
+        NumPy arrays, the delimiters of delimited patterns taken off; and
+        (group index, start) -> ends of the ends-only databases."""
+        import numpy as np
 
-        def on_match(index: int, start: int, end: int, flags: int, _context: object) -> None:
-            if delimited[index]:
-                if data[start] not in body_start[index]:
-                    start += 1
-                if data[end - 1] not in ALNUM:
-                    end -= 1
-            key = (index, start)
-            ends = found.get(key)
-            if ends is None:
-                found[key] = [end]
-            else:
-                ends.append(end)
-
+        raw: list = []
+        add = raw.append
         scratches, _ = self._scratches()
+        ends_only: dict[tuple[int, int], list[int]] = {}
+        groups = self.groups
         for (database, only), scratch in zip(self.databases, scratches):
             if only is None:
-                database.scan(data, match_event_handler=on_match, scratch=scratch)
+                database.scan(data, match_event_handler=lambda i, s, e, f, c: add((i, s, e)), scratch=scratch)
                 continue
             ends: list[int] = []
-            add = ends.append
-            database.scan(data, match_event_handler=lambda i, s, e, f, c: add(e), scratch=scratch)
+            add_end = ends.append
+            database.scan(data, match_event_handler=lambda i, s, e, f, c: add_end(e), scratch=scratch)
             candidate = groups[only].candidate
             start_of = candidate.start
             for end in ends:
                 if candidate.trailing and data[end - 1] < 0x80 and data[end - 1] not in ALNUM:
                     end -= 1  # the one delimiter that ends the match
                 key = (only, start_of(data, end))
-                got = found.get(key)
+                got = ends_only.get(key)
                 if got is None:
-                    found[key] = [end]
+                    ends_only[key] = [end]
                 else:
                     got.append(end)
+        if not raw:
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty, empty, ends_only
+        table = np.array(raw, dtype=np.int64)
+        index, start, end = table[:, 0], table[:, 1], table[:, 2]
+        buffer = np.frombuffer(data, dtype=np.uint8)
+        delimited = np.isin(index, self._delimited_ids)
+        if delimited.any():
+            # a delimiter byte before the body (not the body's first byte) and after it
+            first = buffer[start]
+            body = np.zeros(len(index), dtype=bool)
+            for i in self._delimited_ids:
+                here = index == i
+                if here.any():
+                    body[here] = np.isin(first[here], np.frombuffer(self._body_start[i], dtype=np.uint8))
+            start = start + (delimited & ~body)
+            last = buffer[end - 1]
+            alnum = ((last >= 48) & (last <= 57)) | ((last | 32) >= 97) & ((last | 32) <= 122)
+            end = end - (delimited & ~alnum)
+        return index, start, end, ends_only
+
+    def candidates(self, data: bytes) -> dict[tuple[int, int], list[int]]:
+        """(group index, start) -> every end Hyperscan reported."""
+        if not data:
+            return {}
+        index, start, end, found = self._raw(data)
+        for i, s, e in zip(index.tolist(), start.tolist(), end.tolist()):
+            got = found.get((i, s))
+            if got is None:
+                found[(i, s)] = [e]
+            else:
+                got.append(e)
         return found
 
     def context_ends(self, data: bytes) -> dict[str, list[int]]:
@@ -201,8 +229,34 @@ class Engine:
         start before `limit` (the rest of `data` is look-ahead), sorted by start."""
         limit = len(data) if limit is None else limit
         chosen: list[tuple] = []
-        found = self.candidates(data)
+        if not data:
+            return chosen
         context = self.context_ends(data)
+        index, starts, ends_all, found = self._raw(data)
+        taken_spans: set = set()
+        if len(index):
+            import numpy as np
+
+            order = np.lexsort((-ends_all, starts, index))
+            index, starts, ends_all = index[order], starts[order], ends_all[order]
+            first = np.ones(len(index), dtype=bool)
+            first[1:] = (index[1:] != index[:-1]) | (starts[1:] != starts[:-1])
+            vector = np.zeros(len(index), dtype=bool)
+            for i, group in enumerate(self.groups):
+                if not group.many:
+                    continue
+                here = index == i
+                vector |= here
+                pick = here & first & (starts < limit)
+                if pick.any():
+                    self._resolve_vector(data, group, starts[pick], ends_all[pick], context, chosen, taken_spans)
+            rest = ~vector
+            for i, s, e in zip(index[rest].tolist(), starts[rest].tolist(), ends_all[rest].tolist()):
+                got = found.get((i, s))
+                if got is None:
+                    found[(i, s)] = [e]
+                else:
+                    got.append(e)
         where = [0]  # the start of the candidate being resolved
 
         def has(type_: str) -> bool:
@@ -228,6 +282,8 @@ class Engine:
                 ends = sorted(set(ends), reverse=True)
                 if candidate.longest_only:
                     ends = ends[:1]
+            if (start, ends[0]) in taken_spans:
+                continue  # already a finding (a Kazakh phone is also an international number)
             for end in ends:
                 if boundary is not None and not boundary(data, start, end):
                     continue
@@ -259,6 +315,40 @@ class Engine:
                 self.allow and (f[4].strip().lower() in self.allow
                                 or detectors[f[2]].compact(f[4]).strip().lower() in self.allow))]
         return settled
+
+
+    def _resolve_vector(self, data: bytes, group: _Group, starts, ends, context: dict, chosen: list, taken_spans: set):
+        """Resolve a group's candidates over arrays (the longest end of each
+        start); Python touches only the findings."""
+        import numpy as np
+
+        buffer = np.frombuffer(data, dtype=np.uint8)
+
+        def near(type_: str):
+            words = context.get(type_)
+            if not words:
+                return np.zeros(len(starts), dtype=bool)
+            words = np.asarray(words, dtype=np.int64)
+            i = np.searchsorted(words, starts, side="right") - 1
+            prev = words[np.maximum(i, 0)]
+            close = (i >= 0) & (starts - prev <= _CONTEXT_WINDOW)
+            # no line end between the word and the candidate (looked at only where it matters)
+            for k in np.flatnonzero(close).tolist():
+                if data.find(b"\n", int(prev[k]), int(starts[k])) >= 0:
+                    close[k] = False
+            return close
+
+        left = np.ones(len(starts), dtype=bool)
+        for type_, resolve_many in group.many:
+            if type_ not in self.types or not left.any():
+                continue
+            taken, confidence, valid = resolve_many(buffer, starts, ends, near)
+            taken &= left
+            left &= ~taken
+            for s, e, c, v in zip(starts[taken].tolist(), ends[taken].tolist(), confidence[taken].tolist(),
+                                  valid[taken].tolist()):
+                chosen.append((s, e, type_, c, data[s:e].decode("ascii", "replace"), v))
+                taken_spans.add((s, e))
 
 
 def _settle(found: list[tuple], priority: dict[str, int]) -> list[tuple]:

@@ -62,6 +62,12 @@ class Candidate:
     - `decode`: how the candidate's bytes become the text given to `resolve`.
     - `longest_only`: try only the longest end of a start (the resolver looks
       inside it, as for names).
+    - `resolve_many`: the resolver over arrays, for candidates met by the
+      thousand (twelve-digit numbers, Kazakh phones): (buffer as a NumPy
+      uint8 array, starts, ends, near) -> (taken, confidence, valid) arrays,
+      where near(type) is a boolean array (a context word just before);
+      with it, Python touches only the findings. The engine uses it when
+      every detector sharing the candidate has one.
     """
 
     name: str
@@ -75,6 +81,7 @@ class Candidate:
     boundary: Optional[Callable[[bytes, int, int], bool]] = None
     decode: str = "ascii"
     longest_only: bool = False
+    resolve_many: Optional[Callable] = None
 
 
 @dataclass(frozen=True)
@@ -117,17 +124,20 @@ def keep_ends(value: str, start: int, end: int, fill: str = "*") -> str:
     return value[:start] + fill * (len(value) - start - end) + (value[-end:] if end else "")
 
 
+_STARS = str.maketrans("0123456789", "**********")
+
+
 def keep_last_digits(value: str, keep: int = 2) -> str:
     """Every digit hidden but the last `keep`; separators stay where they are."""
-    digits = sum(c.isdigit() for c in value)
-    out, seen = [], 0
-    for c in value:
-        if c.isdigit():
+    if value.isascii() and value.isdigit():
+        return "*" * (len(value) - keep) + value[-keep:] if len(value) > keep else "*" * len(value)
+    seen = 0
+    for i in range(len(value) - 1, -1, -1):
+        if value[i].isdigit():
             seen += 1
-            out.append(c if seen > digits - keep else "*")
-        else:
-            out.append(c)
-    return "".join(out)
+            if seen == keep:
+                return value[:i].translate(_STARS) + value[i:]
+    return value.translate(_STARS)
 
 
 @lru_cache(maxsize=1)

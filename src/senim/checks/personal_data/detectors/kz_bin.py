@@ -21,7 +21,7 @@ from senim.checks.personal_data.detectors.exceptions import (
     InvalidFormat,
     InvalidLength,
 )
-from senim.checks.personal_data.detectors.kz_iin import DIGITS12, calc_check_digit
+from senim.checks.personal_data.detectors.kz_iin import DIGITS12, calc_check_digit, check_digits_ok, digits_many
 from senim.identifiers import kz_check_digit
 
 TYPES = {"4": "resident legal entity", "5": "non-resident legal entity", "6": "joint individual entrepreneurship"}
@@ -69,11 +69,20 @@ def _resolve(text: str, has) -> Hit | None:
     return Hit("kz_bin", 0.99 if has("kz_bin") else 0.85)
 
 
+def _resolve_many(buffer, starts, ends, near):
+    import numpy as np
+
+    d = digits_many(buffer, starts)
+    month = d[:, 2] * 10 + d[:, 3]
+    ok = check_digits_ok(d) & (month >= 1) & (month <= 12) & (d[:, 4] >= 4) & (d[:, 4] <= 6) & (d[:, 5] <= 3)
+    return ok, np.where(near("kz_bin"), 0.99, 0.85), ok
+
+
 DETECTOR = Detector(
     type="kz_bin",
     priority=7,
     order=20,
-    candidates=(Candidate("digits12", DIGITS12, _resolve, delimited=True),),
+    candidates=(Candidate("digits12", DIGITS12, _resolve, delimited=True, resolve_many=_resolve_many),),
     mask=lambda value: keep_last_digits(value, 2),
     compact=compact,
     context=("БИН", "БСН", "BIN", "бизнес-идентификационный", "бизнес-сәйкестендіру"),

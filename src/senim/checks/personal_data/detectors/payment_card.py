@@ -68,12 +68,25 @@ RANGES = (
 LENGTHS = {"uatp": (15,), "amex": (15,), "mir": (16, 17, 18, 19), "visa": (13, 16, 19)}
 
 
+def _prefixes() -> tuple[dict[str, str], tuple[int, ...]]:
+    """Every prefix of RANGES spelt out, and the prefix lengths, longest first."""
+    table: dict[str, str] = {}
+    for low, high, scheme in RANGES:
+        width = len(str(low))
+        for prefix in range(low, high + 1):
+            table.setdefault(str(prefix).zfill(width), scheme)
+    return table, tuple(sorted({len(p) for p in table}, reverse=True))
+
+
+_PREFIXES, _WIDTHS = _prefixes()
+
+
 def issuer(number: str) -> str | None:
     """The card scheme by its prefix, or None."""
     n = compact(number)
-    for low, high, scheme in RANGES:
-        width = len(str(low))
-        if len(n) >= width and low <= int(n[:width]) <= high:
+    for width in _WIDTHS:
+        scheme = _PREFIXES.get(n[:width])
+        if scheme is not None and len(n) >= width:
             return scheme
     return None
 

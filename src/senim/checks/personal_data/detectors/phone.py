@@ -80,6 +80,13 @@ def _kazakh(text: str, has) -> Hit:
     return Hit("phone", 0.95 if has("phone") else 0.8)
 
 
+def _kazakh_many(buffer, starts, ends, near):
+    import numpy as np
+
+    taken = np.ones(len(starts), dtype=bool)
+    return taken, np.where(near("phone"), 0.95, 0.8), taken
+
+
 def _international(text: str, has) -> Hit | None:
     try:
         validate_international(text)
@@ -101,7 +108,7 @@ DETECTOR = Detector(
     priority=6,
     order=50,
     candidates=(
-        Candidate("phone_kz", KAZAKH, _kazakh, delimited=True),
+        Candidate("phone_kz", KAZAKH, _kazakh, delimited=True, resolve_many=_kazakh_many),
         Candidate("phone_intl", INTERNATIONAL, _international, delimited=True),
     ),
     mask=lambda value: keep_last_digits(value, 2),
