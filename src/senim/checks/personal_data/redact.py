@@ -147,23 +147,12 @@ def _redact_nested(series, engine, replace: Replacer):
         if isinstance(value, tuple):
             return tuple(clean(v) for v in value)
         if isinstance(value, str):
-            return _redact_text(value, engine, replace)
+            return tables.replace_in_text(value, engine, replace)
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             return None if engine.scan(str(value).encode()) else value
         return value
 
     return pl.Series(series.name, [clean(v) for v in series.to_list()], dtype=series.dtype)
-
-
-def _redact_text(text: str, engine, replace: Replacer) -> str:
-    data = text.encode("utf-8")
-    out, pos = [], 0
-    for start, end, type_, _c, value, _v in engine.scan(data):
-        out.append(data[pos:start])
-        out.append(replace(value, type_).encode("utf-8"))
-        pos = end
-    out.append(data[pos:])
-    return b"".join(out).decode("utf-8", "replace")
 
 
 def redact_file(source: str, target: str, types=TYPES, mode: str = "mask", key: bytes | None = None,

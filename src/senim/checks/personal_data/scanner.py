@@ -20,42 +20,13 @@ from typing import Callable, Iterable, Iterator
 from senim.checks.personal_data import sources as src
 from senim.checks.personal_data import tables
 from senim.checks.personal_data.engine import TYPES, engine_for
-from senim.checks.personal_data.findings import Finding, head, place, tail
+from senim.checks.personal_data.findings import Finding, head, locate, tail
 from senim.errors import InputError
 
 __all__ = ["Finding", "Stitcher", "plan", "run_task", "scan", "locate"]
 
 
 # ---------------------------------------------------------------- in a task
-
-def locate(data: bytes, found: list, limit: int):
-    """Local places of findings in `data[:limit]`: (line index, cp start, cp end),
-    plus the number of newlines and the code points after the last one."""
-    located = []
-    line = 0
-    cursor = 0  # byte position up to which `line` is counted
-    line_start = 0
-    cp_at = 0  # code points from line_start to `pos`
-    pos = 0
-    for b_start, b_end, kind, confidence, value, valid in found:
-        newlines = data.count(b"\n", cursor, b_start)
-        if newlines:
-            line += newlines
-            line_start = data.rfind(b"\n", cursor, b_start) + 1
-            pos, cp_at = line_start, 0
-        cursor = b_start
-        cp_at += len(data[pos:b_start].decode("utf-8", "replace"))
-        pos = b_start
-        cp_end = cp_at + len(data[b_start:b_end].decode("utf-8", "replace"))
-        located.append((line, cp_at, cp_end, kind, confidence, value, valid))
-    if cursor <= limit:  # newlines already counted up to the last finding
-        total_newlines = line + data.count(b"\n", cursor, limit)
-    else:
-        total_newlines = data.count(b"\n", 0, limit)
-    last = data.rfind(b"\n", 0, limit)
-    tail_cp = len(data[last + 1:limit].decode("utf-8", "replace"))
-    return located, total_newlines, tail_cp
-
 
 def scan_bytes(data: bytes, limit: int, what: tuple):
     found = engine_for(*what).scan(data, limit)

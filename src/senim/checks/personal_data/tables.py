@@ -27,20 +27,25 @@ PREFILTER = (
 BATCH_BYTES = 1 << 20  # larger blocks make pyarrow hold several times more memory
 
 
+def replace_in_text(text: str, engine, replace) -> str:
+    """`text` with each finding replaced by replace(value, type)."""
+    data = text.encode("utf-8")
+    out, pos = [], 0
+    for start, end, type_, _c, value, _v in engine.scan(data):
+        out.append(data[pos:start])
+        out.append(replace(value, type_).encode("utf-8"))
+        pos = end
+    out.append(data[pos:])
+    return b"".join(out).decode("utf-8", "replace")
+
+
 def masked_message(text: str) -> str:
     """`text` with any personal data in it masked (for messages from readers
     that may quote the data they choke on)."""
     from senim.checks.personal_data.engine import TYPES, engine_for
     from senim.checks.personal_data.findings import mask
 
-    data = text.encode("utf-8")
-    out, pos = [], 0
-    for start, end, type_, _c, value, _v in engine_for(TYPES).scan(data):
-        out.append(data[pos:start].decode("utf-8", "replace"))
-        out.append(mask(value, type_))
-        pos = end
-    out.append(data[pos:].decode("utf-8", "replace"))
-    return "".join(out)
+    return replace_in_text(text, engine_for(TYPES), mask)
 
 
 def _ragged_line(path: str, compressed: bool, separator: str) -> tuple[int, int, int] | None:
@@ -158,7 +163,7 @@ def text_cells(column, prefilter: bool = True):
 def frame_findings(frame, engine, row_offset: int) -> list[tuple]:
     """Findings in a Polars frame: (row, column, cp start, cp end, type, confidence, value, valid),
     in row then column order."""
-    from senim.checks.personal_data.scanner import locate
+    from senim.checks.personal_data.findings import locate
 
     results = []
     order = {}
