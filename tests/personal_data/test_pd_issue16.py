@@ -144,7 +144,7 @@ def test_library_scans_text_bytes_paths_folders_streams_and_frames(tmp_path):
     shape = lambda found: [(f.type, f.start, f.end) for f in found]  # noqa: E731
     assert shape(scan(line)) == shape(scan(line.encode())) == expected
     assert shape(scan(file)) == shape(scan(tmp_path / "d")) == shape(scan(io.BytesIO(line.encode()))) == expected
-    assert [f.path for f in scan(file)] == [str(file), str(file)] and next(iter(scan(line))).path is None
+    assert [f.path for f in scan(file)] == [str(file), str(file)] and next(iter(scan(line))).path == "-"
     with open(file, "rb") as handle:
         assert shape(scan(handle)) == expected
     frame = pl.DataFrame({"note": [line, "ничего"], "n": [1, 2]})

@@ -121,7 +121,7 @@ def scan(
     progress = None
     bar = None
     total_bytes = sum(
-        os.path.getsize(s.path) for s in src.discover(list(paths), tuple(include), tuple(exclude)) if s.kind != "stdin"
+        os.path.getsize(s.path) for s in src.discover(list(paths), tuple(include), tuple(exclude)) if s.kind not in ("stdin", "special")
     )
     if sys.stderr.isatty() and total_bytes > 64 << 20:
         from rich.progress import Progress
@@ -136,14 +136,15 @@ def scan(
 
         def findings_iter():
             yield from scan_on_cluster(paths, chosen, address=cluster, include=tuple(include), exclude=tuple(exclude),
-                                       notes=notes, progress=progress, stitcher=stitcher, recognizers=spec)
+                                       notes=notes, progress=progress, stitcher=stitcher, recognizers=spec,
+                                       stdin=sys.stdin.buffer)
     else:
         def findings_iter():
             # with --format jsonl and no summary wanted, workers write the lines of text files
             render = show_values if format == "jsonl" and evidence is None else None
             yield from local_scan(paths, chosen, workers=workers or None, include=tuple(include),
                                   exclude=tuple(exclude), notes=notes, progress=progress, stitcher=stitcher,
-                                  render=render, recognizers=spec)
+                                  render=render, recognizers=spec, stdin=sys.stdin.buffer)
 
     from senim.checks.personal_data.findings import json_line
 

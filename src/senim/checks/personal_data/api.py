@@ -10,7 +10,7 @@ from typing import Iterable, Iterator
 
 from senim.checks.personal_data import sources as src
 from senim.checks.personal_data.findings import Finding
-from senim.errors import InputError
+from senim.errors import ParameterError
 
 
 def scan(
@@ -43,8 +43,10 @@ def scan(
         file, or the same as a mapping (see `senim.checks.personal_data.recognizers`).
     min_confidence : float, optional
         Findings below this confidence (0 to 1) are not yielded.
-    workers : int
-        Processes for files and folders (1, the default, scans in this process).
+    workers : int or None
+        Processes for files and folders (1, the default, scans in this
+        process; 0 or None: every core; more than one needs the
+        ``if __name__ == "__main__":`` guard in a script).
     include, exclude : iterable of str
         Globs of files to scan, or to skip, inside folders.
     notes : list, optional
@@ -53,15 +55,18 @@ def scan(
     Yields
     ------
     Finding
-        `path` (None for data in memory), `line` (text) or `row` and `column`
+        `path` ("-" for text, bytes and streams, "data" for a table), `line` (text) or `row` and `column`
         (tables), `start` and `end` (code points), `type`, `confidence`,
         `value` (unmasked; `.masked` or `.to_dict()` masks it), `valid`.
 
     Raises
     ------
+    senim.errors.ParameterError
+        For a value a parameter cannot take (`field` names it: ``source``,
+        ``types``, ``workers``).
     senim.errors.InputError
-        For a source of another type, a path that does not exist, an
-        unreadable file, a bad recognizers file (one sentence, naming the place).
+        For a path that does not exist, an unreadable file, a bad recognizers
+        file (one sentence, naming the place).
 
     Examples
     --------
@@ -72,39 +77,46 @@ def scan(
     from senim.checks.personal_data.engine import TYPES
     from senim.checks.personal_data.scanner import scan as scan_sources
 
-    chosen = TYPES if types is None else tuple(types)
-    if isinstance(chosen, str) or not all(isinstance(t, str) for t in chosen):
-        raise InputError("types: a list of type names")
+    if types is None or types == "all":
+        chosen = TYPES
+    else:
+        chosen = (types,) if isinstance(types, str) else tuple(types) if isinstance(types, (list, tuple, set)) else None
+        if chosen is None or not all(isinstance(t, str) for t in chosen):
+            raise ParameterError("a type name or a list of them", field="types")
     unknown = [t for t in chosen if t not in TYPES]
     if unknown:
-        raise InputError(f"types: unknown type {unknown[0]!r} (known: {', '.join(TYPES)})")
+        raise ParameterError(f"unknown type {unknown[0]!r} (known: {', '.join(TYPES)})", field="types")
     spec = "" if recognizers is None else custom.load(recognizers)
+    if min_confidence is not None and (isinstance(min_confidence, bool) or not isinstance(min_confidence, (int, float))
+                                       or not 0 <= min_confidence <= 1):
+        raise ParameterError("a number from 0 to 1", field="min_confidence")
     spec = custom.with_threshold(spec, min_confidence)
+    if workers is None or workers == 0:
+        workers = os.cpu_count() or 1
     if not isinstance(workers, int) or isinstance(workers, bool) or workers < 1:
-        raise InputError("workers: a number of processes, at least 1")
+        raise ParameterError("a number of processes (0 or None: every core)", field="workers")
     sources = _sources(source, tuple(include), tuple(exclude))
     yield from scan_sources([], chosen, workers=workers, notes=notes, recognizers=spec, sources=sources)
 
 
 def _sources(source, include: tuple, exclude: tuple) -> list:
     if isinstance(source, str):
-        return [src.Source(None, "stream", io.BytesIO(source.encode("utf-8")))]
+        return [src.Source("-", "stream", io.BytesIO(source.encode("utf-8")))]
     if isinstance(source, (bytes, bytearray, memoryview)):
-        return [src.Source(None, "stream", io.BytesIO(bytes(source)))]
+        return [src.Source("-", "stream", io.BytesIO(bytes(source)))]
     if isinstance(source, os.PathLike):
         return src.discover([os.fspath(source)], include, exclude)
     if isinstance(source, (list, tuple)):
         if not all(isinstance(p, (str, os.PathLike)) for p in source):
-            raise InputError("source: a list holds paths (str or os.PathLike)")
+            raise ParameterError("a list holds paths (str or os.PathLike)", field="source")
         return src.discover([os.fspath(p) for p in source], include, exclude)
     if hasattr(source, "read"):
-        return [src.Source(getattr(source, "name", None) if isinstance(getattr(source, "name", None), str) else None,
-                           "stream", _BinaryReader(source))]
+        return [src.Source("-", "stream", _BinaryReader(source))]
     frame = _as_frame(source)
     if frame is not None:
-        return [src.Source(None, "frame", frame)]
-    raise InputError(f"source: a {type(source).__name__} cannot be scanned (give text, bytes, a path, "
-                     "a binary file object or a DataFrame)")
+        return [src.Source("data", "frame", frame)]
+    raise ParameterError(f"expected text, bytes, a binary file, a path or a list of them, or a table; "
+                         f"got {type(source).__name__}", field="source")
 
 
 class _BinaryReader:
@@ -116,7 +128,7 @@ class _BinaryReader:
     def read(self, n: int) -> bytes:
         block = self.handle.read(n)
         if isinstance(block, str):
-            raise InputError("source: a text-mode file object; open the file in binary mode ('rb')")
+            raise ParameterError("a text-mode file object; open the file in binary mode ('rb')", field="source")
         return block
 
 

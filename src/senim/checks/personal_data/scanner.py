@@ -15,13 +15,13 @@ import gzip
 import os
 import sys
 from dataclasses import dataclass
-from typing import Callable, Iterable, Iterator
+from typing import BinaryIO, Callable, Iterable, Iterator
 
 from senim.checks.personal_data import sources as src
 from senim.checks.personal_data import tables
 from senim.checks.personal_data.engine import TYPES, engine_for
 from senim.checks.personal_data.findings import Finding, head, locate, tail
-from senim.errors import InputError
+from senim.errors import InputError, ParameterError
 
 __all__ = ["Finding", "Stitcher", "plan", "run_task", "scan", "locate"]
 
@@ -130,12 +130,16 @@ def _stream_tasks(index: int, stream, what, chunk: int) -> Iterator[tuple]:
         carry = data[cut:]
 
 
-def plan(sources: list[src.Source], what: tuple, notes: list[str], chunk: int = src.CHUNK) -> Iterator[tuple]:
+def plan(sources: list[src.Source], what: tuple, notes: list[str], chunk: int = src.CHUNK,
+         stdin: BinaryIO | None = None) -> Iterator[tuple]:
     """The tasks of a scan, in output order. Binary files, pipes and devices
-    inside folders are skipped with a note."""
+    inside folders are skipped with a note. The source "-" is read from
+    `stdin`, a binary stream the caller gives."""
     for index, source in enumerate(sources):
         if source.kind == "stdin":
-            yield from _stream_tasks(index, sys.stdin.buffer, what, chunk)
+            if stdin is None:
+                raise ParameterError("'-' is read from the stream `stdin` gives; none was given", field="stdin")
+            yield from _stream_tasks(index, stdin, what, chunk)
             continue
         if source.kind == "stream":  # a binary file object or bytes given to the library
             yield from _stream_tasks(index, source.data, what, chunk)
@@ -258,16 +262,18 @@ def scan(
     render: bool | None = None,
     recognizers: str = "",
     sources: list | None = None,
+    stdin: BinaryIO | None = None,
 ) -> Iterator[Finding]:
     """Findings in every file under `paths` (or in `sources`, already
-    discovered), in file order then place order. `recognizers` is the spec
-    of an organisation's own (`recognizers.load`)."""
+    discovered), in file order then place order ("-" is the binary stream
+    `stdin`). `recognizers` is the spec of an organisation's own
+    (`recognizers.load`)."""
     what = (chosen_types(types, recognizers), recognizers)
     sources = src.discover(list(paths), include, exclude) if sources is None else sources
     notes = [] if notes is None else notes
     stitcher = stitcher or Stitcher(sources)
     stitcher.sources = sources
-    tasks = plan(sources, what, notes, chunk)
+    tasks = plan(sources, what, notes, chunk, stdin)
     if render is not None:  # JSON Lines for text are written by the workers into stitcher.blocks
         tasks = render_plan(tasks, render)
     workers = workers or os.cpu_count() or 1
