@@ -13,24 +13,10 @@ from typing import Any, Iterator, Sequence
 
 from senim.api import inputs
 from senim.api.results import Explanation, Fairness
+from senim.checks.fairness.source import table_kind
 from senim.errors import ParameterError
 
 __all__ = ["fairness", "explain", "scan", "redact", "PERSONAL_DATA_TYPES"]
-
-FAIRNESS_LIBRARIES = ("polars", "numpy", "pyarrow")
-EXPLAIN_LIBRARIES = ("scikit-learn", "shap", "skops", "numpy", "polars")
-
-
-def _data_input(data: Any, columns: Sequence[str]) -> Any:
-    """The evidence input of `data`: its path (hashed by make_evidence), or the
-    digest of an in-memory table's columns (see senim.evidence.table_input)."""
-    from senim.checks.fairness.source import table_kind
-
-    if table_kind(data) is None:
-        return inputs.data_path(data)
-    from senim.evidence import table_input
-
-    return table_input(data, columns)
 
 
 def fairness(data: Any, *, target: str, prediction: str, sensitive: str | Sequence[str],
@@ -86,7 +72,7 @@ def fairness(data: Any, *, target: str, prediction: str, sensitive: str | Sequen
         Data that cannot be read, a missing column, a column that is not
         binary, too many groups.
     """
-    from senim.checks.fairness import assess
+    from senim.checks import runs
 
     columns = inputs.names(sensitive, "sensitive")
     target, prediction = inputs.text(target, "target"), inputs.text(prediction, "prediction")
@@ -98,22 +84,12 @@ def fairness(data: Any, *, target: str, prediction: str, sensitive: str | Sequen
     workers = inputs.count(workers, "workers", least=1, optional=True)
     max_difference = inputs.number(max_difference, "max_difference")
     lang = inputs.language(lang)
-    source = _data_input(data, [target, prediction, *columns, *([score] if score else [])])
-    result = assess(data if not isinstance(source, os.PathLike) else source, target=target,
-                    prediction=prediction, sensitive=columns, score=score, bootstrap=bootstrap, seed=seed,
-                    min_group=min_group, max_difference=max_difference, max_groups=max_groups,
-                    cluster=cluster, workers=workers, lang=lang)
-    from senim.evidence import make_evidence
-
-    distributed = bool(cluster or workers)
-    parameters = {"target": target, "prediction": prediction, "sensitive": list(dict.fromkeys(columns)),
-                  "score": score, "bootstrap": bootstrap, "seed": seed, "min_group": min_group,
-                  "max_difference": max_difference, "max_groups": max_groups,
-                  "engine": "dask" if distributed else "polars"}
-    evidence = make_evidence("fairness", inputs={"data": source}, parameters=parameters, result=result,
-                             libraries=list(FAIRNESS_LIBRARIES) + (["dask", "distributed"] if distributed else []),
-                             verdict=result["verdict"])
-    return Fairness.from_dict(result, evidence=evidence)
+    if table_kind(data) is None:
+        data = inputs.data_path(data)
+    run = runs.fairness(data, target=target, prediction=prediction, sensitive=columns, score=score,
+                        bootstrap=bootstrap, seed=seed, min_group=min_group, max_difference=max_difference,
+                        max_groups=max_groups, cluster=cluster, workers=workers, lang=lang)
+    return Fairness.from_dict(run.result, evidence=run.evidence)
 
 
 def explain(model: Any, data: Any, *, rows: Sequence[str] | None = None, id_column: str | None = None,
@@ -150,8 +126,7 @@ def explain(model: Any, data: Any, *, rows: Sequence[str] | None = None, id_colu
         letter of each row), ``.evidence``; ``.to_dict()`` is the JSON of
         ``senim explain --format json``.
     """
-    from senim.checks.explain import explain as run
-    from senim.evidence import make_evidence
+    from senim.checks import runs
 
     if isinstance(rows, str):
         rows = [rows]
@@ -161,14 +136,9 @@ def explain(model: Any, data: Any, *, rows: Sequence[str] | None = None, id_colu
     seed = inputs.count(seed, "seed")
     trust_model = inputs.flag(trust_model, "trust_model")
     lang = inputs.language(lang)
-    result = run(model_path, data_path, rows=wanted, id_column=id_column, target=target,
-                 trust_model=trust_model, lang=lang, seed=seed, repeats=repeats)
-    evidence = make_evidence(
-        "explain", inputs={"model": model_path, "data": data_path},
-        parameters={"rows": wanted, "id_column": result["id_column"], "target": target, "seed": seed,
-                    "repeats": repeats, "lang": lang, "trust_model": trust_model},
-        result=result, libraries=EXPLAIN_LIBRARIES)
-    return Explanation.from_dict(result, evidence=evidence)
+    run = runs.explain(model_path, data_path, rows=wanted, id_column=id_column, target=target,
+                       trust_model=trust_model, lang=lang, seed=seed, repeats=repeats)
+    return Explanation.from_dict(run.result, evidence=run.evidence)
 
 
 # ----------------------------------------------------------------- personal data
