@@ -8,7 +8,6 @@ its verdict, so that a door only prints them.
 
 from __future__ import annotations
 
-import io
 import os
 from typing import Any, Iterator, Sequence
 
@@ -166,7 +165,8 @@ def __getattr__(name: str) -> Any:
 
 
 def scan(source: Any, *, types: str | Sequence[str] | None = None, show_values: bool = False,
-         workers: int = 1, include: Sequence[str] = (), exclude: Sequence[str] = ()) -> Iterator[Any]:
+         workers: int = 1, include: Sequence[str] = (), exclude: Sequence[str] = (),
+         recognizers: Any = None, min_confidence: float | None = None) -> Iterator[Any]:
     """Find personal data: Kazakh IINs and BINs, IBANs, cards, phones, e-mails, names...
 
     Parameters
@@ -181,12 +181,17 @@ def scan(source: Any, *, types: str | Sequence[str] | None = None, show_values: 
         (`senim.api.checks.PERSONAL_DATA_TYPES`).
     show_values : bool
         Give each finding's value in full; by default it is masked
-        (``9401******85``), as everywhere in Senim.
+        (``**********85``), as everywhere in Senim.
     workers : int
         Processes for files (0 or None: every core; more than one needs the
         ``if __name__ == "__main__":`` guard in a script).
     include, exclude : sequence of str
         Globs of the files to scan, or to skip, inside folders.
+    recognizers : str, os.PathLike or mapping, optional
+        An organisation's own recognizers, allow list and threshold (the YAML
+        of ``senim scan --recognizers``, or the same as a mapping).
+    min_confidence : float, optional
+        Findings below this confidence (0 to 1) are left out.
 
     Yields
     ------
@@ -196,51 +201,20 @@ def scan(source: Any, *, types: str | Sequence[str] | None = None, show_values: 
         ``end`` (code points), ``type``, ``confidence`` and ``value``;
         ``.as_json()`` is a line of ``senim scan --format jsonl``.
     """
-    from senim.checks.personal_data.redact import mask
-    from senim.checks.personal_data.scanner import scan as run
+    from senim.checks.personal_data.api import scan as run
 
     chosen = _types(types)
     show_values = inputs.flag(show_values, "show_values")
     workers = inputs.count(workers, "workers", optional=True) or None
-    stream = None
-    if isinstance(source, str):
-        stream, paths = io.BytesIO(source.encode("utf-8")), ["-"]
-    elif isinstance(source, (bytes, bytearray, memoryview)):
-        stream, paths = io.BytesIO(bytes(source)), ["-"]
-    elif hasattr(source, "read"):
-        stream, paths = source, ["-"]
-    elif isinstance(source, os.PathLike):
-        paths = [os.fspath(source)]
-    elif table_kind(source) is not None:
-        yield from _scan_table(source, table_kind(source), chosen, show_values)
-        return
-    elif isinstance(source, (list, tuple)) and all(isinstance(p, (str, os.PathLike)) for p in source):
-        paths = [os.fspath(p) for p in source]
-    else:
-        raise ParameterError("expected text, bytes, a binary file, a path or a list of them, or a table; "
-                             f"got {type(source).__name__}", field="source")
-    for finding in run(paths, chosen, workers=workers if stream is None else 1, include=tuple(include),
-                       exclude=tuple(exclude), stdin=stream):
-        yield finding if show_values else _masked(finding, mask)
+    for finding in run(source, types=chosen, recognizers=recognizers, min_confidence=min_confidence,
+                       workers=workers, include=tuple(include), exclude=tuple(exclude)):
+        yield finding if show_values else _masked(finding)
 
 
-def _masked(finding: Any, mask: Any) -> Any:
+def _masked(finding: Any) -> Any:
     from dataclasses import replace
 
-    return replace(finding, value=mask(finding.value, finding.type))
-
-
-def _scan_table(table: Any, kind: str, types: tuple[str, ...], show_values: bool) -> Iterator[Any]:
-    from senim.checks.fairness.source import lazy_frame
-    from senim.checks.personal_data.redact import mask
-    from senim.checks.personal_data.scanner import TABLE_BATCH_ROWS, Finding, _table_frame
-
-    frame = lazy_frame(table, kind).collect()
-    for offset in range(0, frame.height, TABLE_BATCH_ROWS):
-        batch = frame.slice(offset, TABLE_BATCH_ROWS)
-        for row, column, start, end, type_, confidence, value in _table_frame(batch, types, offset):
-            found = Finding("data", None, row, column, start, end, type_, confidence, value)
-            yield found if show_values else _masked(found, mask)
+    return replace(finding, value=finding.masked)
 
 
 def redact(source: Any, output: Any, *, mode: str = "mask", key: bytes | str | None = None,
@@ -254,7 +228,7 @@ def redact(source: Any, output: Any, *, mode: str = "mask", key: bytes | str | N
     output : str or os.PathLike
         Where to write the copy (never the source itself).
     mode : {"mask", "pseudonym"}
-        ``mask`` writes ``9401******85``; ``pseudonym`` a keyed HMAC
+        ``mask`` writes ``**********85``; ``pseudonym`` a keyed HMAC
         pseudonym (``<kz_iin:1a2b3c4d5e6f>``), the same for the same value
         and key, so that records can still be joined.
     key : bytes or str, optional
