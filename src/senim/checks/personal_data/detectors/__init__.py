@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable, NamedTuple, Optional
 
@@ -109,7 +109,6 @@ class Detector:
     identifies_person: bool = False  # one value, one person (an IIN)
     contact: bool = False  # joins a name on its line into one person (a phone, an address)
     description: str = ""
-    extras: dict = field(default_factory=dict)
 
 
 def boundary_alnum(data: bytes, start: int, end: int) -> bool:

@@ -95,10 +95,7 @@ def start_of(data: bytes, end: int) -> int:
         if match is None:  # cannot happen for an end Hyperscan reported
             return at
         if match.start() > low or low == 0:
-            start = match.start()
-            while data[start] >= 0x80 and 0x80 <= data[start] < 0xC0:
-                start += 1  # never begin inside a character
-            return start
+            return match.start()
         low = max(0, low - 8 * _LOOKBACK)
 
 
