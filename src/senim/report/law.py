@@ -59,22 +59,3 @@ def render_article(found: list[dict[str, Any]], lang: str) -> str:
                          f"{_confidence(lang, rule['confidence'])}; {text('core.report.from', lang, date=_date(rule['from'], lang))}{until}[/dim]")
         lines.append("")
     return "\n".join(lines).rstrip()
-
-
-def render_changes(result: dict[str, Any], first: Any, last: Any, lang: str) -> str:
-    from rich.markup import escape
-
-    from senim.report.classification import citation
-
-    lines = [f"[bold]{text('core.diff.title', lang, start=_date(first, lang), end=_date(last, lang))}[/bold]"]
-    empty = True
-    for law in ("kz", "eu"):
-        for change in ("added", "removed"):
-            for item in result.get(law, {}).get(change, []):
-                empty = False
-                when = _date(item.get("date") or item.get("applies_from", ""), lang)
-                sign = "+" if change == "added" else "−"
-                lines.append(f"  {sign} {when}  {escape(item['title'])} [dim](`{item['id']}`; {escape(citation(item['ref'], lang))})[/dim]")
-    if empty:
-        lines.append("  " + text("core.diff.none", lang, start=_date(first, lang), end=_date(last, lang)))
-    return "\n".join(lines)
