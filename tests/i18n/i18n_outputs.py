@@ -122,7 +122,9 @@ def _data_values(path: Path, columns: list[str]) -> list:
     import polars as pl
 
     frame = pl.read_parquet(path, columns=columns)
-    return columns + [str(v) for c in columns for v in frame[c].unique().to_list()]
+    from tests.i18n.i18n_scan import Data
+
+    return [Data(c) for c in columns] + [Data(v) for c in columns for v in frame[c].unique().to_list()]
 
 
 def _letter_heading(lang: str) -> str:

@@ -71,13 +71,17 @@ CODE_SHAPE = re.compile(r"\b[a-z][a-z0-9]*(?:[._][a-z0-9]+)+\b")  # snake_case o
 LATIN_WORD = re.compile(r"(?<![\w])[A-Za-z][A-Za-z'’-]*[A-Za-z](?![\w])")
 
 
+class Data(str):
+    """A word of the data itself (a column name, a group): the reader's own, even when it is also a code."""
+
+
 def data_values(*documents: Any) -> set[str]:
     """Every text a user wrote in these documents (the manifest, evidence, records)."""
     out: set[str] = set()
 
     def walk(node: Any) -> None:
         if isinstance(node, str):
-            if node not in CODES:
+            if node not in CODES or isinstance(node, Data):
                 out.add(node)
         elif isinstance(node, dict):
             for value in node.values():
