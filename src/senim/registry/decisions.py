@@ -124,19 +124,9 @@ def _holds_iin(value: Any, where: str) -> bool:
 def read_jsonl(path: str | Path) -> tuple[list[dict[str, Any]], list[str]]:
     """Every record of a JSON Lines file, all checked before any is stored,
     with the place (FILE:LINE) of each."""
-    records, places = [], []
     try:
         with open(path, encoding="utf-8") as handle:
-            for number, line in enumerate(handle, start=1):
-                if not line.strip():
-                    continue
-                where = f"{path}:{number}"
-                try:
-                    raw = json.loads(line)
-                except ValueError as error:
-                    raise InputError(f"{where}: not valid JSON ({error.args[0].split(':')[0]})") from None
-                records.append(check_decision(raw, where))
-                places.append(where)
+            records, places = _read_lines(handle, str(path))
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
     except IsADirectoryError:
@@ -145,6 +135,33 @@ def read_jsonl(path: str | Path) -> tuple[list[dict[str, Any]], list[str]]:
         raise InputError(f"{path}: not UTF-8 text") from None
     if not records:
         raise InputError(f"{path}: no decision records")
+    return records, places
+
+
+def read_jsonl_text(blob: bytes, name: str) -> tuple[list[dict[str, Any]], list[str]]:
+    """The same for JSON Lines given as bytes (a batch posted to the web door)."""
+    try:
+        text = blob.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InputError(f"{name}: not UTF-8 text") from None
+    records, places = _read_lines(text.splitlines(), name)
+    if not records:
+        raise InputError(f"{name}: no decision records")
+    return records, places
+
+
+def _read_lines(lines: Iterable[str], name: str) -> tuple[list[dict[str, Any]], list[str]]:
+    records, places = [], []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        where = f"{name}:{number}"
+        try:
+            raw = json.loads(line)
+        except ValueError as error:
+            raise InputError(f"{where}: not valid JSON ({error.args[0].split(':')[0]})") from None
+        records.append(check_decision(raw, where))
+        places.append(where)
     return records, places
 
 

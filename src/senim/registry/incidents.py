@@ -15,7 +15,7 @@ from senim.registry import deadlines as deadline_rules
 from senim.registry.db import Database
 from senim.registry.models import Incident, IncidentUpdate, System, SystemVersion
 from senim.registry.records import iso, jsonable, parse_moment, utc_now
-from senim.registry.tenancy import Actor, ledger, scoped
+from senim.registry.tenancy import Actor, NotFound, ledger, scoped
 
 KINDS = (
     "malfunction",
@@ -141,7 +141,7 @@ def update_incident(
     with db.write() as conn:
         row = conn.execute(scoped(select(Incident).where(Incident.id == number), Incident.organisation_id, actor)).first()
         if row is None:
-            raise InputError(f"{where}: no such incident in {db.display}")
+            raise NotFound(f"{where}: no such incident in {db.display}")
         record = json.loads(row.record)
         changes: dict[str, Any] = {}
         if status is not None:
@@ -194,7 +194,7 @@ def get_incident(db: Database, number: int, now: datetime | None = None, *,
     with db.read() as conn:
         row = conn.execute(scoped(select(Incident).where(Incident.id == number), Incident.organisation_id, actor)).first()
         if row is None:
-            raise InputError(f"incident {number}: no such incident in {db.display}")
+            raise NotFound(f"incident {number}: no such incident in {db.display}")
         updates = conn.execute(
             select(IncidentUpdate.number, IncidentUpdate.record, IncidentUpdate.ledger_seq)
             .where(IncidentUpdate.incident_id == number).order_by(IncidentUpdate.number)

@@ -193,6 +193,7 @@ class Assessment(Base):
     verdict: Mapped[str] = mapped_column(String(20))
     report: Mapped[str] = mapped_column(Text)
     report_sha256: Mapped[str] = mapped_column(String(64))
+    summary: Mapped[str] = mapped_column(Text)  # {"gaps_by_stake": {...}, "blocking": n}: what the dashboard counts
     created: Mapped[str] = mapped_column(String(40))
     ledger_seq: Mapped[int] = mapped_column(BigInteger)
 

@@ -15,7 +15,7 @@ from senim.ledger.canonical import canonical
 from senim.registry.db import Database
 from senim.registry.models import System, SystemVersion
 from senim.registry.records import iso, jsonable, utc_now
-from senim.registry.tenancy import Actor, ledger, org_for_manifest, scoped
+from senim.registry.tenancy import Actor, NotFound, ledger, org_for_manifest, scoped
 
 
 def _classify(manifest: Any, as_of: date | None) -> dict:
@@ -124,7 +124,7 @@ def _one(conn, system_id: str, actor: Actor | None, where: str, missing: str):
     """The system row of that id (of the actor's organisation); InputError if none."""
     rows = conn.execute(scoped(select(System).where(System.id == system_id), System.organisation_id, actor)).all()
     if not rows:
-        raise InputError(f"{where}: {missing}")
+        raise NotFound(f"{where}: {missing}")
     if len(rows) > 1:  # only the CLI reads across organisations
         raise InputError(f"{where}: registered by {len(rows)} organisations; this command cannot tell which")
     return rows[0]

@@ -30,6 +30,11 @@ from senim.registry.models import LedgerOwner, Organisation
 from senim.registry.records import iso, utc_now
 
 DEFAULT_ORG = 1
+
+
+class NotFound(InputError):
+    """No such object in the actor's organisation: to the web, 404, whether
+    it does not exist or belongs to another organisation."""
 ROLES = ("admin", "compliance", "engineer", "auditor", "regulator")
 
 

@@ -111,6 +111,7 @@ def _new_tables() -> None:
         sa.Column("verdict", sa.String(20), nullable=False),
         sa.Column("report", sa.Text, nullable=False),
         sa.Column("report_sha256", sa.String(64), nullable=False),
+        sa.Column("summary", sa.Text, nullable=False),
         sa.Column("created", sa.String(40), nullable=False),
         sa.Column("ledger_seq", sa.BigInteger, nullable=False),
     )
