@@ -87,6 +87,19 @@ def assess_system(db, files: Path, actor: Actor, params: dict[str, Any], progres
             id=number, organisation_id=actor.org, system_id=system["id"], system_version=system["version"],
             lang=lang, verdict=report["verdict"], report=canonical(report).decode(), report_sha256=data["report_sha256"],
             summary=json.dumps(summary), created=iso(utc_now()), ledger_seq=entry.seq))
+    # The checkpoint that covers the entry is signed as its transaction commits;
+    # the report then names it, as `senim assess --db` does (its digest leaves
+    # the `ledger` part out, so the entry still matches).
+    from sqlalchemy import update
+
+    from senim.ledger.store import latest_checkpoint
+
+    with db.write() as conn:
+        cp = latest_checkpoint(conn)
+        report["ledger"].update({"database": "senim serve", "system_version": system["version"],
+                                 "report_sha256": data["report_sha256"],
+                                 "checkpoint": {"number": cp[0], "size": cp[1], "body": cp[2], "signature": cp[3]}})
+        conn.execute(update(Assessment).where(Assessment.id == number).values(report=canonical(report).decode()))
     return {"assessment": number, "verdict": report["verdict"]}
 
 

@@ -35,7 +35,7 @@ from senim.registry.db import Database
 from senim.registry.models import Decision, System
 from senim.registry.records import iso, jsonable, parse_moment, utc_now
 from senim.registry.systems import system_version
-from senim.registry.tenancy import Actor, ledger, scoped
+from senim.registry.tenancy import Actor, NotFound, ledger, scoped
 
 FIELDS = {"id", "subject", "system", "system_version", "inputs_digest", "output", "reasons", "reviewer",
           "decided_at", "data_used"}
@@ -352,7 +352,7 @@ def explain(db: Database, subject: str, lang: str = "en", *, actor: Actor | None
 
     decisions = decisions_about(db, subject, actor=actor)
     if not decisions:
-        raise InputError(f"{subjects.masked(subject)}: subject: no decisions recorded about this subject in {db.display}")
+        raise NotFound(f"{subjects.masked(subject)}: subject: no decisions recorded about this subject in {db.display}")
     lines = [text("registry.explain_title", lang, subject=subjects.masked(subject)), "", text("registry.explain_intro", lang), ""]
     for d in decisions:
         lines.append(text("registry.explain_decision", lang, date=d["decided_at"], output=_show(d["output"]),

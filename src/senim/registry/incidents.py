@@ -55,7 +55,7 @@ def _check_systems(conn, systems: list[str], where: str, actor: Actor | None) ->
     known = {r.id for r in rows}
     for system in systems:
         if system not in known:
-            raise InputError(f"{where}: --system: {system!r} is not registered")
+            raise NotFound(f"{where}: --system: {system!r} is not registered")
     orgs = sorted({r.organisation_id for r in rows})
     if len(orgs) > 1:
         raise InputError(f"{where}: --system: the systems named belong to {len(orgs)} organisations; "

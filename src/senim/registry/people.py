@@ -1,7 +1,10 @@
 """People who sign in, their roles, sessions and API tokens.
 
-Passwords are hashed with Argon2id (argon2-cffi's defaults, RFC 9106's
-second recommended set). Session cookies and API tokens are 256-bit random
+Passwords are hashed with Argon2id, by default with RFC 9106's second
+recommended parameters (3 passes, 64 MiB, 4 lanes; SENIM_ARGON2_TIME and
+SENIM_ARGON2_MEMORY_KIB change them for new hashes, e.g. lighter ones in
+tests; a hash carries its own parameters, so old ones still verify and are
+re-hashed at the next sign-in). Session cookies and API tokens are 256-bit random
 secrets; the database keeps only their SHA-256, so a copy of it signs nobody
 in. A session ends after `IDLE` seconds without use or `ABSOLUTE` seconds in
 all; "log out everywhere" deletes every session of the person. Sign-in is
@@ -17,6 +20,7 @@ import os
 import secrets
 import time
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
@@ -35,10 +39,13 @@ TOKEN_PREFIX = "senim_"
 MIN_PASSWORD = 12
 
 
+@lru_cache(maxsize=1)
 def _hasher():
-    from argon2 import PasswordHasher
+    from argon2 import PasswordHasher, Type
 
-    return PasswordHasher()
+    return PasswordHasher(time_cost=int(os.environ.get("SENIM_ARGON2_TIME", 3)),
+                          memory_cost=int(os.environ.get("SENIM_ARGON2_MEMORY_KIB", 65536)),
+                          parallelism=4, type=Type.ID)
 
 
 def _sha256(secret: str) -> str:

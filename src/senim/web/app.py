@@ -17,6 +17,7 @@ What every request passes through, in order:
 
 from __future__ import annotations
 
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -158,7 +159,17 @@ def create_app(db: str | None = None, *, files: str | Path | None = None, job_th
     from senim.web.render import templates
 
     database = Database(db)
-    app = FastAPI(title="Senim", version=_version(), openapi_url="/api/v1/openapi.json", docs_url=None,
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        app.state.jobs.start()
+        try:
+            yield
+        finally:
+            app.state.jobs.stop()
+            database.dispose()
+
+    app = FastAPI(title="Senim", lifespan=lifespan, version=_version(), openapi_url="/api/v1/openapi.json", docs_url=None,
                   redoc_url=None, description="Senim's registry of AI systems, their evidence, assessments, "
                   "incidents, decisions and ledger, for the signed-in organisation.")
     app.state.db = database
@@ -201,15 +212,6 @@ def create_app(db: str | None = None, *, files: str | Path | None = None, job_th
         if request.url.path.startswith("/api/"):
             return JSONResponse({"errors": errors}, status_code=422)
         return _error(request, 422, "; ".join(f"{e['field']}: {e['problem']}" for e in errors))
-
-    @app.on_event("startup")
-    def _start() -> None:
-        app.state.jobs.start()
-
-    @app.on_event("shutdown")
-    def _stop() -> None:
-        app.state.jobs.stop()
-        database.dispose()
 
     app.add_middleware(CrossSiteGuard, trusted_origins=trusted_origins)
     return app

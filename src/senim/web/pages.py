@@ -12,6 +12,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 
 from senim.errors import InputError
+from senim.registry.tenancy import NotFound
 from senim.web.app import LANG_COOKIE, SESSION_COOKIE, Signed, permission, public
 from senim.web.permissions import READ, WRITE
 from senim.web.render import lang_of, page
@@ -145,6 +146,8 @@ def _register_document(request: Request, document: dict, signed: Signed):
         manifest = parse_manifest(json.dumps(document, ensure_ascii=False).encode("utf-8"), "manifest")
     except ManifestProblems as problems:
         return None, [_problem(p) for p in problems.problems]
+    except NotFound:
+        raise
     except InputError as error:
         return None, [_problem(str(error))]
     return register(_db(request), manifest=manifest, actor=signed.actor), []
@@ -198,11 +201,9 @@ async def upload_evidence(request: Request, system_id: str, signed: Signed = per
         await run_in_threadpool(_keep_evidence, request, system_id, upload, signed)
     except HTTPException as refused:
         return await _system_with_problem(request, system_id, signed, str(refused.detail), refused.status_code)
+    except NotFound:
+        raise
     except InputError as error:
-        from senim.registry.tenancy import NotFound
-
-        if isinstance(error, NotFound):
-            raise
         return await _system_with_problem(request, system_id, signed, str(error), 422)
     finally:
         upload.discard()
@@ -276,6 +277,8 @@ async def incident_new(request: Request, signed: Signed = permission("incidents"
                                systems=[str(s) for s in form.getlist("systems")], summary=str(form.get("summary", "")),
                                aware_at=_moment(form.get("aware_at")), aware_by=signed.person.email,
                                actor=signed.actor)
+    except NotFound:
+        raise
     except InputError as error:
         from senim.registry import list_incidents, list_systems
         from senim.registry.incidents import KINDS, SEVERITIES
@@ -347,6 +350,8 @@ async def decisions_upload(request: Request, signed: Signed = permission("decisi
         blob = upload.path.read_bytes()
         records, places = read_jsonl_text(blob, upload.file_name)
         done = await run_in_threadpool(record_decisions, _db(request), records, places, actor=signed.actor)
+    except NotFound:
+        raise
     except InputError as error:
         return page(request, "decisions.html", {"recorded": None, "problem": _problem(str(error)), "letter": None,
                                                 "subject": ""}, status=422)
@@ -364,6 +369,8 @@ async def decisions_letter(request: Request, signed: Signed = permission("letter
     subject = str(form.get("subject", "")).strip()
     try:
         letter = explanation_letter(_db(request), subject, lang_of(request), signed.actor)
+    except NotFound:
+        raise
     except InputError as error:
         return page(request, "decisions.html", {"recorded": None, "problem": _problem(str(error)), "letter": None,
                                                 "subject": ""}, status=422)
@@ -420,6 +427,8 @@ async def admin_add_user(request: Request, signed: Signed = permission("people",
     try:
         add_user(_db(request), str(form.get("email", "")), signed.person.org_bin or "", str(form.get("role", "")),
                  str(form.get("password", "")), actor=signed.actor)
+    except NotFound:
+        raise
     except InputError as error:
         return _admin(request, signed, _problem(str(error)), None, 422)
     return _see("/admin")
@@ -435,6 +444,8 @@ async def admin_add_token(request: Request, signed: Signed = permission("people"
     try:
         secret, _record = add_token(_db(request), str(form.get("email", "")), str(form.get("name", "")) or None,
                                     int(days) if days.isdigit() else None, actor=signed.actor)
+    except NotFound:
+        raise
     except InputError as error:
         return _admin(request, signed, _problem(str(error)), None, 422)
     return _admin(request, signed, None, secret)
@@ -443,7 +454,6 @@ async def admin_add_token(request: Request, signed: Signed = permission("people"
 @router.post("/admin/tokens/{token_id}/revoke")
 def admin_revoke_token(request: Request, token_id: int, signed: Signed = permission("people", WRITE)):
     from senim.registry.people import revoke_token
-    from senim.registry.tenancy import NotFound
 
     try:
         revoke_token(_db(request), token_id, actor=signed.actor)
