@@ -16,7 +16,7 @@ def explanation_letter(db, subject: str, lang: str, actor: Actor) -> str:
     letter = explain(db, subject, lang, actor=actor)
     numbers = [d["decision"] for d in decisions_about(db, subject, actor=actor)]
     with db.write() as conn:
-        ledger(conn, "decision.letter_read", {"subject": subjects.for_lookup(subject), "decisions": numbers,
+        ledger(conn, "disclosure.letter_read", {"subject": subjects.for_lookup(subject), "decisions": numbers,
                                               "lang": lang}, actor.org, actor)
     return letter
 
@@ -27,6 +27,6 @@ def decisions_read(db, subject: str, actor: Actor) -> list[dict]:
     if not found:
         return found
     with db.write() as conn:
-        ledger(conn, "decision.records_read", {"subject": subjects.for_lookup(subject),
+        ledger(conn, "disclosure.records_read", {"subject": subjects.for_lookup(subject),
                                                "decisions": [d["decision"] for d in found]}, actor.org, actor)
     return found
