@@ -103,6 +103,8 @@ def run(db, files, job: dict[str, Any], worker: str) -> None:
     actor = Actor(org=job["org"], user=who.get("user"), via=who.get("via", "worker"), role=who.get("role"))
     try:
         result = _kinds()[job["kind"]](db, files, actor, job["params"], lambda m: progress(db, job["id"], m))
+    except NotFound:  # gone, or never the organisation's: the same words as the web's 404
+        _finish(db, job["id"], worker, status="failed", error="not found")
     except SenimError as error:  # bad input the job found: the user can act on it
         _finish(db, job["id"], worker, status="failed", error=str(error))
     except Exception as error:  # noqa: BLE001 - a job must never take its worker down
