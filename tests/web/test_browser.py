@@ -46,6 +46,7 @@ class Checked:
 
     def __init__(self, page, name: str, axe: bool = True):
         self.page, self.name, self.step, self.axe = page, name, 0, axe
+        page.set_default_timeout(120_000)  # a busy 2-core machine is slow; a real failure still fails
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
 
     def check(self, state: str) -> None:
