@@ -1,8 +1,12 @@
-"""Core benchmark: `senim classify` start to finish, one manifest and 1,000.
+"""Core benchmark: `senim classify` start to finish, one manifest and 1,000;
+`import senim` and `senim --help`.
 
 Targets (issue 2): one manifest under 0.5 s wall time, start-up included;
 1,000 manifests in one call under 5 s. The floor beside them is the Python
-interpreter starting and importing nothing.
+interpreter starting and importing nothing. Issue 12: `import senim` and
+`senim --help` no slower than before the public API (its names are imported
+on first use); the floor for `import senim` is the interpreter with its site
+packages (which an installed `senim` needs) importing nothing.
 """
 
 from __future__ import annotations
@@ -50,6 +54,8 @@ def make_manifests(count: int) -> list[Path]:
 def main() -> None:
     one = "examples/credit-scoring/senim.yaml"
     python = wall([sys.executable, "-S", "-c", "pass"], 15)
+    site = wall([sys.executable, "-c", "pass"], 15)
+    imported = wall([sys.executable, "-c", "import senim"], 15)
     helptime = wall([SENIM, "--help"], 15)
     single_text = wall([SENIM, "classify", one], 15)
     single_json = wall([SENIM, "classify", one, "--format", "json"], 15)
@@ -57,6 +63,8 @@ def main() -> None:
     many = wall([SENIM, "classify", *map(str, paths), "--format", "json"], 7)
     rows = [
         ("Python start-up alone (floor)", python, None),
+        ("Python start-up with site packages (floor of `import senim`)", site, None),
+        ("`python -c 'import senim'`", imported, None),
         ("`senim --help`", helptime, None),
         ("`senim classify` 1 manifest, text", single_text, 0.5),
         ("`senim classify` 1 manifest, JSON", single_json, 0.5),

@@ -8,6 +8,7 @@ and of the libraries that did the work, the parameters and thresholds.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import platform
 from datetime import datetime, timezone
@@ -45,21 +46,42 @@ def library_versions(names: Iterable[str]) -> dict[str, str]:
     return versions
 
 
+def table_input(table: Any, columns: Iterable[str]) -> dict[str, Any]:
+    """The evidence input of a table given in memory (Polars, pandas, PyArrow):
+    the SHA-256 of the Arrow IPC stream of the columns a check read, in one
+    chunk and uncompressed, so that the same table gives the same digest."""
+    from senim.checks.fairness.source import lazy_frame, table_kind
+
+    frame = lazy_frame(table, table_kind(table)).collect()
+    wanted = [c for c in dict.fromkeys(columns) if c in frame.columns]
+    buffer = io.BytesIO()
+    frame.select(wanted).rechunk().write_ipc_stream(buffer, compression="uncompressed")
+    return {"path": None, "table": {"rows": frame.height, "columns": wanted},
+            "sha256": hashlib.sha256(buffer.getvalue()).hexdigest()}
+
+
+def _input(value: str | Path | dict[str, Any]) -> dict[str, Any]:
+    if isinstance(value, dict):  # made already (a table in memory)
+        return value
+    return {"path": str(value), "sha256": file_sha256(value)}
+
+
 def make_evidence(
     check: str,
     *,
-    inputs: dict[str, str | Path],
+    inputs: dict[str, str | Path | dict[str, Any]],
     parameters: dict[str, Any],
     result: dict[str, Any],
     libraries: Iterable[str] = (),
     verdict: str | None = None,
 ) -> dict[str, Any]:
-    """The evidence record of one run of one check."""
+    """The evidence record of one run of one check: the one shape every check's
+    evidence has (written by ``--evidence``, read back by ``senim assess``)."""
     return {
         "evidence_format": "1.0",
         "check": check,
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "inputs": {role: {"path": str(p), "sha256": file_sha256(p)} for role, p in inputs.items()},
+        "inputs": {role: _input(p) for role, p in inputs.items()},
         "parameters": parameters,
         "versions": library_versions(libraries),
         "verdict": verdict,

@@ -32,13 +32,17 @@ class ManifestProblems(InputError):
     """Every problem of one readable manifest, in line order.
 
     Reads as the first problem and a count of the rest, so that commands that
-    stop at a bad manifest still say one sentence; `problems` holds them all."""
+    stop at a bad manifest still say one sentence; its `file`, `line` and
+    `field` are the first problem's; `errors` holds every problem as an
+    InputError of its own and `problems` their sentences."""
 
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        rest = len(problems) - 1
+    def __init__(self, errors: list[InputError]):
+        self.errors = errors
+        self.problems = [str(e) for e in errors]
+        first = errors[0]
+        rest = len(errors) - 1
         more = f" (and {rest} more problem{'s' if rest > 1 else ''})" if rest else ""
-        super().__init__(problems[0] + more)
+        super().__init__(first.problem + more, file=first.file, line=first.line, field=first.field)
 
 
 MAX_BYTES = 1 << 20  # a manifest is a page of facts; 1 MiB is generous
@@ -93,14 +97,14 @@ def load_manifest(path: str | Path) -> Manifest:
     try:
         blob = _read_bounded(Path(path))
     except FileNotFoundError:
-        raise InputError(f"{name}: no such file") from None
+        raise InputError("no such file", file=name) from None
     except IsADirectoryError:
         candidate = Path(path) / "senim.yaml"
         if candidate.is_file():
             return load_manifest(candidate)
-        raise InputError(f"{name}: is a folder without a senim.yaml in it") from None
+        raise InputError("is a folder without a senim.yaml in it", file=name) from None
     except PermissionError:
-        raise InputError(f"{name}: permission denied") from None
+        raise InputError("permission denied", file=name) from None
     return parse_manifest(blob, name)
 
 
@@ -109,23 +113,21 @@ def _read_bounded(path: Path) -> bytes:
         blob = handle.read(MAX_BYTES + 1)
     if len(blob) > MAX_BYTES:
         size = path.stat().st_size
-        raise InputError(
-            f"{path}: the file is {size / 1e6:.1f} MB; a manifest is a short text of at most 1 MB"
-        )
+        raise InputError(f"the file is {size / 1e6:.1f} MB; a manifest is a short text of at most 1 MB", file=path)
     return blob
 
 
 def parse_manifest(blob: bytes, name: str = "<manifest>") -> Manifest:
     """Parse manifest bytes (YAML or JSON) and validate them."""
     if not blob.strip():
-        raise InputError(f"{name}: the file is empty; a manifest needs at least {', '.join(_required())}")
+        raise InputError(f"the file is empty; a manifest needs at least {', '.join(_required())}", file=name)
     if b"\0" in blob:
-        raise InputError(f"{name}: is a binary file, not a YAML or JSON manifest")
+        raise InputError("is a binary file, not a YAML or JSON manifest", file=name)
     try:
         text = blob.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = blob[: error.start].count(b"\n") + 1
-        raise InputError(f"{name}:{line}: is not UTF-8 text (byte {error.start})") from None
+        raise InputError(f"is not UTF-8 text (byte {error.start})", file=name, line=line) from None
     document, lines, problems = _parse_text(text, name)
     if not isinstance(document, dict):
         problems.append(_Problem((), f"a manifest is a mapping of fields, not {_kind(document)}"))
@@ -142,9 +144,9 @@ def _parse_text(text: str, name: str) -> tuple[Any, dict[tuple, int], list[_Prob
         try:
             json_document = json.loads(text, parse_constant=_refuse_constant)
         except json.JSONDecodeError as error:
-            raise InputError(f"{name}:{error.lineno}: JSON syntax error: {error.msg}") from None
+            raise InputError(f"JSON syntax error: {error.msg}", file=name, line=error.lineno) from None
         except RecursionError:
-            raise InputError(f"{name}: is nested too deeply for a manifest") from None
+            raise InputError("is nested too deeply for a manifest", file=name) from None
     import yaml
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -154,20 +156,19 @@ def _parse_text(text: str, name: str) -> tuple[Any, dict[tuple, int], list[_Prob
         if json_document is not None:  # valid JSON that YAML cannot read: keep it, without lines
             return json_document, {}, []
         mark = error.problem_mark or error.context_mark
-        line = f":{mark.line + 1}" if mark else ""
         problem = (error.problem or error.context or "not valid YAML").strip()
-        raise InputError(f"{name}{line}: YAML syntax error: {problem}") from None
+        raise InputError(f"YAML syntax error: {problem}", file=name, line=mark.line + 1 if mark else None) from None
     except yaml.YAMLError as error:
         if json_document is not None:
             return json_document, {}, []
-        raise InputError(f"{name}: YAML syntax error: {str(error).splitlines()[0]}") from None
+        raise InputError(f"YAML syntax error: {str(error).splitlines()[0]}", file=name) from None
     except RecursionError:
-        raise InputError(f"{name}: is nested too deeply for a manifest") from None
+        raise InputError("is nested too deeply for a manifest", file=name) from None
     nodes = [n for n in nodes if n is not None]
     if not nodes:
-        raise InputError(f"{name}: holds no document; a manifest needs at least {', '.join(_required())}")
+        raise InputError(f"holds no document; a manifest needs at least {', '.join(_required())}", file=name)
     if len(nodes) > 1:
-        raise InputError(f"{name}:{nodes[1].start_mark.line + 1}: holds several YAML documents; a manifest is one")
+        raise InputError("holds several YAML documents; a manifest is one", file=name, line=nodes[1].start_mark.line + 1)
     builder = _Builder(name)
     document = builder.build(nodes[0], ())
     if json_document is not None and not builder.problems:
@@ -206,7 +207,7 @@ class _Builder:
         self.count += 1
         if self.count > MAX_NODES or len(place) > MAX_DEPTH:
             what = "nested too deeply" if len(place) > MAX_DEPTH else "too large once its aliases are expanded"
-            raise InputError(f"{self.name}:{node.start_mark.line + 1}: the manifest is {what}")
+            raise InputError(f"the manifest is {what}", file=self.name, line=node.start_mark.line + 1)
         self.lines.setdefault(place, node.start_mark.line + 1)
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, place)
@@ -330,10 +331,20 @@ def _required() -> list[str]:
 
 
 class _Problem:
-    """A problem at a place; `line` when the place itself has no line (a key left out)."""
+    """A problem at a place; `line` when the place itself has no line (a key
+    left out); `field` when it concerns another field than the place's (the
+    key left out of a mapping)."""
 
-    def __init__(self, place: tuple, message: str, line: int | None = None):
-        self.place, self.message, self.line = place, message, line
+    def __init__(self, place: tuple, message: str, line: int | None = None, field: str | None = None):
+        self.place, self.message, self.line, self.field = place, message, line, field
+
+    def error(self, name: str, line: int) -> InputError:
+        """The problem as an InputError: the sentence `message` reads as, in parts."""
+        field = self.field or _dotted(self.place) or None
+        problem = self.message
+        if field and problem.startswith(field + ": "):
+            problem = problem[len(field) + 2:]
+        return InputError(problem, file=name, line=line or None, field=field)
 
 
 def validate_document(document: dict[str, Any], lines: dict[tuple, int], name: str,
@@ -356,8 +367,7 @@ def _raise_all(problems: list[_Problem], lines: dict[tuple, int], name: str) -> 
         return problem.line if problem.line is not None else _line(lines, problem.place)
 
     ordered = sorted(problems, key=lambda p: (line_of(p), len(p.place)))
-    raise ManifestProblems([f"{name}:{line_of(p)}: {p.message}" if line_of(p) else f"{name}: {p.message}"
-                            for p in ordered])
+    raise ManifestProblems([p.error(name, line_of(p)) for p in ordered])
 
 
 def _line(lines: dict[tuple, int], place: tuple) -> int:
@@ -482,7 +492,8 @@ def _check(value: Any, rule: dict[str, Any], place: tuple, problems: list[_Probl
     if isinstance(value, dict):
         for key in rule.get("required", []):
             if key not in value:
-                problems.append(_Problem(place, f"{_dotted(place + (key,))} is missing; it is required"))
+                problems.append(_Problem(place, f"{_dotted(place + (key,))} is missing; it is required",
+                                         field=_dotted(place + (key,))))
         for key, sub in rule.get("properties", {}).items():
             if key in value:
                 _check(value[key], sub, place + (key,), problems)

@@ -1,6 +1,7 @@
 """Where Senim keeps its own files, and how secrets are written.
 
-SENIM_HOME (default ~/.config/senim) holds keys and local state. Keys are
+The home folder (`senim.settings`: SENIM_HOME, default ~/.config/senim)
+holds keys and local state. Keys are
 written with owner-only permissions, and files are replaced atomically so a
 failure never leaves one half-written.
 """
@@ -13,11 +14,10 @@ from pathlib import Path
 
 
 def senim_home() -> Path:
-    home = os.environ.get("SENIM_HOME")
-    if home:
-        return Path(home)
-    base = os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config"
-    return Path(base) / "senim"
+    """The home folder of the settings in force."""
+    from senim.settings import current
+
+    return current().home
 
 
 def keys_dir() -> Path:

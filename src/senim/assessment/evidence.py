@@ -70,22 +70,23 @@ def read_evidence(manifest: Any, known_ids: set[str]) -> dict[str, list[Answer]]
     base = Path(name).parent
     keys = key_lines(name)
 
-    def where(*place: Any) -> str:
+    def where(*place: Any) -> dict[str, Any]:
+        """The file and line of a place in the section, as InputError takes them."""
         line = keys.get(place[0]) if len(place) == 1 else None
         line = line or _line(manifest.lines, ("evidence",) + place)
-        return f"{name}:{line}" if line else name
+        return {"file": name, "line": line or None}
 
     if not isinstance(section, dict):
-        raise InputError(f"{where()}: evidence: expected a mapping of obligation ids to answers")
+        raise InputError("expected a mapping of obligation ids to answers", **where(), field="evidence")
     out: dict[str, list[Answer]] = {}
     for obligation, value in section.items():
         if obligation not in known_ids:
             close = _closest(obligation, known_ids)
             hint = f"; did you mean {close}?" if close else "; `senim law` lists the obligations"
-            raise InputError(f"{where(obligation)}: evidence.{obligation}: no such obligation{hint}")
+            raise InputError(f"no such obligation{hint}", **where(obligation), field=f"evidence.{obligation}")
         items = value if isinstance(value, list) else [value]
         if not items:
-            raise InputError(f"{where(obligation)}: evidence.{obligation}: the list of answers is empty")
+            raise InputError("the list of answers is empty", **where(obligation), field=f"evidence.{obligation}")
         answers = []
         for i, item in enumerate(items):
             place = (obligation, i) if isinstance(value, list) else (obligation,)
@@ -101,18 +102,18 @@ def read_evidence(manifest: Any, known_ids: set[str]) -> dict[str, list[Answer]]
 def _answer(item: Any, obligation: str, label: str, place: tuple, where: Any, base: Path,
             lines: dict[tuple, int]) -> Answer:
     if not isinstance(item, dict):
-        raise InputError(f"{where(*place)}: {label}: expected a mapping with one of check, file, document or answer")
+        raise InputError("expected a mapping with one of check, file, document or answer", **where(*place), field=label)
     shapes = [s for s in ("check", "file", "document") if s in item]
     if len(shapes) > 1:
-        raise InputError(f"{where(*place)}: {label}: give one of check, file or document, not {' and '.join(shapes)}")
+        raise InputError(f"give one of check, file or document, not {' and '.join(shapes)}", **where(*place), field=label)
     shape = shapes[0] if shapes else ("statement" if "answer" in item else None)
     if shape is None:
-        raise InputError(f"{where(*place)}: {label}: says neither check, file, document nor answer")
+        raise InputError("says neither check, file, document nor answer", **where(*place), field=label)
     line = _line(lines, ("evidence",) + place)
     fields = dict(item)
 
     def bad(key: str, problem: str) -> InputError:
-        return InputError(f"{where(*place, key)}: {label}.{key}: {problem}")
+        return InputError(problem, **where(*place, key), field=f"{label}.{key}")
 
     if shape == "check":
         check = item["check"]
@@ -125,7 +126,8 @@ def _answer(item: Any, obligation: str, label: str, place: tuple, where: Any, ba
                 raise bad(key, f"is not a parameter of the {check} check (it takes {', '.join(sorted(allowed - {'check'}))})")
         for key, kind in required.items():
             if key not in item:
-                raise InputError(f"{where(*place)}: {label}.{key} is missing; the {check} check needs it")
+                raise InputError(f"{label}.{key} is missing; the {check} check needs it", **where(*place),
+                                 field=f"{label}.{key}")
         for key, kind in {**required, **optional}.items():
             if key in item:
                 fields[key] = _kind(item[key], kind, bad, key, base)
@@ -139,7 +141,8 @@ def _answer(item: Any, obligation: str, label: str, place: tuple, where: Any, ba
         if shape in ("document", "statement"):
             for key in ("answer", "by", "on"):
                 if key not in item:
-                    raise InputError(f"{where(*place)}: {label}.{key} is missing; a {shape} needs answer, by and on")
+                    raise InputError(f"{label}.{key} is missing; a {shape} needs answer, by and on", **where(*place),
+                                     field=f"{label}.{key}")
         if "answer" in item:
             answer = item["answer"]
             answer = {True: "yes", False: "no"}.get(answer, answer) if isinstance(answer, bool) else answer

@@ -7,6 +7,7 @@ that `senim --help` and `senim classify` start fast.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import sys
 
@@ -36,15 +37,44 @@ COMMANDS = {
 }
 
 
+# The settings of this run, in force from the group's callback (which
+# `senim --help` never reaches) until run() ends.
+_run = contextlib.ExitStack()
+
+
 @app.callback()
 def _group() -> None:
     """Keeps `senim` a group of commands when only one module is loaded."""
+    from senim.settings import Settings
+
+    _run.enter_context(Settings.from_env(notice=_notice).active())  # the environment, read once
 
 
 def fail(message: str, code: int = 2) -> None:
     """Print one line on stderr and leave with `code`."""
     sys.stderr.write(f"senim: {message}\n")
     raise SystemExit(code)
+
+
+def message(error: Exception) -> str:
+    """The one line the CLI prints for a library error: a parameter is named
+    as the option that gives it (``sensitive``, or `max_groups` in a sentence,
+    as ``--sensitive``, ``--max-groups``)."""
+    import re
+
+    from senim.cli.options import flag
+    from senim.errors import ParameterError
+
+    if isinstance(error, ParameterError) and error.field:
+        place = f"{error.file}:{error.line}" if error.file and error.line else error.file
+        line = ": ".join(([place] if place else []) + [flag(error.field), error.problem])
+    else:
+        line = str(error)
+    return re.sub(r"`([a-z][a-z0-9_]*)`", lambda m: flag(m.group(1)), line)
+
+
+def _notice(line: str) -> None:
+    sys.stderr.write(f"senim: {line}\n")
 
 
 def run() -> None:
@@ -54,9 +84,10 @@ def run() -> None:
     for name in (wanted,) if wanted else COMMAND_MODULES:
         importlib.import_module(f"senim.cli.{name}")
     try:
-        app()
+        with _run:
+            app()
     except SenimError as error:
-        fail(str(error), error.exit_code)
+        fail(message(error), error.exit_code)
     except OSError as error:  # a folder where a file should be, a read-only place, a full disk
         where = error.filename or "output"
         fail(f"{where}: {error.strerror or error}", 2)

@@ -11,54 +11,11 @@ import typer
 
 from senim.cli.app import app
 from senim.cli.options import AS_OF, LANG, Lang, parse_date
+from senim.report import FORMATS, render
 
 
-class AssessFormat(str, Enum):
-    text = "text"
-    json = "json"
-    markdown = "markdown"
-    html = "html"
-    pdf = "pdf"
-    sarif = "sarif"
-
-
-EXTENSIONS = {"json": "json", "markdown": "md", "html": "html", "pdf": "pdf", "sarif": "sarif"}
-BINARY = {"pdf"}  # formats whose bytes would garble a terminal
-
-
-def render(report: dict, fmt: str, manifest_uri: str | None = None) -> bytes:
-    """The report in one format, as the bytes of its file."""
-    import json
-
-    if fmt == "json":
-        from senim.report.signing import layout, sign
-
-        return layout(sign(report))
-    if fmt == "markdown":
-        from senim.report.assessment import render_markdown
-
-        return render_markdown(report).encode("utf-8")
-    if fmt == "html":
-        from senim.report.html import render_html
-
-        return render_html(report).encode("utf-8")
-    if fmt == "pdf":
-        from senim.report.html import render_pdf
-
-        return render_pdf(report)
-    if fmt == "sarif":
-        from senim.report.sarif import render_sarif
-
-        return (json.dumps(render_sarif(report, manifest_uri), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-    import io
-
-    from rich.console import Console
-
-    from senim.report.assessment import render_text
-
-    console = Console(highlight=False, soft_wrap=True, file=io.StringIO(), width=120, color_system=None)
-    console.print(render_text(report))
-    return console.file.getvalue().encode("utf-8")
+# The formats are the registry's (senim.report.FORMATS): one list for assess, pack and the web app.
+AssessFormat = Enum("AssessFormat", {name: name for name in FORMATS}, type=str)
 
 
 def _can_write_in(folder: Path, named: Path, option: str) -> None:
@@ -94,7 +51,7 @@ def assess(
     from senim.paths import write_atomic
 
     # Refuse before assessing, so that nothing is run or stored for nothing.
-    if output is None and output_format.value in BINARY and sys.stdout.isatty():
+    if output is None and FORMATS[output_format.value].binary and sys.stdout.isatty():
         raise InputError(f"--format {output_format.value}: stdout is a terminal; give -o/--output FILE, "
                          "or redirect stdout to a file")
     if output is not None and output.is_dir():
@@ -115,16 +72,16 @@ def assess(
     if report_dir is not None:
         base = f"{report['manifest']['system']}.{lang.value}"
         written = []
-        for fmt, ext in EXTENSIONS.items():
-            target = report_dir / f"{base}.{ext}"
-            write_atomic(target, render(report, fmt, uri))
+        for fmt in (f for f in FORMATS.values() if f.folder):
+            target = report_dir / f"{base}.{fmt.extension}"
+            write_atomic(target, fmt.render(report, uri))
             written.append(target)
         for target in written:
             sys.stderr.write(text("assess.report_written", lang.value, path=target) + "\n")
     if output is not None:
         write_atomic(output, render(report, output_format.value, uri))
         sys.stderr.write(text("assess.report_written", lang.value, path=output) + "\n")
-    elif output_format is AssessFormat.text:
+    elif output_format.value == "text":
         from senim.cli.options import print_rich
         from senim.report.assessment import render_text
 
@@ -239,9 +196,9 @@ def pack(
     out = output or Path(f"pack-{kind.value}")
     files = []
     if kind is PackKind.trusted_list:
-        for fmt, ext in (("json", "json"), ("html", "html"), ("pdf", "pdf")):
-            target = out / f"audit-report.{lang.value}.{ext}"
-            write_atomic(target, render(report, fmt, report["manifest"]["path"]))
+        for fmt in (FORMATS[name] for name in ("json", "html", "pdf")):
+            target = out / f"audit-report.{lang.value}.{fmt.extension}"
+            write_atomic(target, fmt.render(report, report["manifest"]["path"]))
             files.append(target.name)
     document = build_pack(kind.value, report, loaded, out, lang=lang.value,
                           submit_on=parse_date(submit_on, "--submit-on"), report_files=files)

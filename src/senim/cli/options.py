@@ -28,6 +28,15 @@ LANG = typer.Option(Lang.en, "--lang", help="Language of every sentence: kk, ru 
 AS_OF = typer.Option(None, "--as-of", metavar="DATE", help="Apply the law as in force on DATE (YYYY-MM-DD; default today).")
 
 
+# A library parameter whose option is not spelt `--` + its name with dashes.
+FLAGS = {"systems": "--system", "actions": "--action", "chain": "--cert"}
+
+
+def flag(parameter: str) -> str:
+    """The option that gives a library function's `parameter`."""
+    return FLAGS.get(parameter) or "--" + parameter.replace("_", "-")
+
+
 def parse_date(value: Optional[str], option: str) -> Optional[date]:
     if value is None:
         return None

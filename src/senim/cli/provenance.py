@@ -83,6 +83,8 @@ def label(
         raise InputError(f"{input}: no such file")
     if not input.is_dir():
         check_file(input, max_mb << 20)  # refuse bad input before making any key
+    if (key is None) != (cert is None):
+        raise InputError("--key and --cert: give both the private key and the certificate chain, or neither")
     signing_key, created = load_signing_key(key, cert)
     if created:
         _err(_say("keys_first_use", lang.value, folder=signing_key.key_path.parent))

@@ -120,14 +120,14 @@ def scan(
 
         def findings_iter():
             yield from scan_on_cluster(paths, chosen, address=cluster, include=tuple(include), exclude=tuple(exclude),
-                                       notes=notes, progress=progress, stitcher=stitcher)
+                                       notes=notes, progress=progress, stitcher=stitcher, stdin=sys.stdin.buffer)
     else:
         def findings_iter():
             # with --format jsonl and no summary wanted, workers write the lines of text files
             render = show_values if format == "jsonl" and evidence is None else None
             yield from local_scan(paths, chosen, workers=workers or None, include=tuple(include),
                                   exclude=tuple(exclude), notes=notes, progress=progress, stitcher=stitcher,
-                                  render=render)
+                                  render=render, stdin=sys.stdin.buffer)
 
     from json.encoder import encode_basestring as quote  # the C encoder, non-ASCII kept
 

@@ -1,13 +1,12 @@
 """The organisation's Ed25519 ledger key, kept in SENIM_HOME/keys.
 
-Created on first use (with a one-line notice on stderr), written 0600 in a
+Created on first use (with a one-line notice, `senim.settings.notify`), written 0600 in a
 0700 folder. The key id is the SHA-256 of the raw 32-byte public key, so a
 regulator can compare it with the fingerprint the organisation publishes.
 """
 
 from __future__ import annotations
 
-import sys
 from functools import lru_cache
 from hashlib import sha256
 from pathlib import Path
@@ -15,13 +14,15 @@ from pathlib import Path
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-KEY_FILE = "ledger-ed25519.pem"
+from senim.settings import LEDGER_KEY as KEY_FILE  # noqa: F401 (its name, kept here too)
 
 
 def key_path() -> Path:
     from senim.paths import keys_dir
+    from senim.settings import current
 
-    return keys_dir() / KEY_FILE
+    keys_dir()  # made owner-only
+    return current().ledger_key
 
 
 def raw_public(key: Ed25519PublicKey) -> bytes:
@@ -59,7 +60,9 @@ def _load(path: str) -> Ed25519PrivateKey:
         except FileExistsError:
             return _load_existing(file)
         write_atomic(file, pem, private=True)
-        sys.stderr.write(f"senim: created the ledger signing key {file} (id {key_id(key.public_key())[:16]})\n")
+        from senim.settings import notify
+
+        notify(f"created the ledger signing key {file} (id {key_id(key.public_key())[:16]})")
         return key
     return _load_existing(file)
 

@@ -7,7 +7,6 @@ on two lines if one would be too small to read.
 
 from __future__ import annotations
 
-import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -25,7 +24,9 @@ MIN_BAND = 22
 
 
 def font_path() -> Path:
-    override = os.environ.get("SENIM_FONT")
+    from senim.settings import current
+
+    override = current().font
     for candidate in ((override,) if override else ()) + FONT_CANDIDATES:
         if candidate and Path(candidate).is_file():
             return Path(candidate)

@@ -12,12 +12,10 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from senim.errors import InputError
+from senim.errors import InputError, ParameterError
 from senim.paths import keys_dir, write_atomic
+from senim.settings import LOCAL_CA as CA_NAME, SIGNER_CHAIN as CHAIN_NAME, SIGNER_KEY as KEY_NAME  # noqa: F401
 
-KEY_NAME = "c2pa-signer.key.pem"
-CHAIN_NAME = "c2pa-signer.chain.pem"
-CA_NAME = "c2pa-local-ca.pem"
 # The C2PA profile asks for document signing in the extended key usage.
 DOCUMENT_SIGNING = "1.3.6.1.5.5.7.3.36"
 
@@ -31,8 +29,11 @@ class SigningKey:
 
 
 def default_paths() -> tuple[Path, Path, Path]:
-    folder = keys_dir()
-    return folder / KEY_NAME, folder / CHAIN_NAME, folder / CA_NAME
+    from senim.settings import current
+
+    keys_dir()  # made owner-only
+    settings = current()
+    return settings.signer_key, settings.signer_chain, settings.local_ca
 
 
 def init_keys(common_name: str = "Senim local signer", *, force: bool = False) -> tuple[Path, Path, Path]:
@@ -105,7 +106,7 @@ def init_keys(common_name: str = "Senim local signer", *, force: bool = False) -
 def load_signing_key(key: Path | None = None, chain: Path | None = None) -> tuple[SigningKey, bool]:
     """The key to sign with, and whether it was just created."""
     if (key is None) != (chain is None):
-        raise InputError("--key and --cert: give both the private key and the certificate chain, or neither")
+        raise InputError("key and chain: give both the private key and the certificate chain, or neither")
     created = False
     if key is None:
         key, chain, _ = default_paths()
@@ -113,11 +114,11 @@ def load_signing_key(key: Path | None = None, chain: Path | None = None) -> tupl
             init_keys()
             created = True
     assert chain is not None
-    for path, option in ((key, "--key"), (chain, "--cert")):
+    for path, parameter in ((key, "key"), (chain, "chain")):
         if not Path(path).exists():
-            raise InputError(f"{path}: {option}: no such file")
+            raise ParameterError("no such file", file=path, field=parameter)
         if not Path(path).is_file():
-            raise InputError(f"{path}: {option}: is a folder, not a PEM file")
+            raise ParameterError("is a folder, not a PEM file", file=path, field=parameter)
     key_pem, chain_pem = Path(key).read_bytes(), Path(chain).read_bytes()
     if b"PRIVATE KEY-----" not in key_pem:
         raise InputError(f"{key}: line 1: not a PEM private key")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from senim.errors import InputError
+from senim.errors import ParameterError
 
 LANGUAGES = ("kk", "ru", "en")
 ACTIONS = ("created", "edited")
@@ -20,13 +20,13 @@ def data() -> dict:
 def action(name: str) -> dict:
     entry = data()["actions"].get(name)
     if entry is None:
-        raise InputError(f"--action: {name!r} is not one of {', '.join(ACTIONS)}")
+        raise ParameterError(f"{name!r} is not one of {', '.join(ACTIONS)}", field="action")
     return entry
 
 
 def check_lang(lang: str) -> str:
     if lang not in LANGUAGES:
-        raise InputError(f"--lang: {lang!r} is not one of {', '.join(LANGUAGES)}")
+        raise ParameterError(f"{lang!r} is not one of {', '.join(LANGUAGES)}", field="lang")
     return lang
 
 

@@ -17,7 +17,7 @@ from typing import Iterator
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Connection, Engine
 
-from senim.errors import InputError
+from senim.errors import InputError, ParameterError
 from senim.ledger import chain
 
 DEFAULT_DB = "senim.db"
@@ -25,8 +25,10 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 def resolve_url(db: str | None = None) -> str:
-    """--db wins, then SENIM_DB, then ./senim.db; a path means SQLite."""
-    value = db or os.environ.get("SENIM_DB") or DEFAULT_DB
+    """`db` wins, then the settings' (SENIM_DB), then ./senim.db; a path means SQLite."""
+    from senim.settings import current
+
+    value = db or current().db or DEFAULT_DB
     if "://" not in value:
         return "sqlite:///" + str(Path(value).expanduser().resolve())
     for plain in ("postgresql://", "postgres://"):
@@ -57,7 +59,7 @@ def make_engine(url: str) -> Engine:
         return engine
     if url.startswith("postgresql"):
         return create_engine(url, pool_pre_ping=False)
-    raise InputError(f"{url}: --db: only SQLite paths and postgresql:// URLs are supported")
+    raise ParameterError("only SQLite paths and postgresql:// URLs are supported", file=url, field="db")
 
 
 def _alembic_config(conn: Connection):
@@ -108,14 +110,16 @@ def upgrade(engine: Engine) -> tuple[str | None, str]:
 class Database:
     """One registry database. Use `write()` for every change."""
 
-    def __init__(self, db: str | None = None, *, migrate: bool = True):
-        self.url = resolve_url(db)
+    def __init__(self, db: str | None = None, *, migrate: bool = True, settings=None):
+        self.settings = settings  # senim.settings.Settings for its work (keys, home); None: those in force
+        with self._settings():
+            self.url = resolve_url(db)
         try:
             self.engine = make_engine(self.url)
         except InputError:
             raise
         except Exception as error:  # a driver that is not installed, a malformed URL
-            raise InputError(f"{db or self.url}: --db: {_first_line(error)}") from None
+            raise ParameterError(_first_line(error), file=db or self.url, field="db") from None
         self._lock_fd: int | None = None
         database = self.engine.url.database if self.url.startswith("sqlite") else None
         self._lock_path = database + ".lock" if database and database != ":memory:" else None
@@ -141,16 +145,21 @@ class Database:
 
         return make_url(self.url).render_as_string(hide_password=True)
 
+    def _settings(self):
+        from contextlib import nullcontext
+
+        return self.settings.active() if self.settings is not None else nullcontext()
+
     @contextmanager
     def read(self) -> Iterator[Connection]:
-        with self.engine.connect() as conn:
+        with self._settings(), self.engine.connect() as conn:
             with conn.begin():
                 yield conn
 
     @contextmanager
     def write(self, signer=None) -> Iterator[Connection]:
         """A serialised transaction; the ledger is checkpointed before commit."""
-        with self._queue():
+        with self._settings(), self._queue():
             with self.engine.connect().execution_options(senim_write=True) as conn:
                 with conn.begin():
                     chain.lock(conn)

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import func, insert, select, update
 
-from senim.errors import InputError
+from senim.errors import InputError, ParameterError
 from senim.ledger.canonical import canonical
 from senim.registry import deadlines as deadline_rules
 from senim.registry.db import Database
@@ -31,7 +31,9 @@ SEVERITIES = ("low", "medium", "high", "critical")
 STATUSES = ("open", "reported", "closed")
 
 
-def _choice(value: Any, allowed: tuple[str, ...], where: str) -> str:
+def _choice(value: Any, allowed: tuple[str, ...], where: str, parameter: str | None = None) -> str:
+    if value not in allowed and parameter:
+        raise ParameterError(f"{value!r} is not one of {', '.join(allowed)}", file=where, field=parameter)
     if value not in allowed:
         raise InputError(f"{where}: {value!r} is not one of {', '.join(allowed)}")
     return value
@@ -55,11 +57,11 @@ def _check_systems(conn, systems: list[str], where: str, actor: Actor | None) ->
     known = {r.id for r in rows}
     for system in systems:
         if system not in known:
-            raise NotFound(f"{where}: --system: {system!r} is not registered")
+            raise NotFound(f"{system!r} is not registered", file=where, field="systems")
     orgs = sorted({r.organisation_id for r in rows})
     if len(orgs) > 1:
-        raise InputError(f"{where}: --system: the systems named belong to {len(orgs)} organisations; "
-                         "an incident concerns the systems of one organisation")
+        raise ParameterError(f"the systems named belong to {len(orgs)} organisations; "
+                             "an incident concerns the systems of one organisation", file=where, field="systems")
     return orgs[0]
 
 
@@ -82,7 +84,7 @@ def open_incident(
     _choice(kind, KINDS, f"{where}: kind")
     _choice(severity, SEVERITIES, f"{where}: severity")
     if not systems:
-        raise InputError(f"{where}: --system: name at least one registered system")
+        raise ParameterError("name at least one registered system", file=where, field="systems")
     if not summary or not summary.strip():
         raise InputError(f"{where}: summary: required")
     aware = parse_moment(aware_at, f"{where}: aware_at") if aware_at is not None else utc_now()
@@ -132,12 +134,12 @@ def update_incident(
     """Append an update (status, severity, an action taken, a note); its number."""
     where = f"incident {number}"
     if status is not None:
-        _choice(status, STATUSES, f"{where}: --status")
+        _choice(status, STATUSES, where, "status")
     if severity is not None:
-        _choice(severity, SEVERITIES, f"{where}: --severity")
-    reported = parse_moment(reported_at, f"{where}: --reported-at") if reported_at is not None else None
+        _choice(severity, SEVERITIES, where, "severity")
+    reported = parse_moment(reported_at, f"{where}: reported_at") if reported_at is not None else None
     if not any(v is not None for v in (status, severity, action, note, reported)):
-        raise InputError(f"{where}: update: nothing to change (give --status, --severity, --action or --note)")
+        raise InputError(f"{where}: update: nothing to change (give a status, a severity, an action or a note)")
     with db.write() as conn:
         row = conn.execute(scoped(select(Incident).where(Incident.id == number), Incident.organisation_id, actor)).first()
         if row is None:

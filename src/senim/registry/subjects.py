@@ -35,14 +35,14 @@ import hashlib
 import hmac
 import os
 import re
-import sys
 import unicodedata
 from pathlib import Path
 
 from senim.errors import InputError
+from senim.settings import PSEUDONYM_KEY, current, notify
 
-KEY_ENV = "SENIM_PSEUDONYM_KEY"
-KEY_FILE = "subject-pseudonym.key"
+KEY_ENV = "SENIM_PSEUDONYM_KEY"  # how the settings' pseudonym key is named when it came from there
+KEY_FILE = PSEUDONYM_KEY
 PREFIX = "iin-hmac:"
 PSEUDONYM = re.compile(r"^iin-hmac:[0-9a-f]{8}:[0-9a-f]{64}$")
 # Twelve digits, or the printed grouping YYMMDD CNNNNK, not inside a longer number.
@@ -52,26 +52,27 @@ _CANDIDATE = re.compile(r"(?<![0-9])([0-9]{6})[ -]?([0-9]{6})(?![0-9])")
 def key_path() -> Path:
     from senim.paths import keys_dir
 
-    return keys_dir() / KEY_FILE
+    keys_dir()  # made owner-only
+    return current().pseudonym_key_file
 
 
 def key_id(key: bytes) -> str:
     return hmac.new(key, b"senim subject pseudonym key id", hashlib.sha256).hexdigest()[:8]
 
 
-def _from_env() -> bytes | None:
-    value = os.environ.get(KEY_ENV)
-    if value is None:
+def _from_settings() -> bytes | None:
+    settings = current()
+    key = settings.pseudonym_key
+    if key is None:
         return None
-    key = value.encode()
     if len(key) < 16:
-        raise InputError(f"{KEY_ENV}: a pseudonym key of at least 16 bytes is needed")
+        raise InputError("a pseudonym key of at least 16 bytes is needed", file=settings.origin("pseudonym_key"))
     return key
 
 
 def existing_key() -> bytes | None:
     """The pseudonym key if there is one; never creates it."""
-    key = _from_env()
+    key = _from_settings()
     if key is not None:
         return key
     path = key_path()
@@ -111,8 +112,8 @@ def keep(new: bytes) -> bytes:
         raise InputError(f"{path}: the pseudonym key cannot be written ({error.strerror})") from None
     if not made:
         return _read(path)
-    sys.stderr.write(f"senim: created the subject pseudonym key {path} (id {key_id(new)}); "
-                     "keep it with the ledger key: without it no IIN can be matched to its decisions\n")
+    notify(f"created the subject pseudonym key {path} (id {key_id(new)}); "
+           "keep it with the ledger key: without it no IIN can be matched to its decisions")
     return new
 
 
@@ -222,7 +223,8 @@ def mismatch(conn, secret: bytes | None) -> str | None:
     mine = key_id(secret) if secret is not None else None
     if stored is None or stored == mine:
         return None
-    here = f"{KEY_ENV}" if os.environ.get(KEY_ENV) is not None else str(key_path())
+    settings = current()
+    here = settings.origin("pseudonym_key") if settings.pseudonym_key is not None else str(key_path())
     have = f"this key ({here}) is {mine}" if mine else f"there is no key here ({here})"
     return (f"the registry's IIN pseudonyms were made with pseudonym key {stored}, but {have}; "
             f"use the organisation's key (copy its file or set {KEY_ENV})")

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import func, insert, select, update
 
-from senim.errors import InputError
+from senim.errors import InputError, ParameterError
 from senim.ledger.canonical import canonical
 from senim.registry.db import Database
 from senim.registry.models import System, SystemVersion
@@ -140,7 +140,7 @@ def show(db: Database, system_id: str, version: int | None = None, *, actor: Act
                                         SystemVersion.system_id == system_id, SystemVersion.version == wanted)
         ).first()
         if row is None:
-            raise InputError(f"{system_id}: --version: no version {wanted} (latest is {known.latest_version})")
+            raise ParameterError(f"no version {wanted} (latest is {known.latest_version})", file=system_id, field="version")
         versions = conn.execute(
             select(SystemVersion.version, SystemVersion.registered, SystemVersion.ledger_seq)
             .where(SystemVersion.organisation_id == org, SystemVersion.system_id == system_id)

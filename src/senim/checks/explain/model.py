@@ -39,7 +39,7 @@ def load_model(path: str | Path, *, trust: bool = False):
     if not trust:
         raise InputError(
             f"{path}: is not a skops file; Senim reads it only as a pickle or joblib file, and loading one "
-            "runs any code it holds: save the model with skops (skops.io.dump) or pass --trust-model if you trust its source"
+            "runs any code it holds: save the model with skops (skops.io.dump) or pass `trust_model` if you trust its source"
         )
     import joblib
 
@@ -60,7 +60,7 @@ def _load_skops(path: Path, trust: bool):
     if unknown and not trust:
         raise InputError(
             f"{path}: holds types Senim does not load without review ({', '.join(unknown)}); "
-            "check them and pass --trust-model to load it anyway"
+            "check them and pass `trust_model` to load it anyway"
         )
     try:
         return sio.load(path, trusted=list(untrusted))

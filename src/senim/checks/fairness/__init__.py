@@ -13,12 +13,11 @@ those counts, which is why the Dask engine gives the very same numbers.
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
 from typing import Sequence
 
 from senim.checks.fairness.counts import Counts, Spec, aggregate
 from senim.checks.fairness.metrics import DISPARITIES, METRICS
-from senim.errors import InputError
+from senim.errors import InputError, ParameterError
 
 __all__ = ["assess", "Spec", "METRICS", "DISPARITIES", "rules"]
 
@@ -59,9 +58,9 @@ def check_counts(path, counts: Counts, spec: Spec, max_groups: int) -> None:
         raise InputError(f"{path}: the data has no rows")
     if table.height > max_groups:
         raise InputError(
-            f"{path}: the sensitive column(s) {', '.join(spec.sensitive)} make {table.height} groups, "
-            f"more than --max-groups {max_groups}; name columns with few distinct values (such as sex or age band)"
-        )
+            f"the sensitive column(s) {', '.join(spec.sensitive)} make {table.height} groups, "
+            f"more than `max_groups` {max_groups}; name columns with few distinct values (such as sex or age band)",
+            file=path)
     for column in spec.sensitive:
         empty = table.filter(pl.col(column).is_null())
         if empty.height:
@@ -81,10 +80,16 @@ def check_counts(path, counts: Counts, spec: Spec, max_groups: int) -> None:
 
 def count(path, spec: Spec, *, cluster: str | None = None, workers: int | None = None,
           max_groups: int = DEFAULT_MAX_GROUPS) -> Counts:
-    """Read the log once into counts, locally or on a Dask cluster, and check them."""
+    """Read the log (a path, or a table in memory) once into counts, locally or
+    on a Dask cluster, and check them."""
     from senim.checks.fairness.source import open_log, reading
 
     frame, schema, kind, files = open_log(path)
+    if kind == "frame":
+        path = "data"  # how messages name a table given in memory
+        if cluster or workers:
+            raise ParameterError("a Dask cluster reads files: give `data` as a path, or count here",
+                                 field="cluster" if cluster else "workers")
     check_columns(path, schema, spec)
     with reading(path):
         if cluster or workers:
@@ -98,7 +103,7 @@ def count(path, spec: Spec, *, cluster: str | None = None, workers: int | None =
 
 
 def assess(
-    path: str | Path,
+    path,
     *,
     target: str,
     prediction: str,
@@ -113,12 +118,13 @@ def assess(
     workers: int | None = None,
     lang: str = "en",
 ) -> dict:
-    """The fairness result of the log at `path` (the JSON the CLI prints)."""
+    """The fairness result of the log at `path`, or of the table (Polars,
+    pandas, PyArrow) `path` is: the JSON the CLI prints."""
     sensitive = tuple(dict.fromkeys(sensitive))
     if not sensitive:
-        raise InputError("--sensitive: name at least one column")
+        raise ParameterError("name at least one column", field="sensitive")
     if bootstrap < 0:
-        raise InputError(f"--bootstrap: {bootstrap} is negative")
+        raise ParameterError(f"{bootstrap} is negative", field="bootstrap")
     spec = Spec(target, prediction, sensitive, score)
     counts = count(path, spec, cluster=cluster, workers=workers, max_groups=max_groups)
     from senim.checks.fairness.report import build

@@ -59,9 +59,10 @@ def count_on_cluster(kind: str, files: list[Path], spec: Spec, *, address: str |
         try:
             client = Client(address, timeout="10s")
         except (OSError, TimeoutError, ValueError) as error:
-            from senim.errors import InputError
+            from senim.errors import ParameterError
 
-            raise InputError(f"--cluster {address}: no Dask scheduler answers there ({type(error).__name__})") from None
+            raise ParameterError(f"no Dask scheduler answers at {address} ({type(error).__name__})",
+                                 field="cluster") from None
     else:
         cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                dashboard_address=None)

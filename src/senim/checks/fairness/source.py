@@ -1,4 +1,5 @@
-"""Opening a decision log: CSV, Parquet, JSON Lines or a folder of Parquet files.
+"""Opening a decision log: CSV, Parquet, JSON Lines, a folder of Parquet files,
+or a table already in memory (Polars, pandas, PyArrow).
 
 Everything is lazy (a Polars scan), so only the named columns are read and
 Parquet is streamed; any reading failure becomes one InputError sentence.
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from senim.errors import InputError
 
@@ -74,12 +76,46 @@ def scan(kind: str, files: list[Path]):
     return pl.scan_ndjson(str(files[0]), infer_schema_length=10_000)
 
 
-def open_log(path: str | Path):
-    """(LazyFrame, schema, kind, files) of the log at `path`; schema problems are InputErrors."""
-    kind, files = data_files(path)
-    with reading(path):
-        frame = scan(kind, files)
+def table_kind(value: Any) -> str | None:
+    """'polars', 'polars-lazy', 'pandas' or 'arrow' for an in-memory table, else None
+    (told by the type's module, so that no table library is imported to ask)."""
+    module = type(value).__module__.split(".", 1)[0]
+    name = type(value).__name__
+    if module == "polars":
+        return {"DataFrame": "polars", "LazyFrame": "polars-lazy"}.get(name)
+    if module == "pandas" and name == "DataFrame":
+        return "pandas"
+    if module == "pyarrow" and name in ("Table", "RecordBatch"):
+        return "arrow"
+    return None
+
+
+def lazy_frame(value: Any, kind: str):
+    """A Polars LazyFrame over an in-memory table."""
+    import polars as pl
+
+    if kind == "polars":
+        return value.lazy()
+    if kind == "polars-lazy":
+        return value
+    if kind == "pandas":
+        return pl.from_pandas(value).lazy()
+    return pl.from_arrow(value).lazy()
+
+
+def open_log(path, name: str | None = None):
+    """(LazyFrame, schema, kind, files) of the log at `path`, or of the table
+    `path` is (kind "frame", no files; messages call it `name`); schema
+    problems are InputErrors."""
+    memory = table_kind(path)
+    where = name or (str(path) if memory is None else "data")
+    if memory is None:
+        kind, files = data_files(path)
+    else:
+        kind, files = "frame", []
+    with reading(where):
+        frame = scan(kind, files) if memory is None else lazy_frame(path, memory)
         schema = frame.collect_schema()
         if frame.head(1).collect().height == 0:  # reads only the first chunk
-            raise InputError(f"{path}: the data has no rows")
+            raise InputError(f"{where}: the data has no rows")
     return frame, schema, kind, files

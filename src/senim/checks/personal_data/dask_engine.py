@@ -15,7 +15,7 @@ from typing import Iterable, Iterator
 from senim.checks.personal_data import sources as src
 from senim.checks.personal_data.engine import TYPES
 from senim.checks.personal_data.scanner import Finding, Stitcher, plan, run_task
-from senim.errors import InputError
+from senim.errors import ParameterError
 
 
 def scan_on_cluster(
@@ -31,6 +31,7 @@ def scan_on_cluster(
     chunk: int = src.CHUNK,
     in_flight: int | None = None,
     stitcher: Stitcher | None = None,
+    stdin=None,
 ) -> Iterator[Finding]:
     """Findings as `scanner.scan` gives them, computed by Dask workers."""
     from distributed import Client
@@ -43,13 +44,13 @@ def scan_on_cluster(
         try:
             client = Client(address, timeout="5s")
         except (OSError, TimeoutError) as error:
-            raise InputError(f"--cluster {address}: no Dask scheduler answers ({error})") from None
+            raise ParameterError(f"no Dask scheduler answers at {address} ({error})", field="cluster") from None
     try:
         window = in_flight or max(4, 2 * sum(client.nthreads().values()))
         stitcher = stitcher or Stitcher(sources)
         stitcher.sources = sources
         pending: deque = deque()
-        for task in plan(sources, types, notes, chunk):
+        for task in plan(sources, types, notes, chunk, stdin):
             pending.append(client.submit(run_task, task, pure=False))
             if len(pending) >= window:
                 yield from stitcher.feed(pending.popleft().result())

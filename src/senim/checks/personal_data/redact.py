@@ -16,7 +16,7 @@ from pathlib import Path
 from senim.checks.personal_data import sources as src
 from senim.checks.personal_data.detectors import email, iban, kz_bin, kz_iin, payment_card, phone
 from senim.checks.personal_data.engine import TYPES, engine_for
-from senim.errors import InputError
+from senim.errors import InputError, ParameterError
 
 KEY_ENV = "SENIM_PSEUDONYM_KEY"
 _COMPACT = {
@@ -39,16 +39,19 @@ def mask(value: str, type_: str) -> str:
 
 
 def load_key(key_file: str | None) -> bytes:
+    """The pseudonym key: from `key_file`, else the settings' (SENIM_PSEUDONYM_KEY)."""
+    from senim.settings import current
+
     if key_file:
         try:
             key = Path(key_file).read_bytes().strip()
         except OSError as error:
             raise InputError(f"{key_file}: the pseudonym key cannot be read ({error.strerror})") from None
     else:
-        key = os.environ.get(KEY_ENV, "").encode()
+        key = current().pseudonym_key or b""
     if len(key) < 16:
         raise InputError(
-            f"{key_file or KEY_ENV}: a pseudonym key of at least 16 bytes is needed (give --key-file or set {KEY_ENV})"
+            f"{key_file or KEY_ENV}: a pseudonym key of at least 16 bytes is needed (give `key_file` or set {KEY_ENV})"
         )
     return key
 
@@ -62,7 +65,7 @@ def pseudonym(value: str, type_: str, key: bytes) -> str:
 class Replacer:
     def __init__(self, mode: str, key: bytes | None = None):
         if mode not in ("mask", "pseudonym"):
-            raise InputError(f"--mode: {mode!r} is not mask or pseudonym")
+            raise ParameterError(f"{mode!r} is not mask or pseudonym", field="mode")
         self.mode, self.key = mode, key
 
     def __call__(self, value: str, type_: str) -> str:

@@ -15,11 +15,11 @@ import gzip
 import os
 import sys
 from dataclasses import dataclass
-from typing import Callable, Iterable, Iterator
+from typing import BinaryIO, Callable, Iterable, Iterator
 
 from senim.checks.personal_data import sources as src
 from senim.checks.personal_data.engine import TYPES, engine_for
-from senim.errors import InputError
+from senim.errors import InputError, ParameterError
 
 # Cells worth a look: ASCII-only classes (plus explicit Cyrillic letters) keep
 # Polars on its fast path; Unicode \d and \b make it 30 times slower.
@@ -243,11 +243,15 @@ def _stream_tasks(index: int, stream, types, chunk: int) -> Iterator[tuple]:
         carry = data[cut:]
 
 
-def plan(sources: list[src.Source], types: tuple[str, ...], notes: list[str], chunk: int = src.CHUNK) -> Iterator[tuple]:
-    """The tasks of a scan, in output order. Binary files are skipped with a note."""
+def plan(sources: list[src.Source], types: tuple[str, ...], notes: list[str], chunk: int = src.CHUNK,
+         stdin: BinaryIO | None = None) -> Iterator[tuple]:
+    """The tasks of a scan, in output order. Binary files are skipped with a note.
+    The source "-" is read from `stdin`, a binary stream the caller gives."""
     for index, source in enumerate(sources):
         if source.kind == "stdin":
-            yield from _stream_tasks(index, sys.stdin.buffer, types, chunk)
+            if stdin is None:
+                raise ParameterError("'-' is read from the stream `stdin` gives; none was given", field="stdin")
+            yield from _stream_tasks(index, stdin, types, chunk)
             continue
         try:
             if src.is_binary(source.path):
@@ -359,14 +363,16 @@ def scan(
     stitcher: Stitcher | None = None,
     chunk: int = src.CHUNK,
     render: bool | None = None,
+    stdin: BinaryIO | None = None,
 ) -> Iterator[Finding]:
-    """Findings in every file under `paths`, in file order then place order."""
+    """Findings in every file under `paths`, in file order then place order
+    ("-" is the binary stream `stdin`)."""
     types = tuple(t for t in TYPES if t in set(types))
     sources = src.discover(list(paths), include, exclude)
     notes = [] if notes is None else notes
     stitcher = stitcher or Stitcher(sources)
     stitcher.sources = sources
-    tasks = plan(sources, types, notes, chunk)
+    tasks = plan(sources, types, notes, chunk, stdin)
     if render is not None:  # JSON Lines for text are written by the workers into stitcher.blocks
         tasks = render_plan(tasks, render)
     workers = workers or os.cpu_count() or 1
