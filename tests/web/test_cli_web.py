@@ -71,7 +71,7 @@ def test_senim_serve_serves_and_stops(tmp_path, senim_home):
         except subprocess.TimeoutExpired:
             server.kill()
             raise AssertionError("senim serve did not stop within 90 s of SIGTERM") from None
-    assert server.returncode == 0
+    assert server.returncode in (0, -15)  # uvicorn stops gracefully, then re-raises SIGTERM
 
 
 def test_schema_0003_gives_old_rows_to_the_organisation_of_their_owners_bin(db_url, tmp_path):

@@ -214,7 +214,7 @@ def _register(request: Request, blob: bytes, signed: Signed):
     except ManifestProblems as problems:
         from senim.web.app import _problem
 
-        return JSONResponse({"errors": [_problem(p) for p in problems.problems]}, status_code=422)
+        return JSONResponse({"errors": [_problem(e) for e in problems.errors]}, status_code=422)
     done = register(_db(request), manifest=manifest, actor=signed.actor)
     return {"id": done["system"], "version": done["version"], "status": done["status"], "ledger_seq": done["ledger_seq"]}
 

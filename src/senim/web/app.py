@@ -195,7 +195,7 @@ def create_app(db: str | None = None, *, files: str | Path | None = None, job_th
 
     @app.exception_handler(InputError)
     async def _bad_input(request: Request, exc: InputError):
-        return _error(request, 422, str(exc))
+        return _error(request, 422, exc)
 
     @app.exception_handler(HTTPException)
     async def _http(request: Request, exc: HTTPException):
@@ -235,18 +235,24 @@ def declared_permission(route) -> object:
     return found[0] if len(found) == 1 else None
 
 
-def _error(request: Request, status: int, problem: str, headers: dict | None = None):
+def _error(request: Request, status: int, problem, headers: dict | None = None):
+    """`problem`: a sentence, or an InputError (its parts go to the JSON)."""
     if request.url.path.startswith("/api/") or "text/html" not in request.headers.get("accept", ""):
         return JSONResponse({"errors": [_problem(problem)]}, status_code=status, headers=headers)
     from senim.web.render import page
 
-    return page(request, "error.html", {"status": status, "problem": problem}, status=status, headers=headers)
+    return page(request, "error.html", {"status": status, "problem": str(problem)}, status=status, headers=headers)
 
 
-def _problem(message: str) -> dict:
-    """An InputError's sentence as {line, field, problem} ("FILE:LINE: field: problem")."""
+def _problem(error) -> dict:
+    """An error as {line, field, problem}: an InputError's own parts when it has
+    them, else read from its sentence ("FILE:LINE: field: problem"). The file
+    is left out: on the server it is a database or a temporary name."""
     import re
 
+    if isinstance(error, InputError) and (error.field or error.line):
+        return {"line": error.line, "field": error.field, "problem": error.problem}
+    message = str(error)
     found = re.match(r"^(?:[^:\s]*?:(?P<line>\d+): )?(?:(?P<field>[A-Za-z_][\w.\[\]-]*): )?(?P<problem>.+)$",
                      message, re.S)
     if not found:

@@ -145,11 +145,11 @@ def _register_document(request: Request, document: dict, signed: Signed):
     try:
         manifest = parse_manifest(json.dumps(document, ensure_ascii=False).encode("utf-8"), "manifest")
     except ManifestProblems as problems:
-        return None, [_problem(p) for p in problems.problems]
+        return None, [_problem(e) for e in problems.errors]
     except NotFound:
         raise
     except InputError as error:
-        return None, [_problem(str(error))]
+        return None, [_problem(error)]
     return register(_db(request), manifest=manifest, actor=signed.actor), []
 
 
@@ -204,7 +204,7 @@ async def upload_evidence(request: Request, system_id: str, signed: Signed = per
     except NotFound:
         raise
     except InputError as error:
-        return await _system_with_problem(request, system_id, signed, str(error), 422)
+        return await _system_with_problem(request, system_id, signed, error, 422)
     finally:
         upload.discard()
     return _see(f"/systems/{quote(system_id)}#evidence")
@@ -286,7 +286,7 @@ async def incident_new(request: Request, signed: Signed = permission("incidents"
 
         return page(request, "incidents.html", {
             "incidents": list_incidents(_db(request), actor=signed.actor), "kinds": KINDS, "severities": SEVERITIES,
-            "systems": list_systems(_db(request), actor=signed.actor), "problem": _problem(str(error)),
+            "systems": list_systems(_db(request), actor=signed.actor), "problem": _problem(error),
             "values": {k: form.getlist(k) for k in form.keys()}}, status=422)
     return _see(f"/incidents/{number}")
 
@@ -353,7 +353,7 @@ async def decisions_upload(request: Request, signed: Signed = permission("decisi
     except NotFound:
         raise
     except InputError as error:
-        return page(request, "decisions.html", {"recorded": None, "problem": _problem(str(error)), "letter": None,
+        return page(request, "decisions.html", {"recorded": None, "problem": _problem(error), "letter": None,
                                                 "subject": ""}, status=422)
     finally:
         upload.discard()
@@ -372,7 +372,7 @@ async def decisions_letter(request: Request, signed: Signed = permission("letter
     except NotFound:
         raise
     except InputError as error:
-        return page(request, "decisions.html", {"recorded": None, "problem": _problem(str(error)), "letter": None,
+        return page(request, "decisions.html", {"recorded": None, "problem": _problem(error), "letter": None,
                                                 "subject": ""}, status=422)
     return page(request, "decisions.html", {"recorded": None, "problem": None, "letter": letter, "subject": ""})
 
@@ -430,7 +430,7 @@ async def admin_add_user(request: Request, signed: Signed = permission("people",
     except NotFound:
         raise
     except InputError as error:
-        return _admin(request, signed, _problem(str(error)), None, 422)
+        return _admin(request, signed, _problem(error), None, 422)
     return _see("/admin")
 
 
@@ -447,7 +447,7 @@ async def admin_add_token(request: Request, signed: Signed = permission("people"
     except NotFound:
         raise
     except InputError as error:
-        return _admin(request, signed, _problem(str(error)), None, 422)
+        return _admin(request, signed, _problem(error), None, 422)
     return _admin(request, signed, None, secret)
 
 
