@@ -4,12 +4,20 @@ import os
 import sys
 from pathlib import Path
 
+import pytest
+
 # Argon2id with lighter parameters than a deployment's, so that the tests'
 # dozens of sign-ins take milliseconds; the hashes are still Argon2id.
-os.environ.setdefault("SENIM_ARGON2_TIME", "1")
+os.environ.setdefault("SENIM_ARGON2_TIME", "1")        # for `senim` processes the tests start
 os.environ.setdefault("SENIM_ARGON2_MEMORY_KIB", "8192")
 
-import pytest
+
+@pytest.fixture(autouse=True, scope="session")
+def _light_hashes():
+    from senim.registry import people
+
+    people.configure(os.environ)
+
 
 sys.path.insert(0, str(Path(__file__).parent))
 

@@ -106,6 +106,7 @@ def test_the_owners_journey(world, live, browser, lang, tmp_path):
     # The form asks only what follows: no EU role until the EU market is chosen.
     system = f"journey-{lang}-{world.kind}"
     page.goto(f"{live.url}/systems/new")
+    page.wait_for_function("() => window.htmx !== undefined")  # the deferred script has run
     checked.check("form")
     assert page.locator("[name=eu_role]").count() == 0
     page.fill("#f-name", f"Journey {lang}")

@@ -20,10 +20,15 @@ ROLES_HELP = "admin, compliance, engineer, auditor (reads only), regulator (auth
 
 
 def _database(db: Optional[str]):
+    import os
+
     try:
+        from senim.registry import jobs, people
         from senim.registry.db import Database
     except ImportError:
         raise InputError("the registry needs the registry extra: pip install 'senim[web]'") from None
+    people.configure(os.environ)  # SENIM_ARGON2_*, SENIM_SESSION_*: as senim serve reads them
+    jobs.LEASE = float(os.environ.get("SENIM_JOB_LEASE", jobs.LEASE))
     return Database(db)
 
 

@@ -22,7 +22,7 @@ from sqlalchemy import insert, or_, select, update
 from senim.registry.models import Job
 from senim.registry.tenancy import Actor, NotFound
 
-LEASE = float(os.environ.get("SENIM_JOB_LEASE", 600))
+LEASE = 600.0  # seconds; a door may change it (senim serve and senim worker read SENIM_JOB_LEASE)
 KINDS: dict[str, Callable[..., Any]] = {}
 
 

@@ -1,10 +1,9 @@
 """People who sign in, their roles, sessions and API tokens.
 
 Passwords are hashed with Argon2id, by default with RFC 9106's second
-recommended parameters (3 passes, 64 MiB, 4 lanes; SENIM_ARGON2_TIME and
-SENIM_ARGON2_MEMORY_KIB change them for new hashes, e.g. lighter ones in
-tests; a hash carries its own parameters, so old ones still verify and are
-re-hashed at the next sign-in). Session cookies and API tokens are 256-bit random
+recommended parameters (3 passes, 64 MiB, 4 lanes; `configure` changes them
+for new hashes, e.g. lighter ones in tests; a hash carries its own
+parameters, so old ones still verify and are re-hashed at the next sign-in). Session cookies and API tokens are 256-bit random
 secrets; the database keeps only their SHA-256, so a copy of it signs nobody
 in. A session ends after `IDLE` seconds without use or `ABSOLUTE` seconds in
 all; "log out everywhere" deletes every session of the person. Sign-in is
@@ -16,7 +15,6 @@ Adding a person, changing a role and adding or revoking a token are ledgered.
 from __future__ import annotations
 
 import hashlib
-import os
 import secrets
 import time
 from dataclasses import dataclass
@@ -30,8 +28,9 @@ from senim.registry.models import LoginFailure, Organisation, Session, Token, Us
 from senim.registry.records import iso, utc_now
 from senim.registry.tenancy import ROLES, Actor, ledger
 
-IDLE = float(os.environ.get("SENIM_SESSION_IDLE", 2 * 3600))
-ABSOLUTE = float(os.environ.get("SENIM_SESSION_ABSOLUTE", 12 * 3600))
+IDLE = 2 * 3600.0
+ABSOLUTE = 12 * 3600.0
+ARGON2 = {"time_cost": 3, "memory_cost": 65536, "parallelism": 4}  # RFC 9106, second recommendation
 WINDOW = 15 * 60
 FAILURES = 5
 FAILURES_PER_ADDRESS = 30
@@ -39,13 +38,22 @@ TOKEN_PREFIX = "senim_"
 MIN_PASSWORD = 12
 
 
+def configure(values) -> None:
+    """Take SENIM_SESSION_IDLE, SENIM_SESSION_ABSOLUTE (seconds), SENIM_ARGON2_TIME
+    and SENIM_ARGON2_MEMORY_KIB from `values` (a door passes its environment)."""
+    global IDLE, ABSOLUTE
+    IDLE = float(values.get("SENIM_SESSION_IDLE", IDLE))
+    ABSOLUTE = float(values.get("SENIM_SESSION_ABSOLUTE", ABSOLUTE))
+    ARGON2["time_cost"] = int(values.get("SENIM_ARGON2_TIME", ARGON2["time_cost"]))
+    ARGON2["memory_cost"] = int(values.get("SENIM_ARGON2_MEMORY_KIB", ARGON2["memory_cost"]))
+    _hasher.cache_clear()
+
+
 @lru_cache(maxsize=1)
 def _hasher():
     from argon2 import PasswordHasher, Type
 
-    return PasswordHasher(time_cost=int(os.environ.get("SENIM_ARGON2_TIME", 3)),
-                          memory_cost=int(os.environ.get("SENIM_ARGON2_MEMORY_KIB", 65536)),
-                          parallelism=4, type=Type.ID)
+    return PasswordHasher(**ARGON2, type=Type.ID)
 
 
 def _sha256(secret: str) -> str:

@@ -6,9 +6,9 @@ token is 401; a role without the permission is 403; bad input is 422 with
 
 from __future__ import annotations
 
-from typing import Any, Literal, Optional
+from typing import Annotated, Any, Literal, Optional
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
@@ -98,7 +98,7 @@ class JobRecord(BaseModel):
 
 class AssessmentRequest(BaseModel):
     lang: Literal["kk", "ru", "en"] = "en"
-    version: Optional[int] = Field(None, ge=1)
+    version: Optional[int] = Field(None, ge=1, le=2_147_483_647)
     as_of: Optional[str] = Field(None, pattern=r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -231,11 +231,11 @@ async def _body(request: Request, limit: int) -> bytes:
 
 
 @router.get("/systems/{system_id}", response_model=SystemRecord, summary="A system: manifest, versions, classification")
-def get_system(request: Request, system_id: str, version: Optional[int] = None,
+def get_system(request: Request, system_id: str, version: Optional[int] = Query(None, ge=1, le=2_147_483_647),
                signed: Signed = permission("systems", READ)):
     from senim.registry import show
 
-    record = show(_db(request), system_id, version if version and version > 0 else None, actor=signed.actor)
+    record = show(_db(request), system_id, version, actor=signed.actor)
     record.pop("source", None)
     return record
 
@@ -267,14 +267,14 @@ def start_assessment(request: Request, system_id: str, body: AssessmentRequest,
 
 
 @router.get("/jobs/{job_id}", response_model=JobRecord, summary="A job's progress and result")
-def get_job(request: Request, job_id: int, signed: Signed = permission("jobs", READ)):
+def get_job(request: Request, job_id: Annotated[int, Path(ge=1, le=2_147_483_647)], signed: Signed = permission("jobs", READ)):
     from senim.registry import jobs
 
     return jobs.get(_db(request), job_id, signed.actor)
 
 
 @router.get("/assessments/{assessment_id}", response_model=AssessmentRecord, summary="An assessment and its report (JSON)")
-def get_assessment(request: Request, assessment_id: int, signed: Signed = permission("assessments", READ)):
+def get_assessment(request: Request, assessment_id: Annotated[int, Path(ge=1, le=2_147_483_647)], signed: Signed = permission("assessments", READ)):
     from senim.registry.assessments import get_assessment as found
 
     return found(_db(request), assessment_id, signed.actor)
@@ -282,7 +282,7 @@ def get_assessment(request: Request, assessment_id: int, signed: Signed = permis
 
 @router.get("/assessments/{assessment_id}/report", summary="The report in one format of senim.report",
             response_class=Response, responses={200: {"content": {"application/octet-stream": {}}}})
-def get_report(request: Request, assessment_id: int, format: Literal["json", "markdown", "html", "pdf", "sarif"] = "html",
+def get_report(request: Request, assessment_id: Annotated[int, Path(ge=1, le=2_147_483_647)], format: Literal["json", "markdown", "html", "pdf", "sarif"] = "html",
                signed: Signed = permission("assessments", READ)):
     from senim.registry.assessments import get_assessment as found
     from senim.web.reports import render
@@ -330,7 +330,7 @@ def _keep_evidence(request: Request, system_id: str, upload, signed: Signed):
 
 
 @router.get("/evidence/{evidence_id}", response_model=EvidenceRecord, summary="A piece of evidence (its record)")
-def get_evidence(request: Request, evidence_id: int, signed: Signed = permission("evidence", READ)):
+def get_evidence(request: Request, evidence_id: Annotated[int, Path(ge=1, le=2_147_483_647)], signed: Signed = permission("evidence", READ)):
     from senim.registry.evidence import get_evidence as found
 
     return found(_db(request), evidence_id, signed.actor)
@@ -338,7 +338,7 @@ def get_evidence(request: Request, evidence_id: int, signed: Signed = permission
 
 @router.get("/evidence/{evidence_id}/file", summary="The evidence file, as an attachment, never inline",
             response_class=Response, responses={200: {"content": {"application/octet-stream": {}}}})
-def get_evidence_file(request: Request, evidence_id: int, signed: Signed = permission("evidence", READ)):
+def get_evidence_file(request: Request, evidence_id: Annotated[int, Path(ge=1, le=2_147_483_647)], signed: Signed = permission("evidence", READ)):
     from fastapi.responses import FileResponse
 
     from senim.registry.evidence import get_evidence as found, stored_path
@@ -369,14 +369,14 @@ def open_incident(request: Request, body: IncidentRequest, signed: Signed = perm
 
 
 @router.get("/incidents/{incident_id}", response_model=dict[str, Any], summary="An incident, its updates and deadlines")
-def get_incident(request: Request, incident_id: int, signed: Signed = permission("incidents", READ)):
+def get_incident(request: Request, incident_id: Annotated[int, Path(ge=1, le=2_147_483_647)], signed: Signed = permission("incidents", READ)):
     from senim.registry import get_incident as found
 
     return found(_db(request), incident_id, actor=signed.actor)
 
 
 @router.post("/incidents/{incident_id}/updates", status_code=201, response_model=Created, summary="Update an incident")
-def update_incident(request: Request, incident_id: int, body: IncidentUpdateRequest,
+def update_incident(request: Request, incident_id: Annotated[int, Path(ge=1, le=2_147_483_647)], body: IncidentUpdateRequest,
                     signed: Signed = permission("incidents", WRITE)):
     from senim.registry import update_incident as updated
 
@@ -386,7 +386,7 @@ def update_incident(request: Request, incident_id: int, body: IncidentUpdateRequ
 
 
 @router.get("/incidents/{incident_id}/notice", response_model=Letter, summary="The notice to the authorities")
-def incident_notice(request: Request, incident_id: int, lang: Literal["kk", "ru", "en"] = "en",
+def incident_notice(request: Request, incident_id: Annotated[int, Path(ge=1, le=2_147_483_647)], lang: Literal["kk", "ru", "en"] = "en",
                     signed: Signed = permission("incidents", READ)):
     from senim.registry.incidents import report
 
@@ -412,7 +412,7 @@ def _record_decisions(request: Request, blob: bytes, signed: Signed):
     return asdict(recorded(_db(request), records, places, actor=signed.actor))
 
 
-@router.post("/decisions/letter", response_model=Letter, summary="A person's Art. 16 explanation letter (the read is ledgered)")
+@router.post("/decisions/letter", response_model=Letter, summary="A person's explanation letter (the reading is ledgered)")
 def decision_letter(request: Request, body: LetterRequest, signed: Signed = permission("letters", READ)):
     from senim.registry.disclosures import explanation_letter
 
@@ -434,7 +434,7 @@ def verify_ledger(request: Request, signed: Signed = permission("ledger", READ))
 
 @router.get("/ledger/entries/{seq}/proof", response_model=dict[str, Any],
             summary="An entry of the organisation and its inclusion proof against the latest signed checkpoint")
-def entry_proof(request: Request, seq: int, signed: Signed = permission("ledger", READ)):
+def entry_proof(request: Request, seq: Annotated[int, Path(ge=1, le=2**62)], signed: Signed = permission("ledger", READ)):
     from senim.registry.ledgerview import proof
 
     return proof(_db(request), seq, signed.actor)

@@ -153,8 +153,14 @@ def create_app(db: str | None = None, *, files: str | Path | None = None, job_th
     SENIM_HOME/files). `job_threads`: worker threads that run jobs in this
     process (0: leave them to `senim worker` processes).
     """
+    import os
+
+    from senim.registry import jobs, people
     from senim.registry.db import Database
     from senim.web import api, pages
+
+    people.configure(os.environ)  # session lifetimes and Argon2 parameters, if set
+    jobs.LEASE = float(os.environ.get("SENIM_JOB_LEASE", jobs.LEASE))
     from senim.web.jobs import JobThreads
     from senim.web.render import templates
 

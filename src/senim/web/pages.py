@@ -5,10 +5,10 @@ function for the signed-in organisation, and renders."""
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Optional
+from typing import Annotated, Optional
 from urllib.parse import quote
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import RedirectResponse
 
 from senim.errors import InputError
@@ -232,7 +232,7 @@ async def assess_system(request: Request, system_id: str, signed: Signed = permi
 
 
 @router.get("/jobs/{job_id}")
-def job_page(request: Request, job_id: int, signed: Signed = permission("jobs", READ)):
+def job_page(request: Request, job_id: Annotated[int, Path(ge=1, le=2_147_483_647)], signed: Signed = permission("jobs", READ)):
     from senim.registry import jobs
 
     job = jobs.get(_db(request), job_id, signed.actor)
@@ -246,7 +246,7 @@ def job_page(request: Request, job_id: int, signed: Signed = permission("jobs", 
 
 
 @router.get("/assessments/{assessment_id}")
-def assessment_page(request: Request, assessment_id: int, signed: Signed = permission("assessments", READ)):
+def assessment_page(request: Request, assessment_id: Annotated[int, Path(ge=1, le=2_147_483_647)], signed: Signed = permission("assessments", READ)):
     from senim.registry.assessments import get_assessment
 
     return page(request, "assessment.html", {"a": get_assessment(_db(request), assessment_id, signed.actor)})
@@ -300,7 +300,7 @@ def _moment(value) -> Optional[str]:
 
 
 @router.get("/incidents/{incident_id}")
-def incident_page(request: Request, incident_id: int, signed: Signed = permission("incidents", READ)):
+def incident_page(request: Request, incident_id: Annotated[int, Path(ge=1, le=2_147_483_647)], signed: Signed = permission("incidents", READ)):
     from senim.registry import get_incident
     from senim.registry.incidents import report
 
@@ -310,7 +310,7 @@ def incident_page(request: Request, incident_id: int, signed: Signed = permissio
 
 
 @router.post("/incidents/{incident_id}/update")
-async def incident_update(request: Request, incident_id: int, signed: Signed = permission("incidents", WRITE)):
+async def incident_update(request: Request, incident_id: Annotated[int, Path(ge=1, le=2_147_483_647)], signed: Signed = permission("incidents", WRITE)):
     from senim.registry import update_incident
 
     form = await request.form()
@@ -381,7 +381,7 @@ async def decisions_letter(request: Request, signed: Signed = permission("letter
 
 
 @router.get("/ledger")
-def ledger_page(request: Request, before: Optional[int] = None, signed: Signed = permission("ledger", READ)):
+def ledger_page(request: Request, before: Optional[int] = Query(None, ge=1, le=2**62), signed: Signed = permission("ledger", READ)):
     from senim.registry.ledgerview import entries
 
     found = entries(_db(request), signed.actor, before=before)
@@ -390,7 +390,7 @@ def ledger_page(request: Request, before: Optional[int] = None, signed: Signed =
 
 
 @router.get("/ledger/{seq}")
-def ledger_entry_page(request: Request, seq: int, signed: Signed = permission("ledger", READ)):
+def ledger_entry_page(request: Request, seq: Annotated[int, Path(ge=1, le=2**62)], signed: Signed = permission("ledger", READ)):
     import json
 
     from senim.registry.ledgerview import proof
@@ -452,7 +452,7 @@ async def admin_add_token(request: Request, signed: Signed = permission("people"
 
 
 @router.post("/admin/tokens/{token_id}/revoke")
-def admin_revoke_token(request: Request, token_id: int, signed: Signed = permission("people", WRITE)):
+def admin_revoke_token(request: Request, token_id: Annotated[int, Path(ge=1, le=2_147_483_647)], signed: Signed = permission("people", WRITE)):
     from senim.registry.people import revoke_token
 
     try:
