@@ -4,7 +4,10 @@
 
 Passports, bank records and chats write Kazakh and Russian names in Latin
 letters in a few common styles (`Айгерим` as Aigerim, `Кайрат` as Kairat or
-Qairat). Computing them at every start cost each scanning process several
+Qairat): the passport transliteration (ICAO Doc 9303, Part 3), the looser
+spellings people type, and for Kazakh names the official Kazakh Latin
+alphabet of 2021 (`Әйгерім` as Äigerım, `Сейтқали` as Seitqali). Each line
+is a spelling and, after a tab, the lists it comes from (kk, ru). Computing them at every start cost each scanning process several
 milliseconds, so they are made once here; a test checks that the shipped
 file equals what this script prints, so run it again after editing
 given_names_kk.txt or given_names_ru.txt.
@@ -27,13 +30,25 @@ CYR_TO_LAT = {
 }
 
 
-def latin(word: str) -> set[str]:
-    """Latin spellings of a Cyrillic name in the common passport styles."""
-    base = "".join(CYR_TO_LAT.get(c, c) for c in word.lower())
-    variants = {base, base.replace("y", "i"), base.replace("kh", "h"), base.replace("k", "q")}
+# ICAO Doc 9303 Part 3 (machine-readable passports), Cyrillic letters
+ICAO = dict(CYR_TO_LAT, **{"ё": "e", "й": "i", "ю": "iu", "я": "ia", "ъ": "ie"})
+# The Kazakh Latin alphabet of 2021 (Kazakh letters; Russian ones as people write them)
+KAZAKH_LATIN = dict(CYR_TO_LAT, **{
+    "ә": "ä", "ғ": "ğ", "ж": "j", "и": "i", "й": "i", "қ": "q", "ң": "ñ", "ө": "ö", "ұ": "ū", "ү": "ü",
+    "ш": "ş", "щ": "şş", "ы": "y", "і": "ı", "ё": "io", "ю": "iu", "я": "ia", "х": "h",
+})
+
+
+def latin(word: str, kazakh: bool = False) -> set[str]:
+    """Latin spellings of a Cyrillic name in the common styles."""
+    spell = lambda table: "".join(table.get(c, c) for c in word.lower())  # noqa: E731
+    base = spell(CYR_TO_LAT)
+    variants = {base, base.replace("y", "i"), base.replace("kh", "h"), base.replace("k", "q"), spell(ICAO)}
     if base.endswith("iy"):
         variants |= {base[:-2] + "y", base[:-2] + "i"}
-    return {v.capitalize() for v in variants if v}
+    if kazakh:
+        variants.add(spell(KAZAKH_LATIN))
+    return {v[:1].upper() + v[1:] for v in variants if v}
 
 
 def names(path: Path) -> list[str]:
@@ -42,12 +57,18 @@ def names(path: Path) -> list[str]:
 
 
 def render() -> str:
-    spellings = sorted({s for source in SOURCES for name in names(DATA / source) for s in latin(name)})
+    origins: dict[str, set[str]] = {}
+    for source in SOURCES:
+        lang = source.removeprefix("given_names_").removesuffix(".txt")
+        for name in names(DATA / source):
+            for spelling in latin(name, kazakh=lang == "kk"):
+                origins.setdefault(spelling, set()).add(lang)
     header = [
-        "# Latin spellings of the Cyrillic given names in " + " and ".join(SOURCES) + ";",
-        "# made by scripts/given_names_latin.py, do not edit by hand.",
+        "# Latin spellings of the Cyrillic given names in " + " and ".join(SOURCES) + ",",
+        "# each with the lists it comes from; made by scripts/given_names_latin.py, do not edit by hand.",
     ]
-    return "\n".join(header + spellings) + "\n"
+    lines = [f"{spelling}\t{','.join(sorted(langs))}" for spelling, langs in sorted(origins.items())]
+    return "\n".join(header + lines) + "\n"
 
 
 if __name__ == "__main__":

@@ -57,6 +57,10 @@ def _default_home(environ: Mapping[str, str]) -> Path:
     return Path(base) / "senim"
 
 
+def _key_file(name: str, doc: str) -> property:
+    return property(lambda self: self.keys / name, doc=doc)
+
+
 @dataclass(frozen=True)
 class Settings:
     """What Senim needs to know about its place; every field optional.
@@ -128,30 +132,11 @@ class Settings:
         """The folder of keys, ``home/keys`` (made 0700 by `senim.paths.keys_dir`)."""
         return self.home / "keys"
 
-    @property
-    def ledger_key(self) -> Path:
-        """The organisation's Ed25519 ledger signing key."""
-        return self.keys / LEDGER_KEY
-
-    @property
-    def pseudonym_key_file(self) -> Path:
-        """The file of the pseudonym key, when `pseudonym_key` is not given."""
-        return self.keys / PSEUDONYM_KEY
-
-    @property
-    def signer_key(self) -> Path:
-        """The C2PA signing key made by `senim keys init`."""
-        return self.keys / SIGNER_KEY
-
-    @property
-    def signer_chain(self) -> Path:
-        """The C2PA certificate chain made by `senim keys init`."""
-        return self.keys / SIGNER_CHAIN
-
-    @property
-    def local_ca(self) -> Path:
-        """The local test certificate authority made by `senim keys init`."""
-        return self.keys / LOCAL_CA
+    ledger_key = _key_file(LEDGER_KEY, "The organisation's Ed25519 ledger signing key.")
+    pseudonym_key_file = _key_file(PSEUDONYM_KEY, "The file of the pseudonym key, when `pseudonym_key` is not given.")
+    signer_key = _key_file(SIGNER_KEY, "The C2PA signing key made by `senim keys init`.")
+    signer_chain = _key_file(SIGNER_CHAIN, "The C2PA certificate chain made by `senim keys init`.")
+    local_ca = _key_file(LOCAL_CA, "The local test certificate authority made by `senim keys init`.")
 
     def origin(self, name: str) -> str:
         """How a message names where setting `name` came from: its environment

@@ -259,7 +259,7 @@ def test_scan_text_bytes_streams_files_and_tables_alike(tmp_path):
     from_file = list(senim.scan(path))
     assert [f.type for f in from_file] == ["kz_iin", "email", "phone"]
     assert from_file[0].start == text.index(IIN) and from_file[0].end == text.index(IIN) + 12
-    assert from_file[0].value == "0612******12"  # masked unless asked
+    assert from_file[0].value == "**********12"  # masked unless asked (issue 16: no birth date in the mask)
     for given in (text, text.encode(), io.BytesIO(text.encode()), [path]):
         assert places(senim.scan(given)) == places(from_file)
     shown = list(senim.scan(text, show_values=True, types="kz_iin"))
@@ -303,3 +303,37 @@ def test_verify_bytes_as_the_file(tmp_path):
     with pytest.raises(InputError) as caught:
         senim.verify(b"")
     assert str(caught.value) == "<bytes>: the content is empty"
+
+
+# ----------------------------------------------------------------- evidence
+
+
+EVIDENCE_KEYS = {"evidence_format", "check", "created", "inputs", "parameters", "versions", "verdict", "result"}
+
+
+def test_every_check_gives_its_evidence_in_one_shape(tmp_path):
+    fair = senim.fairness(DECISIONS, target="repaid", prediction="approved", sensitive="sex", bootstrap=0)
+    why = senim.explain(CREDIT / "model.skops", CREDIT / "applicants.csv", repeats=1)
+    seen = senim.verify(ROOT / "examples" / "deepfake-video" / "media" / "post.md")
+    for run, check in ((fair, "fairness"), (why, "explain"), (seen, "provenance.verify")):
+        assert set(run.evidence) == EVIDENCE_KEYS and run.evidence["check"] == check
+        assert run.evidence["result"] == run.to_dict()
+        assert run.evidence["verdict"] == run.verdict
+        for entry in run.evidence["inputs"].values():
+            assert len(entry["sha256"]) == 64
+    import hashlib
+
+    assert fair.evidence["inputs"]["data"] == {"path": str(DECISIONS),
+                                               "sha256": hashlib.sha256(DECISIONS.read_bytes()).hexdigest()}
+    assert seen.verdict == "fail"  # the example's media are not labelled until `senim label`
+
+
+def test_a_folder_with_an_unreadable_file_fails_its_audit(tmp_path):
+    (tmp_path / "fake.png").write_bytes(b"hello, not a picture")  # its name lies: it cannot be examined
+    audit = senim.verify(tmp_path)
+    assert audit.summary["unreadable"] == [f"{tmp_path / 'fake.png'}: byte 0: the name says PNG but the content "
+                                           "looks like text"]
+    assert audit.verdict == "fail"  # as `senim verify --report` exits 1
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert senim.verify(empty).verdict is None  # nothing to check is not a pass

@@ -34,7 +34,8 @@ def _scores(found, labels):
 
 def test_every_type_has_recall_and_precision_of_at_least_099(corpus):
     path, _lines, labels = corpus
-    found = [(f.line, f.start, f.end, f.type) for f in scan([str(path)], workers=2) if f.type != "person_name"]
+    found = [(f.line, f.start, f.end, f.type) for f in scan([str(path)], workers=2)
+             if f.type != "person_name" and f.valid]
     for kind, (recall, precision, n) in _scores(found, labels).items():
         assert n >= 200, kind  # enough planted to measure 0.99
         assert recall >= 0.99, (kind, recall)
@@ -45,18 +46,28 @@ def test_look_alikes_are_never_reported_as_iin_or_bin(corpus):
     path, lines, _labels = corpus
     from pd_corpus import iin_check
 
+    flagged = 0
     for f in scan([str(path)], types=("kz_iin", "kz_bin"), workers=1):
         digits = f.value
+        if not f.valid:  # a likely IIN mistyped: right after "ИИН", its check digit fails
+            assert f.type == "kz_iin" and f.confidence < 0.5 and iin_check(digits[:11]) != int(digits[11]), f
+            assert lines[f.line - 1][max(0, f.start - 4):f.start] == "ИИН ", f
+            flagged += 1
+            continue
         assert iin_check(digits[:11]) == int(digits[11]), f
         if f.type == "kz_iin":
             assert digits[6] in "123456" and 1 <= int(digits[2:4]) <= 12
+    # every look-alike "ИИН <a number whose check digit fails>" is flagged
+    planted = sum(1 for line in lines for part in line.split(", ")
+                  if part.startswith("ИИН ") and len(part) == 16 and iin_check(part[4:15]) not in (None, int(part[15])))
+    assert flagged == planted > 20
 
 
 def test_cli_jsonl_gives_the_same_findings_with_the_issue_fields(corpus):
     path, lines, labels = corpus
     result = senim("scan", str(path), "--format", "jsonl", "--types", ",".join(IDENTIFIER_TYPES), "--show-values")
     assert result.returncode == 0, result.stderr
-    records = jsonl(result)
+    records = [r for r in jsonl(result) if r.get("valid", True)]
     assert set(records[0]) == {"path", "line", "start", "end", "type", "confidence", "value"}
     found = [(r["line"], r["start"], r["end"], r["type"]) for r in records]
     assert all(s >= 0.99 for kind, (rec, prec, n) in _scores(found, labels).items() for s in (rec, prec))
@@ -71,7 +82,8 @@ def test_values_are_masked_unless_asked(corpus):
     assert records and all("*" in r["value"] for r in records)
     first = records[0]
     shown = lines[first["line"] - 1][first["start"]:first["end"]]
-    assert first["value"] == shown[:4] + "******" + shown[-2:]
+    # only the last two digits: enough to tell findings apart, not the birth date
+    assert first["value"] == "*" * 10 + shown[-2:]
 
 
 def test_small_chunks_give_the_same_findings(corpus):
@@ -132,3 +144,10 @@ def test_lines_written_by_workers_equal_lines_written_by_the_parent(corpus, tmp_
     by_parent = senim("scan", str(path), "--format", "jsonl", "--workers", "2", "--evidence", str(tmp_path / "e.json"))
     assert by_workers.returncode == by_parent.returncode == 0
     assert by_workers.stdout == by_parent.stdout and by_workers.stdout.count(b"\n") > 1000
+
+
+def test_corpus_precision_with_every_detector_on_names_included(corpus):
+    # the corpus plants no names: a name found in it is a false positive
+    path, _lines, labels = corpus
+    found = {(f.line, f.start, f.end, f.type) for f in scan([str(path)], workers=2) if f.valid}
+    assert len(found & set(labels)) / len(found) >= 0.99

@@ -85,7 +85,9 @@ def test_payment_card_luhn_and_issuer():
     with pytest.raises(InvalidChecksum):
         payment_card.validate("4111111111111112")
     with pytest.raises(InvalidComponent):
-        payment_card.validate("1111111111111117")
+        payment_card.validate("7111111111111117")  # 7: petroleum, no card scheme
+    with pytest.raises(InvalidLength):
+        payment_card.validate("1111111111111117")  # 1: UATP, whose numbers have 15 digits
     with pytest.raises(InvalidLength):
         payment_card.validate("411111111111")
 

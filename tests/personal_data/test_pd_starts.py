@@ -2,7 +2,8 @@
 offsets (start-of-match tracking is off for them): the leftmost start, even
 when the run is longer than the look-back window."""
 
-from senim.checks.personal_data.engine import _email_start, _name_start
+from senim.checks.personal_data.detectors.email import start_of as _email_start
+from senim.checks.personal_data.detectors.person_name import start_of as _name_start
 from senim.checks.personal_data.scanner import scan
 
 
@@ -44,24 +45,28 @@ def test_a_name_after_a_long_run_of_capitalised_words_is_found_in_place(tmp_path
     assert [(f.line, f.start, f.end, f.value) for f in names] == [(2, len(prefix), len(prefix) + len(name), name)]
 
 
-def test_self_delimited_kinds_need_no_boundary_check():
-    """The engine skips `_boundary` for these kinds because their patterns
-    carry the same delimiters: on text dense with digits, letters, `+`,
-    brackets and Cyrillic, every candidate they yield passes it anyway."""
+def test_delimited_candidates_without_a_boundary_check_need_none():
+    """The engine calls no boundary check for delimited candidates that
+    declare none, because their patterns carry the delimiters: on text dense
+    with digits, letters, `+`, brackets and Cyrillic, every candidate they
+    yield has no letter or digit (nor `+`) touching it anyway."""
     import random
 
-    from senim.checks.personal_data.engine import SELF_DELIMITED, Engine, _boundary
+    from senim.checks.personal_data.engine import Engine
 
     r = random.Random(4)
     alphabet = list("0123456789" * 6 + "+()- .\n" * 3 + "ANKZab") + ["И", "ә", "N", "KZ", "GB"]
     text = "".join(r.choice(alphabet) for _ in range(200_000)).encode()
     engine = Engine()
-    found, _names = engine.candidates(text)
+    alnum = set(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
     seen = set()
-    for (index, start), ends in found.items():
-        kind = engine.kinds[index]
-        if kind in SELF_DELIMITED:
+    for (index, start), ends in engine.candidates(text).items():
+        candidate = engine.groups[index].candidate
+        if candidate.delimited and candidate.boundary is None:
             for end in ends:
-                assert _boundary(kind, text, start, end), (kind, text[max(0, start - 3):end + 3])
-                seen.add(kind)
+                before = text[start - 1] if start else None
+                after = text[end] if end < len(text) else None
+                assert before is None or (before not in alnum and before != 0x2B), (candidate.name, text[start - 3:end + 3])
+                assert after is None or after not in alnum, (candidate.name, text[start - 3:end + 3])
+                seen.add(candidate.name)
     assert seen >= {"digits12", "iban", "phone_kz", "phone_intl", "passport", "id9"}, seen

@@ -8,30 +8,15 @@ its verdict, so that a door only prints them.
 
 from __future__ import annotations
 
-import io
 import os
 from typing import Any, Iterator, Sequence
 
 from senim.api import inputs
 from senim.api.results import Explanation, Fairness
+from senim.checks.fairness.source import table_kind
 from senim.errors import ParameterError
 
 __all__ = ["fairness", "explain", "scan", "redact", "PERSONAL_DATA_TYPES"]
-
-FAIRNESS_LIBRARIES = ("polars", "numpy", "pyarrow")
-EXPLAIN_LIBRARIES = ("scikit-learn", "shap", "skops", "numpy", "polars")
-
-
-def _data_input(data: Any, columns: Sequence[str]) -> Any:
-    """The evidence input of `data`: its path (hashed by make_evidence), or the
-    digest of an in-memory table's columns (see senim.evidence.table_input)."""
-    from senim.checks.fairness.source import table_kind
-
-    if table_kind(data) is None:
-        return inputs.data_path(data)
-    from senim.evidence import table_input
-
-    return table_input(data, columns)
 
 
 def fairness(data: Any, *, target: str, prediction: str, sensitive: str | Sequence[str],
@@ -87,7 +72,7 @@ def fairness(data: Any, *, target: str, prediction: str, sensitive: str | Sequen
         Data that cannot be read, a missing column, a column that is not
         binary, too many groups.
     """
-    from senim.checks.fairness import assess
+    from senim.checks import runs
 
     columns = inputs.names(sensitive, "sensitive")
     target, prediction = inputs.text(target, "target"), inputs.text(prediction, "prediction")
@@ -99,22 +84,12 @@ def fairness(data: Any, *, target: str, prediction: str, sensitive: str | Sequen
     workers = inputs.count(workers, "workers", least=1, optional=True)
     max_difference = inputs.number(max_difference, "max_difference")
     lang = inputs.language(lang)
-    source = _data_input(data, [target, prediction, *columns, *([score] if score else [])])
-    result = assess(data if not isinstance(source, os.PathLike) else source, target=target,
-                    prediction=prediction, sensitive=columns, score=score, bootstrap=bootstrap, seed=seed,
-                    min_group=min_group, max_difference=max_difference, max_groups=max_groups,
-                    cluster=cluster, workers=workers, lang=lang)
-    from senim.evidence import make_evidence
-
-    distributed = bool(cluster or workers)
-    parameters = {"target": target, "prediction": prediction, "sensitive": list(dict.fromkeys(columns)),
-                  "score": score, "bootstrap": bootstrap, "seed": seed, "min_group": min_group,
-                  "max_difference": max_difference, "max_groups": max_groups,
-                  "engine": "dask" if distributed else "polars"}
-    evidence = make_evidence("fairness", inputs={"data": source}, parameters=parameters, result=result,
-                             libraries=list(FAIRNESS_LIBRARIES) + (["dask", "distributed"] if distributed else []),
-                             verdict=result["verdict"])
-    return Fairness.from_dict(result, evidence=evidence)
+    if table_kind(data) is None:
+        data = inputs.data_path(data)
+    run = runs.fairness(data, target=target, prediction=prediction, sensitive=columns, score=score,
+                        bootstrap=bootstrap, seed=seed, min_group=min_group, max_difference=max_difference,
+                        max_groups=max_groups, cluster=cluster, workers=workers, lang=lang)
+    return Fairness.from_dict(run.result, evidence=run.evidence)
 
 
 def explain(model: Any, data: Any, *, rows: Sequence[str] | None = None, id_column: str | None = None,
@@ -151,8 +126,7 @@ def explain(model: Any, data: Any, *, rows: Sequence[str] | None = None, id_colu
         letter of each row), ``.evidence``; ``.to_dict()`` is the JSON of
         ``senim explain --format json``.
     """
-    from senim.checks.explain import explain as run
-    from senim.evidence import make_evidence
+    from senim.checks import runs
 
     if isinstance(rows, str):
         rows = [rows]
@@ -162,14 +136,9 @@ def explain(model: Any, data: Any, *, rows: Sequence[str] | None = None, id_colu
     seed = inputs.count(seed, "seed")
     trust_model = inputs.flag(trust_model, "trust_model")
     lang = inputs.language(lang)
-    result = run(model_path, data_path, rows=wanted, id_column=id_column, target=target,
-                 trust_model=trust_model, lang=lang, seed=seed, repeats=repeats)
-    evidence = make_evidence(
-        "explain", inputs={"model": model_path, "data": data_path},
-        parameters={"rows": wanted, "id_column": result["id_column"], "target": target, "seed": seed,
-                    "repeats": repeats, "lang": lang, "trust_model": trust_model},
-        result=result, libraries=EXPLAIN_LIBRARIES)
-    return Explanation.from_dict(result, evidence=evidence)
+    run = runs.explain(model_path, data_path, rows=wanted, id_column=id_column, target=target,
+                       trust_model=trust_model, lang=lang, seed=seed, repeats=repeats)
+    return Explanation.from_dict(run.result, evidence=run.evidence)
 
 
 # ----------------------------------------------------------------- personal data
@@ -196,7 +165,8 @@ def __getattr__(name: str) -> Any:
 
 
 def scan(source: Any, *, types: str | Sequence[str] | None = None, show_values: bool = False,
-         workers: int = 1, include: Sequence[str] = (), exclude: Sequence[str] = ()) -> Iterator[Any]:
+         workers: int = 1, include: Sequence[str] = (), exclude: Sequence[str] = (),
+         recognizers: Any = None, min_confidence: float | None = None) -> Iterator[Any]:
     """Find personal data: Kazakh IINs and BINs, IBANs, cards, phones, e-mails, names...
 
     Parameters
@@ -211,12 +181,17 @@ def scan(source: Any, *, types: str | Sequence[str] | None = None, show_values: 
         (`senim.api.checks.PERSONAL_DATA_TYPES`).
     show_values : bool
         Give each finding's value in full; by default it is masked
-        (``9401******85``), as everywhere in Senim.
+        (``**********85``), as everywhere in Senim.
     workers : int
         Processes for files (0 or None: every core; more than one needs the
         ``if __name__ == "__main__":`` guard in a script).
     include, exclude : sequence of str
         Globs of the files to scan, or to skip, inside folders.
+    recognizers : str, os.PathLike or mapping, optional
+        An organisation's own recognizers, allow list and threshold (the YAML
+        of ``senim scan --recognizers``, or the same as a mapping).
+    min_confidence : float, optional
+        Findings below this confidence (0 to 1) are left out.
 
     Yields
     ------
@@ -226,52 +201,20 @@ def scan(source: Any, *, types: str | Sequence[str] | None = None, show_values: 
         ``end`` (code points), ``type``, ``confidence`` and ``value``;
         ``.as_json()`` is a line of ``senim scan --format jsonl``.
     """
-    from senim.checks.personal_data.redact import mask
-    from senim.checks.personal_data.scanner import scan as run
-    from senim.checks.fairness.source import table_kind
+    from senim.checks.personal_data.api import scan as run
 
     chosen = _types(types)
     show_values = inputs.flag(show_values, "show_values")
     workers = inputs.count(workers, "workers", optional=True) or None
-    stream = None
-    if isinstance(source, str):
-        stream, paths = io.BytesIO(source.encode("utf-8")), ["-"]
-    elif isinstance(source, (bytes, bytearray, memoryview)):
-        stream, paths = io.BytesIO(bytes(source)), ["-"]
-    elif hasattr(source, "read"):
-        stream, paths = source, ["-"]
-    elif isinstance(source, os.PathLike):
-        paths = [os.fspath(source)]
-    elif table_kind(source) is not None:
-        yield from _scan_table(source, table_kind(source), chosen, show_values)
-        return
-    elif isinstance(source, (list, tuple)) and all(isinstance(p, (str, os.PathLike)) for p in source):
-        paths = [os.fspath(p) for p in source]
-    else:
-        raise ParameterError("expected text, bytes, a binary file, a path or a list of them, or a table; "
-                             f"got {type(source).__name__}", field="source")
-    for finding in run(paths, chosen, workers=workers if stream is None else 1, include=tuple(include),
-                       exclude=tuple(exclude), stdin=stream):
-        yield finding if show_values else _masked(finding, mask)
+    for finding in run(source, types=chosen, recognizers=recognizers, min_confidence=min_confidence,
+                       workers=workers, include=tuple(include), exclude=tuple(exclude)):
+        yield finding if show_values else _masked(finding)
 
 
-def _masked(finding: Any, mask: Any) -> Any:
+def _masked(finding: Any) -> Any:
     from dataclasses import replace
 
-    return replace(finding, value=mask(finding.value, finding.type))
-
-
-def _scan_table(table: Any, kind: str, types: tuple[str, ...], show_values: bool) -> Iterator[Any]:
-    from senim.checks.fairness.source import lazy_frame
-    from senim.checks.personal_data.redact import mask
-    from senim.checks.personal_data.scanner import TABLE_BATCH_ROWS, Finding, _table_frame
-
-    frame = lazy_frame(table, kind).collect()
-    for offset in range(0, frame.height, TABLE_BATCH_ROWS):
-        batch = frame.slice(offset, TABLE_BATCH_ROWS)
-        for row, column, start, end, type_, confidence, value in _table_frame(batch, types, offset):
-            found = Finding("data", None, row, column, start, end, type_, confidence, value)
-            yield found if show_values else _masked(found, mask)
+    return replace(finding, value=finding.masked)
 
 
 def redact(source: Any, output: Any, *, mode: str = "mask", key: bytes | str | None = None,
@@ -285,7 +228,7 @@ def redact(source: Any, output: Any, *, mode: str = "mask", key: bytes | str | N
     output : str or os.PathLike
         Where to write the copy (never the source itself).
     mode : {"mask", "pseudonym"}
-        ``mask`` writes ``9401******85``; ``pseudonym`` a keyed HMAC
+        ``mask`` writes ``**********85``; ``pseudonym`` a keyed HMAC
         pseudonym (``<kz_iin:1a2b3c4d5e6f>``), the same for the same value
         and key, so that records can still be joined.
     key : bytes or str, optional

@@ -124,15 +124,15 @@ def verify(source: Any, *, trust_anchors: Any = None, max_bytes: int = DEFAULT_M
         unlabelled, unreadable, skipped) and the verdict of
         ``senim verify --report``.
     """
-    from senim.provenance import audit_folder, verify_file
+    from senim.checks import runs
 
     anchors, max_bytes = _anchors(trust_anchors), _max_bytes(max_bytes)
     if isinstance(source, (bytes, bytearray, memoryview)):
         return _verify_bytes(bytes(source), anchors, max_bytes, name or "<bytes>")
     path = inputs.data_path(source, "source")
-    if path.is_dir():
-        return Audit.from_audit(audit_folder(path, trust_anchors=anchors, max_bytes=max_bytes))
-    return Verification.from_dict(verify_file(path, trust_anchors=anchors, max_bytes=max_bytes))
+    run = runs.verify(path, trust_anchors=anchors, max_bytes=max_bytes)
+    kind = Audit.from_audit if path.is_dir() else Verification.from_dict
+    return kind(run.result, evidence=run.evidence, verdict=run.verdict)
 
 
 # What the first bytes say a file is, as the name it is checked under.
@@ -140,10 +140,11 @@ _SUFFIX = {"PNG": ".png", "JPEG": ".jpg", "WebP": ".webp", "WAV": ".wav", "MP4":
 
 
 def _verify_bytes(data: bytes, anchors: str | None, max_bytes: int, name: str) -> Verification:
+    import hashlib
     import tempfile
     from pathlib import Path
 
-    from senim.provenance import verify_file
+    from senim.checks import runs
     from senim.provenance.formats import _looks_like
 
     if not data:
@@ -162,9 +163,11 @@ def _verify_bytes(data: bytes, anchors: str | None, max_bytes: int, name: str) -
     with tempfile.TemporaryDirectory(prefix="senim-verify-") as folder:
         path = Path(folder) / f"content{suffix}"
         path.write_bytes(data)
+        content = {"content": {"path": name, "sha256": hashlib.sha256(data).hexdigest()}}
         try:
-            found = verify_file(path, trust_anchors=anchors, max_bytes=max_bytes)
+            run = runs.verify(path, trust_anchors=anchors, max_bytes=max_bytes, inputs=content)
         except InputError as error:  # named as the caller names the content, not by the temporary file
             raise InputError(str(error).replace(f"{path}: ", "", 1).replace(str(path), name), file=name) from None
-    found["path"] = name
-    return Verification.from_dict(found)
+    result = {**run.result, "path": name}
+    evidence = {**run.evidence, "result": result}
+    return Verification.from_dict(result, evidence=evidence, verdict=run.verdict)

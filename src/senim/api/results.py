@@ -262,24 +262,12 @@ class Verification(CheckRun):
         names = {f.name for f in fields(cls) if f.metadata.get("json", True)}
         extra = {k: copy.deepcopy(v) for k, v in data.items() if k not in names}
         ok = bool(data.get("labelled") and data.get("valid"))
-        return super().from_dict(data, extra=extra, verdict="pass" if ok else "fail", **beside)
+        beside.setdefault("verdict", "pass" if ok else "fail")
+        return super().from_dict(data, extra=extra, **beside)
 
     def to_dict(self) -> dict[str, Any]:
         out = super().to_dict()
         return {**out, **copy.deepcopy(self.extra)} if self.extra else out
-
-
-# The audit of a folder fails when one of these lists a file (as `senim verify --report` exits 1).
-AUDIT_FAILURES = ("altered", "invalid", "unlabelled", "unreadable")
-
-
-def audit_verdict(summary: dict[str, list]) -> str | None:
-    """``fail`` when a file is altered, invalid, unlabelled or unreadable;
-    ``pass`` when at least one is labelled and valid and none fails; None
-    when there was nothing to check."""
-    if any(summary.get(key) for key in AUDIT_FAILURES):
-        return "fail"
-    return "pass" if summary.get("labelled_valid") else None
 
 
 @dataclass(frozen=True)
@@ -288,8 +276,8 @@ class Audit(CheckRun):
 
     `summary` lists the files labelled and valid, altered (a content hash
     no longer matches), invalid, unlabelled, unreadable and skipped;
-    `verdict` is `audit_verdict` of it, the one rule for the CLI and for
-    ``senim assess``.
+    `verdict` is `senim.checks.runs.audit_verdict` of it, the one rule for
+    the CLI and for ``senim assess``.
     """
 
     folder: str = ""
@@ -299,8 +287,11 @@ class Audit(CheckRun):
 
     @classmethod
     def from_audit(cls, audit: dict[str, Any], **beside: Any) -> "Audit":
+        from senim.checks.runs import audit_verdict
+
+        beside.setdefault("verdict", audit_verdict(audit["summary"]))
         return cls(folder=audit["folder"], files=[Verification.from_dict(f) for f in audit["files"]],
-                   summary=copy.deepcopy(audit["summary"]), verdict=audit_verdict(audit["summary"]), **beside)
+                   summary=copy.deepcopy(audit["summary"]), **beside)
 
     def to_dict(self) -> dict[str, Any]:
         return {"folder": self.folder, "files": [f.to_dict() for f in self.files],

@@ -10,24 +10,36 @@ import typer
 from senim.cli.app import app
 from senim.cli.options import LANG, Lang
 
-TYPE_NAMES = (
-    "kz_iin", "kz_bin", "iban", "payment_card", "phone", "email",
-    "ip_address", "kz_passport", "kz_id_card", "person_name",
-)
+def _type_names(spec: str = "") -> tuple[str, ...]:
+    """The shipped types, then an organisation's own (from --recognizers)."""
+    import json
+
+    from senim.checks.personal_data.detectors import types
+
+    custom = tuple(r["name"] for r in json.loads(spec)["recognizers"]) if spec else ()
+    return types() + custom
 
 
-def _types(option: str, value: str | None, default: tuple[str, ...]) -> tuple[str, ...]:
+def _types(option: str, value: str | None, default: tuple[str, ...], spec: str = "") -> tuple[str, ...]:
     from senim.errors import InputError
 
+    known = _type_names(spec)
     if not value:
         return default
     if value.strip() == "all":
-        return TYPE_NAMES
+        return known
     chosen = tuple(t.strip() for t in value.split(",") if t.strip())
-    unknown = [t for t in chosen if t not in TYPE_NAMES]
+    unknown = [t for t in chosen if t not in known]
     if unknown:
-        raise InputError(f"{option}: unknown type {unknown[0]!r} (known: {', '.join(TYPE_NAMES)})")
+        raise InputError(f"{option}: unknown type {unknown[0]!r} (known: {', '.join(known)})")
     return chosen
+
+
+def _spec(recognizers: str | None, min_confidence: float | None) -> str:
+    from senim.checks.personal_data import recognizers as custom
+
+    spec = custom.load(recognizers) if recognizers else ""
+    return custom.with_threshold(spec, min_confidence)
 
 
 def _percent(share: float) -> str:
@@ -75,6 +87,9 @@ def scan(
     mass_threshold: Optional[int] = typer.Option(
         None, "--mass-threshold", help="Distinct people that make processing 'mass' (default from the law's data, packs/personal-data.yaml: 10,000)."),
     evidence: Optional[str] = typer.Option(None, "--evidence", help="Write an evidence record (JSON) to this file."),
+    recognizers: Optional[str] = typer.Option(
+        None, "--recognizers", help="YAML file of your own recognizers, allow list and threshold."),
+    min_confidence: Optional[float] = typer.Option(None, "--min-confidence", help="Drop findings below this (0-1)."),
     lang: Lang = LANG,
 ) -> None:
     import json
@@ -90,8 +105,9 @@ def scan(
         raise InputError(f"--format: {format!r} is not summary, json or jsonl")
     if workers < 0:
         raise InputError(f"--workers: {workers} is not a number of processes")
-    chosen = _types("--types", types, TYPE_NAMES)
-    failing = _types("--fail-on", fail_on, ()) if fail_on else ()
+    spec = _spec(recognizers, min_confidence)
+    chosen = _types("--types", types, _type_names(spec), spec)
+    failing = _types("--fail-on", fail_on, (), spec) if fail_on else ()
     need_summary = format != "jsonl" or evidence is not None
     if mass_threshold is None and need_summary:  # the law's data, read only when a summary is made
         from senim.checks.personal_data.summary import mass_threshold_default
@@ -105,7 +121,7 @@ def scan(
     progress = None
     bar = None
     total_bytes = sum(
-        os.path.getsize(s.path) for s in src.discover(list(paths), tuple(include), tuple(exclude)) if s.kind != "stdin"
+        os.path.getsize(s.path) for s in src.discover(list(paths), tuple(include), tuple(exclude)) if s.kind not in ("stdin", "special")
     )
     if sys.stderr.isatty() and total_bytes > 64 << 20:
         from rich.progress import Progress
@@ -120,23 +136,21 @@ def scan(
 
         def findings_iter():
             yield from scan_on_cluster(paths, chosen, address=cluster, include=tuple(include), exclude=tuple(exclude),
-                                       notes=notes, progress=progress, stitcher=stitcher, stdin=sys.stdin.buffer)
+                                       notes=notes, progress=progress, stitcher=stitcher, recognizers=spec,
+                                       stdin=sys.stdin.buffer)
     else:
         def findings_iter():
             # with --format jsonl and no summary wanted, workers write the lines of text files
             render = show_values if format == "jsonl" and evidence is None else None
             yield from local_scan(paths, chosen, workers=workers or None, include=tuple(include),
                                   exclude=tuple(exclude), notes=notes, progress=progress, stitcher=stitcher,
-                                  render=render, stdin=sys.stdin.buffer)
+                                  render=render, recognizers=spec, stdin=sys.stdin.buffer)
 
-    from json.encoder import encode_basestring as quote  # the C encoder, non-ASCII kept
-
-    from senim.checks.personal_data.redact import mask
+    from senim.checks.personal_data.findings import json_line
 
     collected = []
     write = sys.stdout.write
     buffer: list[str] = []
-    quoted_paths: dict[str, str] = {}
     try:
         for finding in _with_blocks(findings_iter(), stitcher, write, buffer):
             if finding is None:
@@ -145,28 +159,20 @@ def scan(
                 summary.add(finding)
             found[finding.type] = found.get(finding.type, 0) + 1
             if format == "jsonl":
-                # one line per finding, written by hand: json.dumps per record
-                # costs more than the scan itself on dense files
-                path = quoted_paths.get(finding.path) or quoted_paths.setdefault(finding.path, quote(finding.path))
-                value = finding.value if show_values else mask(finding.value, finding.type)
-                where = (f'"line": {finding.line}' if finding.row is None
-                         else f'"row": {finding.row}, "column": {quote(finding.column)}')
-                buffer.append(
-                    f'{{"path": {path}, {where}, "start": {finding.start}, "end": {finding.end}, '
-                    f'"type": "{finding.type}", "confidence": {finding.confidence}, "value": {quote(value)}}}'
-                )
+                buffer.append(json_line(finding, show_values))
                 if len(buffer) >= 4096:
-                    write("\n".join(buffer) + "\n")
+                    write("".join(buffer))
                     buffer.clear()
             elif format == "json":
                 collected.append(finding.as_json(show_values))
         if buffer:
-            write("\n".join(buffer) + "\n")
+            write("".join(buffer))
     finally:
         if bar is not None:
             bar.stop()
     for kind, path in notes:
-        sys.stderr.write(text("scan.binary_skipped", lang.value, path=path) + "\n")
+        key = "scan.binary_skipped" if kind == "binary" else "scan.special_skipped"
+        sys.stderr.write(text(key, lang.value, path=path) + "\n")
     skipped = {path for _kind, path in notes}
     rows = {s.path: stitcher.rows.get(i, 0) for i, s in enumerate(stitcher.sources) if s.path not in skipped}
     report = summary.as_json(rows) if need_summary else None
@@ -187,7 +193,8 @@ def scan(
         write_evidence(evidence, make_evidence(
             "personal_data.scan", inputs=inputs,
             parameters={"types": list(chosen), "fail_on": list(failing), "mass_threshold": mass_threshold,
-                        "include": list(include), "exclude": list(exclude)},
+                        "include": list(include), "exclude": list(exclude),
+                        "recognizers": json.loads(spec) if spec else None},
             result=report, libraries=("hyperscan", "polars", "pyarrow", "pymorphy3"), verdict=verdict,
         ))
     if failed:
@@ -208,7 +215,7 @@ def _with_blocks(findings, stitcher, write, buffer):
 
 def _flush_blocks(stitcher, write, buffer):
     if buffer:
-        write("\n".join(buffer) + "\n")
+        write("".join(buffer))
         buffer.clear()
     sys.stdout.flush()  # the blocks are bytes: what was written as text goes first
     sys.stdout.buffer.write(b"".join(stitcher.blocks))
@@ -222,6 +229,10 @@ def redact(
     mode: str = typer.Option("mask", "--mode", help="mask or pseudonym."),
     key_file: Optional[str] = typer.Option(None, "--key-file", help="Pseudonym key file (else $SENIM_PSEUDONYM_KEY)."),
     types: Optional[str] = typer.Option(None, "--types", help="Comma-separated types to replace (default: all)."),
+    recognizers: Optional[str] = typer.Option(
+        None, "--recognizers", help="YAML file of your own recognizers, allow list and threshold."),
+    min_confidence: Optional[float] = typer.Option(None, "--min-confidence", help="Leave findings below this (0-1)."),
+    force: bool = typer.Option(False, "--force", help="Overwrite files already in the output folder."),
     lang: Lang = LANG,
 ) -> None:
     import os
@@ -231,7 +242,8 @@ def redact(
     from senim.errors import InputError
     from senim.i18n import text
 
-    chosen = _types("--types", types, TYPE_NAMES)
+    spec = _spec(recognizers, min_confidence)
+    chosen = _types("--types", types, _type_names(spec), spec)
     if mode not in ("mask", "pseudonym"):
         raise InputError(f"--mode: {mode!r} is not mask or pseudonym")
     key = load_key(key_file) if mode == "pseudonym" else None
@@ -241,14 +253,21 @@ def redact(
     if os.path.isdir(source):
         pairs = []
         for s in src.discover([source]):
+            if s.kind == "special":
+                sys.stderr.write(text("scan.special_skipped", lang.value, path=s.path) + "\n")
+                continue
             if src.is_binary(s.path):
                 sys.stderr.write(text("scan.binary_skipped", lang.value, path=s.path) + "\n")
                 continue
             pairs.append((s.path, os.path.join(output, os.path.relpath(s.path, source))))
+        existing = [target for _path, target in pairs if os.path.lexists(target)]
+        if existing and not force:
+            raise InputError(f"{existing[0]}: already exists ({len(existing)} of the {len(pairs)} files to write "
+                             "are in the output folder); nothing was written: give --force to overwrite them")
     elif os.path.exists(source):
         pairs = [(source, output)]
     else:
         raise InputError(f"{source}: no such file or folder")
     for path, target in pairs:
-        count = redact_file(path, target, chosen, mode, key)
+        count = redact_file(path, target, chosen, mode, key, recognizers=spec)
         sys.stderr.write(text("scan.redacted", lang.value, target=target, count=count) + "\n")

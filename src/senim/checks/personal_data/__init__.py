@@ -1,20 +1,38 @@
-"""Personal data in files and tables: Kazakh identifiers, cards, phones, names.
+"""Personal data in text, files, folders and tables: Kazakh identifiers,
+IBANs, cards, phones, e-mail and IP addresses, names.
 
-`scan(paths)` yields findings (local engine, every core); `scan_on_cluster`
-does the same on a Dask cluster; `redact_file` writes a masked or
-pseudonymised copy. Detectors live in `detectors/`, one module per kind.
+- `scan(source, *, types=None, recognizers=None, min_confidence=None, ...)`
+  yields `Finding` records from a `str`, `bytes`, a path, a folder, a binary
+  file object or a DataFrame (the library's door, `senim.scan`);
+- `scan_on_cluster(paths, ...)` does the same for files on a Dask cluster;
+- `redact_file(source, target, ...)` writes a masked or pseudonymised copy.
+
+Detectors live in `detectors/`, one module per kind, each registering itself.
 """
 
-from senim.checks.personal_data.engine import TYPES
+from senim.checks.personal_data.detectors import types as _types
 
-__all__ = ["TYPES", "scan", "scan_on_cluster", "redact_file"]
+TYPES = _types()
+
+__all__ = ["TYPES", "Finding", "scan", "scan_text", "scan_on_cluster", "redact_file"]
+
+
+def scan_text(text, **options):
+    """`scan` of a `str` or `bytes`, as a list (for tests and quick looks)."""
+    from senim.checks.personal_data.api import scan
+
+    return list(scan(text, **options))
 
 
 def __getattr__(name):
     if name == "scan":
-        from senim.checks.personal_data.scanner import scan
+        from senim.checks.personal_data.api import scan
 
         return scan
+    if name == "Finding":
+        from senim.checks.personal_data.findings import Finding
+
+        return Finding
     if name == "scan_on_cluster":
         from senim.checks.personal_data.dask_engine import scan_on_cluster
 

@@ -14,7 +14,7 @@ from typing import Iterable, Iterator
 
 from senim.checks.personal_data import sources as src
 from senim.checks.personal_data.engine import TYPES
-from senim.checks.personal_data.scanner import Finding, Stitcher, plan, run_task
+from senim.checks.personal_data.scanner import Finding, Stitcher, chosen_types, plan, run_task
 from senim.errors import ParameterError
 
 
@@ -31,12 +31,14 @@ def scan_on_cluster(
     chunk: int = src.CHUNK,
     in_flight: int | None = None,
     stitcher: Stitcher | None = None,
+    recognizers: str = "",
     stdin=None,
 ) -> Iterator[Finding]:
-    """Findings as `scanner.scan` gives them, computed by Dask workers."""
+    """Findings as `scanner.scan` gives them, computed by Dask workers (an
+    organisation's recognizers travel with each task as their spec)."""
     from distributed import Client
 
-    types = tuple(t for t in TYPES if t in set(types))
+    what = (chosen_types(types, recognizers), recognizers)
     sources = src.discover(list(paths), include, exclude)
     notes = [] if notes is None else notes
     own = client is None
@@ -50,7 +52,7 @@ def scan_on_cluster(
         stitcher = stitcher or Stitcher(sources)
         stitcher.sources = sources
         pending: deque = deque()
-        for task in plan(sources, types, notes, chunk, stdin):
+        for task in plan(sources, what, notes, chunk, stdin):
             pending.append(client.submit(run_task, task, pure=False))
             if len(pending) >= window:
                 yield from stitcher.feed(pending.popleft().result())

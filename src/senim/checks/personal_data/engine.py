@@ -1,228 +1,56 @@
 """Candidates by Hyperscan over bytes, validation of candidates only.
 
-One compiled database holds a pattern per kind of candidate. Hyperscan reports
-every (pattern, leftmost start, end) it sees, overlapping ones included; we
-keep, for each start, the longest end that passes the kind's boundary rule and
-its detector, then settle overlaps between kinds by priority. Everything here
-works on bytes of one buffer: locating findings in lines is `locate`'s job.
+The engine's tables come from the detectors' registry (`detectors/`): each
+detector declares its candidate patterns, boundaries, context words and
+resolvers. One compiled database holds every pattern matched with its start
+(start-of-match tracking); patterns that are cheaper without it (e-mail
+addresses, names) get a database each and find their starts again in
+Python. Hyperscan reports every (pattern, start, end) it sees, overlapping
+ones included; we keep, for each start, the longest end that passes the
+candidate's boundary and a resolver, then settle overlaps between kinds by
+priority. Everything here works on bytes of one buffer: locating findings in
+lines is the scanner's job.
+
+An `Engine` is safe to share between threads: the compiled databases are
+read-only, and each thread gets its own Hyperscan scratch space.
 """
 
 from __future__ import annotations
 
 import re
+import threading
 from bisect import bisect_right
-from functools import lru_cache
-from importlib import resources
+from dataclasses import dataclass
 
-from senim.checks.personal_data.detectors import (
-    email,
-    iban,
-    ip_address,
-    kz_bin,
-    kz_id_card,
-    kz_iin,
-    kz_passport,
-    payment_card,
-    person_name,
-    phone,
-)
-from senim.identifiers import kz_check_digit
+from senim.checks.personal_data.detectors import ALNUM, Candidate, Detector, Hit, registry, types as _types
 
-TYPES = (
-    "kz_iin", "kz_bin", "iban", "payment_card", "phone", "email",
-    "ip_address", "kz_passport", "kz_id_card", "person_name",
-)
-# Who wins when two findings overlap (an IIN inside an e-mail address, a
-# Kazakh phone that is also an E.164 number).
-PRIORITY = {
-    "email": 10, "iban": 9, "payment_card": 8, "kz_iin": 7, "kz_bin": 7, "phone": 6,
-    "kz_passport": 5, "kz_id_card": 4, "ip_address": 3, "person_name": 2,
-}
-
-_CAP = rb"(?:[A-Z]|\xD0[\x81\x86\x90-\xAF]|\xD2[\x92\x9A\xA2\xAE\xB0\xBA]|\xD3[\x98\xA8])"
-_LOW = rb"(?:[a-z]|\xD0[\xB0-\xBF]|\xD1[\x80-\x8F\x91\x96]|\xD2[\x93\x9B\xA3\xAF\xB1\xBB]|\xD3[\x99\xA9])"
-_WORD = _CAP + _LOW + rb"+(?:-" + _CAP + _LOW + rb"+)?"
-
-# kind: (pattern, the types it can yield). Patterns are ASCII-only classes
-# (and explicit UTF-8 bytes for Cyrillic capitals), never Unicode \d or \b.
-CANDIDATES: dict[str, tuple[bytes, tuple[str, ...]]] = {
-    "digits12": (rb"[0-9]{12}", ("kz_iin", "kz_bin")),
-    "card": (rb"[0-9]{4}(?:[ -]?[0-9]{4}){2}[ -]?[0-9]{1,7}|3[47][0-9]{2}[ -]?[0-9]{6}[ -]?[0-9]{5}", ("payment_card",)),
-    "iban": (rb"[A-Z]{2}[0-9]{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?", ("iban",)),
-    "phone_kz": (
-        rb"(?:\+7|8|7)[ -]?(?:\(7[0-9]{2}\)|7[0-9]{2})[ -]?[0-9]{3}[ -]?[0-9]{2}[ -]?[0-9]{2}"
-        rb"|(?:\+7|8)[ -]?(?:\(7[0-9]{3}\)|7[0-9]{3})[ -]?[0-9]{2}[ -]?[0-9]{2}[ -]?[0-9]{2}",
-        ("phone",),
-    ),
-    "phone_intl": (rb"\+[1-9][0-9 ()-]{6,20}[0-9]", ("phone",)),
-    "email": (rb"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}(?:[^A-Za-z0-9-]|$)", ("email",)),
-    "ipv4": (rb"[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}", ("ip_address",)),
-    "ipv6": (rb"[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{0,4}){2,7}", ("ip_address",)),
-    "passport": (rb"[Nn] ?[0-9]{8}", ("kz_passport",)),
-    "id9": (rb"[0-9]{9}", ("kz_id_card",)),
-    "name": (_WORD + rb"(?: " + _WORD + rb")+(?:[^A-Za-z\x80-\xff]|$)", ("person_name",)),
-}
-
-_ALNUM = frozenset(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
-_DIGIT = frozenset(b"0123456789")
-_HEX_COLON = frozenset(b"0123456789ABCDEFabcdef:")
-_EMAIL_CHARS = frozenset(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz._%+-")
-_IBAN_BEFORE = re.compile(rb"(?<![A-Za-z0-9])[A-Z]{2}[0-9]{2}(?: ?[A-Z0-9]{4})* ?\Z")
+TYPES = _types()
+PRIORITY = {d.type: d.priority for d in registry().values()}
 _CONTEXT_WINDOW = 40  # a context word must end at most this many bytes before a candidate, on its line
 
 
-def _boundary(kind: str, data: bytes, start: int, end: int) -> bool:
-    """Is the candidate delimited on both sides, as its kind requires?"""
-    before = data[start - 1] if start else None
-    after = data[end] if end < len(data) else None
-    if kind == "name":
-        return (before is None or (before < 0x80 and before not in _ALNUM)) and (
-            after is None or after < 0x80 and after not in _ALNUM
-        )
-    if kind == "email":
-        return (before is None or before not in _EMAIL_CHARS) and (after is None or after not in _ALNUM)
-    if kind == "ipv4":
-        ok = lambda b: b is None or (b not in _DIGIT and b != 0x2E)  # noqa: E731
-        if after == 0x2E and end + 1 < len(data) and data[end + 1] in _DIGIT:
-            return False
-        return (before is None or (before not in _ALNUM and before != 0x2E)) and ok(after) or (
-            (before is None or before not in _ALNUM and before != 0x2E) and after == 0x2E
-        )
-    if kind == "ipv6":
-        return (before is None or before not in _HEX_COLON and before not in _ALNUM) and (
-            after is None or after not in _HEX_COLON and after not in _ALNUM
-        )
-    if kind in ("phone_kz", "phone_intl"):
-        return (before is None or (before not in _ALNUM and before != 0x2B)) and (after is None or after not in _ALNUM)
-    if kind == "card" and _IBAN_BEFORE.search(data, max(0, start - 40), start):
-        return False  # the account part of an IBAN whose check digits failed
-    # identifiers made of digits and letters
-    return (before is None or before not in _ALNUM) and (after is None or after not in _ALNUM)
+def _delimited(candidate: Candidate) -> bytes:
+    return rb"(?:^|" + candidate.before + rb")(?:" + candidate.pattern + rb")(?:[^0-9A-Za-z]|$)"
 
 
-def _digits12(text: str, has):
-    # the check digit first: most 12-digit numbers are not identifiers
-    k = kz_check_digit(text)
-    if k is None or k != ord(text[11]) - 48:
-        return None
-    try:  # twelve digits with a right check digit: an IIN if they begin with a birth date
-        kz_iin.birth_date(text)
-        return "kz_iin", 0.99 if has("kz_iin") else 0.85
-    except ValueError:
-        pass
-    if kz_bin.is_valid(text):
-        return "kz_bin", 0.99 if has("kz_bin") else 0.85
-    return None
-
-
-def _card(text: str, has):
-    if payment_card.is_valid(text):
-        return "payment_card", 0.99 if has("payment_card") else 0.9
-    return None
-
-
-def _iban(text: str, has):
-    return ("iban", 0.99) if iban.is_valid(text) else None
-
-
-def _phone_kz(text: str, has):
-    # the pattern admits only +7 7xx numbers of ten digits: phone.is_valid
-    # holds for every match (tests/personal_data/test_pd_fastpaths.py)
-    return "phone", 0.95 if has("phone") else 0.8
-
-
-def _phone_intl(text: str, has):
-    try:
-        phone.validate_international(text)
-    except ValueError:
-        return None
-    if phone.is_valid(text):
-        return "phone", 0.95 if has("phone") else 0.8
-    return ("phone", 0.75) if has("phone") else None
-
-
-def _email(text: str, has):
-    return ("email", 0.95) if email.is_valid(text) else None
-
-
-def _ip(text: str, has):
-    if ip_address.is_valid(text):
-        return "ip_address", 0.9 if has("ip_address") else 0.6
-    return None
-
-
-def _passport(text: str, has):
-    return ("kz_passport", 0.85) if kz_passport.is_valid(text) and has("kz_passport") else None
-
-
-def _id9(text: str, has):
-    return ("kz_id_card", 0.75) if kz_id_card.is_valid(text) and has("kz_id_card") else None
-
-
-# kind of candidate -> (its text, has(type) -> a context word is near) -> (type, confidence) or None
-RESOLVE = {
-    "digits12": _digits12, "card": _card, "iban": _iban, "phone_kz": _phone_kz, "phone_intl": _phone_intl,
-    "email": _email, "ipv4": _ip, "ipv6": _ip, "passport": _passport, "id9": _id9,
-}
-
-
-# Kinds whose pattern carries its own delimiters, so that Hyperscan does not
-# report every 9-digit window of a 12-digit number: one character (or a line
-# edge) that cannot continue the identifier on each side.
-DELIMITED = frozenset({"digits12", "card", "iban", "phone_kz", "phone_intl", "passport", "id9", "ipv4"})
-# Of those, the kinds whose `_boundary` rule is exactly the pattern's own
-# delimiters (bodies start in _BODY_START and end with a letter or digit), so
-# that the check can be skipped; a card also must not end an IBAN.
-SELF_DELIMITED = DELIMITED - {"card", "ipv4"}
-_BODY_START = frozenset(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz+")
-CONTEXT_BASE = 1000
-# Types whose confidence or very report depends on a context word (an e-mail
-# address or an IBAN is sure enough by itself).
-USES_CONTEXT = frozenset({"kz_iin", "kz_bin", "payment_card", "phone", "ip_address", "kz_passport", "kz_id_card"})
-
-
-# The byte before an IPv4 address may be `+` but not `.`: its bodies start with a digit.
-_BEFORE = {"ipv4": rb"[^0-9A-Za-z.]"}
-_IP_START = frozenset(b"0123456789")
-
-
-def _delimited(kind: str, body: bytes) -> bytes:
-    return rb"(?:^|" + _BEFORE.get(kind, rb"[^0-9A-Za-z+]") + rb")(?:" + body + rb")(?:[^0-9A-Za-z]|$)"
-
-
-@lru_cache(maxsize=1)
-def context_words() -> dict[str, list[str]]:
-    """Per type, its context words, from data/context_words.txt."""
-    text = (resources.files("senim.checks.personal_data") / "data" / "context_words.txt").read_text("utf-8")
-    words = {}
-    for line in text.splitlines():
-        if line.strip() and not line.startswith("#"):
-            kind, _, listed = line.partition(":")
-            words[kind.strip()] = [w.strip() for w in listed.split("|") if w.strip()]
-    return words
-
-
-def _context_expressions(types: frozenset[str]) -> dict[str, bytes]:
-    """Per type, one expression for its context words in lower, Title and
-    UPPER case (ASCII letters also caselessly, by the database's flag), each
-    after a line edge or a character that is not a letter. Words are prefixes:
-    `тел` also stands in `телефон`."""
-    expressions = {}
-    for kind, words in context_words().items():
-        if kind not in types or kind not in USES_CONTEXT:
-            continue
-        variants = set()
-        for word in words:
-            variants |= {word, word.lower(), word[:1].upper() + word[1:].lower(), word.upper()}
-        body = b"|".join(re.escape(v.encode("utf-8")) for v in sorted(variants))
-        expressions[kind] = rb"(?:^|[^A-Za-z\x80-\xff])(?:" + body + rb")"
-    return expressions
+def context_expression(words) -> bytes:
+    """One expression for context words in lower, Title and UPPER case (ASCII
+    letters also caselessly, by the database's flag), each after a line edge
+    or a character that is not a letter. Words are prefixes: `тел` also stands
+    in `телефон`."""
+    variants = set()
+    for word in words:
+        variants |= {word, word.lower(), word[:1].upper() + word[1:].lower(), word.upper()}
+    body = b"|".join(re.escape(v.encode("utf-8")) for v in sorted(variants))
+    return rb"(?:^|[^A-Za-z\x80-\xff])(?:" + body + rb")"
 
 
 def _compiled(expressions: list[bytes], ids: list[int], flags: list[int]):
     """The Hyperscan database, from the cache in SENIM_HOME when this machine
     compiled the same patterns before (compiling takes ~80 ms per process,
-    loading well under 1 ms); any trouble with the cache means compiling."""
+    loading well under 1 ms). A cached file holds the key of its patterns and
+    the SHA-256 of the database it carries, both checked before it is used:
+    a file copied over another, cut short or damaged is compiled again."""
     import hashlib
     import platform
 
@@ -230,177 +58,205 @@ def _compiled(expressions: list[bytes], ids: list[int], flags: list[int]):
 
     from senim.paths import senim_home, write_atomic
 
-    key = hashlib.sha256(repr((expressions, ids, flags, hyperscan.__version__, platform.machine())).encode()).hexdigest()
-    cached = senim_home() / "cache" / f"hyperscan-{key[:32]}.db"
+    key = hashlib.sha256(repr((expressions, ids, flags, hyperscan.__version__, platform.machine())).encode()).digest()
+    cached = senim_home() / "cache" / f"hyperscan-{key.hex()[:32]}.db"
+    magic = b"senim-hs1"
     try:
-        return hyperscan.loadb(cached.read_bytes(), hyperscan.HS_MODE_BLOCK)
+        blob = cached.read_bytes()
+        head, stored_key, digest, body = blob[:9], blob[9:41], blob[41:73], blob[73:]
+        if head == magic and stored_key == key and hashlib.sha256(body).digest() == digest:
+            return hyperscan.loadb(body, hyperscan.HS_MODE_BLOCK)
     except Exception:  # absent, truncated, or built for another CPU
         pass
     database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
     database.compile(expressions=expressions, ids=ids, elements=len(expressions), flags=flags)
     try:
-        write_atomic(cached, hyperscan.dumpb(database))
+        body = hyperscan.dumpb(database)
+        write_atomic(cached, magic + key + hashlib.sha256(body).digest() + body)
     except OSError:
         pass
     return database
 
 
-# The leftmost start of a name candidate, found again in Python from its end:
-# Hyperscan's start-of-match tracking costs as much as the rest of the
-# patterns together, and there are few name candidates.
-_NAME_TAIL = re.compile(rb"(?:" + _WORD + rb" )+" + _WORD + rb"(?:[^A-Za-z\x80-\xff])?\Z")
-_NAME_LOOKBACK = 96  # bytes; a longer run of capitalised words widens the look
+@dataclass
+class _Group:
+    """One pattern as compiled, with the resolvers of the detectors that share it."""
 
-
-def _name_start(data: bytes, end: int) -> int:
-    """Where the longest name candidate that Hyperscan reported ending at `end` begins."""
-    line_start = data.rfind(b"\n", 0, end - 1) + 1
-    low = max(line_start, end - _NAME_LOOKBACK)
-    while True:
-        match = _NAME_TAIL.search(data, low, end)
-        if match is None:  # cannot happen for an end Hyperscan reported; keep the end alone
-            return end
-        start = match.start()
-        if low == line_start:
-            return start
-        # The run goes on to the left only through a space or hyphen after a
-        # letter; then it may have begun before the window: look further.
-        joiner = data[start - 1] in (0x20, 0x2D)
-        letter = data[start - 2] >= 0x80 or 0x61 <= data[start - 2] <= 0x7A
-        if start > low and not (joiner and letter):
-            return start
-        low = max(line_start, low - 4 * _NAME_LOOKBACK)
-
-
-# The same for e-mail addresses: the local part is the run of its characters
-# before the last `@` (the domain has none).
-_EMAIL_LOCAL = re.compile(rb"[A-Za-z0-9._%+-]+\Z")
-_EMAIL_LOOKBACK = 128
-
-
-def _email_start(data: bytes, end: int) -> int:
-    at = data.rfind(b"@", 0, end - 1)  # the byte at end - 1 may be a delimiter `@`
-    low = max(0, at - _EMAIL_LOOKBACK)
-    while True:
-        match = _EMAIL_LOCAL.search(data, low, at)
-        if match is None:  # cannot happen for an end Hyperscan reported
-            return at
-        if match.start() > low or low == 0:
-            return match.start()
-        low = max(0, low - 8 * _EMAIL_LOOKBACK)
+    candidate: Candidate
+    resolvers: list
+    expression: bytes
+    many: list  # the resolvers over arrays, with their types (when every sharer has one)
 
 
 class Engine:
-    """Compiled Hyperscan databases for the chosen types; one per process.
+    """Compiled Hyperscan databases for the chosen types (and an
+    organisation's own recognizers, `senim.checks.personal_data.recognizers`)."""
 
-    Three databases, because together they cost more than apart: identifiers
-    with start-of-match, and e-mail addresses and names with ends only (for
-    them start-of-match costs more than the rest of the scan)."""
-
-    def __init__(self, types: tuple[str, ...] = TYPES):
+    def __init__(self, types: tuple[str, ...] = TYPES, custom: tuple[Detector, ...] = (),
+                 allow: frozenset = frozenset(), min_confidence: float = 0.0):
         import hyperscan
 
-        self.types = frozenset(types)
-        self.kinds = [k for k, (_, yields) in CANDIDATES.items() if self.types.intersection(yields) and k != "name"]
-        self.names = "person_name" in self.types
-        context = _context_expressions(self.types)
+        self.allow = allow
+        self.min_confidence = min_confidence
+        shipped = registry()
+        chosen = [shipped[t] for t in types if t in shipped] + list(custom)
+        self.detectors = {d.type: d for d in chosen}
+        self.custom = bool(custom)
+        self.types = frozenset(self.detectors)
+        self.priority = {d.type: d.priority for d in chosen}
+        groups: dict[str, _Group] = {}
+        for detector in sorted(chosen, key=lambda d: (-d.priority, d.order, d.type)):
+            for candidate in detector.candidates:
+                group = groups.get(candidate.name)
+                many = (detector.type, candidate.resolve_many)
+                if group is None:
+                    expression = _delimited(candidate) if candidate.delimited else candidate.pattern
+                    groups[candidate.name] = _Group(candidate, [candidate.resolve], expression, [many])
+                else:
+                    if group.candidate.pattern != candidate.pattern:
+                        raise ValueError(f"two candidates named {candidate.name!r} with other patterns")
+                    group.resolvers.append(candidate.resolve)
+                    group.many.append(many)
+        self.groups = list(groups.values())
+        for g in self.groups:
+            usable = all(m for _, m in g.many) and g.candidate.start is None and g.candidate.boundary is None
+            g.many = g.many if usable else []
+        self._delimited_ids = [i for i, g in enumerate(self.groups) if g.candidate.delimited]
+        self._body_start = {i: bytes(sorted(g.candidate.body_start)) for i, g in enumerate(self.groups)}
+        flags_som = hyperscan.HS_FLAG_SOM_LEFTMOST | hyperscan.HS_FLAG_MULTILINE
+        som = [i for i, g in enumerate(self.groups) if g.candidate.start is None]
+        self.databases = []  # (database, [group index] for ends-only databases, or None)
+        if som:
+            self.databases.append((_compiled([self.groups[i].expression for i in som], som, [flags_som] * len(som)), None))
+        for i, g in enumerate(self.groups):
+            if g.candidate.start is not None:
+                self.databases.append((_compiled([g.expression], [i], [hyperscan.HS_FLAG_MULTILINE]), i))
+        context = {d.type: context_expression(d.context) for d in chosen if d.context}
         self.context_types = list(context)
+        self.context_database = None
         if context:
             self.context_database = _compiled(
                 list(context.values()), list(range(len(context))),
                 [hyperscan.HS_FLAG_CASELESS | hyperscan.HS_FLAG_MULTILINE] * len(context))
-            self.context_scratch = hyperscan.Scratch(self.context_database)
-        expressions = [_delimited(k, CANDIDATES[k][0]) if k in DELIMITED else CANDIDATES[k][0] for k in self.kinds]
-        self.delimited = [k in DELIMITED for k in self.kinds]
-        self.body_start = [_IP_START if k == "ipv4" else _BODY_START for k in self.kinds]
-        # e-mail patterns end with one delimiter byte (so that Hyperscan
-        # reports a match once per address end, not at every letter)
-        self.trailing = [k == "email" for k in self.kinds]
-        som = [i for i, k in enumerate(self.kinds) if k != "email"]
-        self.database = None
-        if som:
-            flags = [hyperscan.HS_FLAG_SOM_LEFTMOST | hyperscan.HS_FLAG_MULTILINE] * len(som)
-            self.database = _compiled([expressions[i] for i in som], som, flags)
-            self.scratch = hyperscan.Scratch(self.database)
-        self.email = self.kinds.index("email") if "email" in self.kinds else None
-        if self.email is not None:
-            self.email_database = _compiled([CANDIDATES["email"][0]], [self.email], [hyperscan.HS_FLAG_MULTILINE])
-            self.email_scratch = hyperscan.Scratch(self.email_database)
-        if self.names:
-            self.name_database = _compiled([CANDIDATES["name"][0]], [0], [hyperscan.HS_FLAG_MULTILINE])
-            self.name_scratch = hyperscan.Scratch(self.name_database)
+        self.anchored = [(d.type, d.anchored) for d in chosen if d.anchored is not None and d.type in context]
+        self._local = threading.local()
 
-    def candidates(self, data: bytes):
-        """(kind index, start) -> every end Hyperscan reported, for identifiers;
-        and the ends of name candidates."""
-        found: dict[tuple[int, int], list[int]] = {}
-        delimited = self.delimited
-        body_start = self.body_start
-        trailing = self.trailing
+    def _scratches(self):
+        """This thread's scratch spaces (Hyperscan's scratch is one per thread)."""
+        scratches = getattr(self._local, "scratches", None)
+        if scratches is None:
+            import hyperscan
 
-        def on_match(index: int, start: int, end: int, flags: int, _context: object) -> None:
-            if delimited[index]:
-                if data[start] not in body_start[index]:
-                    start += 1
-                if data[end - 1] not in _ALNUM:
-                    end -= 1
-            elif trailing[index] and data[end - 1] < 0x80 and data[end - 1] not in _ALNUM:
-                end -= 1  # the one delimiter that ends an e-mail address
-            key = (index, start)
-            ends = found.get(key)
-            if ends is None:
-                found[key] = [end]
+            scratches = [hyperscan.Scratch(db) for db, _ in self.databases]
+            context = hyperscan.Scratch(self.context_database) if self.context_database is not None else None
+            scratches = self._local.scratches = (scratches, context)
+        return scratches
+
+    def _raw(self, data: bytes):
+        """Every (group index, start, end) of the start-of-match database, as
+        NumPy arrays, the delimiters of delimited patterns taken off; and
+        (group index, start) -> ends of the ends-only databases."""
+        import numpy as np
+
+        raw: list = []
+        add = raw.append
+        scratches, _ = self._scratches()
+        ends_only: dict[tuple[int, int], list[int]] = {}
+        groups = self.groups
+        for (database, only), scratch in zip(self.databases, scratches):
+            if only is None:
+                database.scan(data, match_event_handler=lambda i, s, e, f, c: add((i, s, e)), scratch=scratch)
+                continue
+            ends: list[int] = []
+            add_end = ends.append
+            database.scan(data, match_event_handler=lambda i, s, e, f, c: add_end(e), scratch=scratch)
+            candidate = groups[only].candidate
+            start_of = candidate.start
+            for end in ends:
+                if candidate.trailing and data[end - 1] < 0x80 and data[end - 1] not in ALNUM:
+                    end -= 1  # the one delimiter that ends the match
+                key = (only, start_of(data, end))
+                got = ends_only.get(key)
+                if got is None:
+                    ends_only[key] = [end]
+                else:
+                    got.append(end)
+        if not raw:
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty, empty, ends_only
+        table = np.array(raw, dtype=np.int64)
+        index, start, end = table[:, 0], table[:, 1], table[:, 2]
+        buffer = np.frombuffer(data, dtype=np.uint8)
+        delimited = np.isin(index, self._delimited_ids)
+        if delimited.any():
+            # a delimiter byte before the body (not the body's first byte) and after it
+            first = buffer[start]
+            body = np.zeros(len(index), dtype=bool)
+            for i in self._delimited_ids:
+                here = index == i
+                if here.any():
+                    body[here] = np.isin(first[here], np.frombuffer(self._body_start[i], dtype=np.uint8))
+            start = start + (delimited & ~body)
+            last = buffer[end - 1]
+            alnum = ((last >= 48) & (last <= 57)) | ((last | 32) >= 97) & ((last | 32) <= 122)
+            end = end - (delimited & ~alnum)
+        return index, start, end, ends_only
+
+    def candidates(self, data: bytes) -> dict[tuple[int, int], list[int]]:
+        """(group index, start) -> every end Hyperscan reported."""
+        if not data:
+            return {}
+        index, start, end, found = self._raw(data)
+        for i, s, e in zip(index.tolist(), start.tolist(), end.tolist()):
+            got = found.get((i, s))
+            if got is None:
+                found[(i, s)] = [e]
             else:
-                ends.append(end)
-
-        name_ends: list[int] = []
-        if data:
-            if self.database is not None:
-                self.database.scan(data, match_event_handler=on_match, scratch=self.scratch)
-            if self.email is not None:
-                email_ends: list[int] = []
-                add_email = email_ends.append
-                self.email_database.scan(data, match_event_handler=lambda i, s, e, f, c: add_email(e),
-                                         scratch=self.email_scratch)
-                for end in email_ends:
-                    on_match(self.email, _email_start(data, end), end, 0, None)
-            if self.names:
-                add = name_ends.append
-                self.name_database.scan(data, match_event_handler=lambda i, s, e, f, c: add(e),
-                                        scratch=self.name_scratch)
-        return found, name_ends
+                got.append(e)
+        return found
 
     def context_ends(self, data: bytes) -> dict[str, list[int]]:
         """Per type, where its context words end in `data`, ascending."""
-        if not self.context_types or not data:
+        if self.context_database is None or not data:
             return {}
         ends: list[list[int]] = [[] for _ in self.context_types]
-        self.context_database.scan(data, match_event_handler=lambda i, s, e, f, c: ends[i].append(e),
-                                   scratch=self.context_scratch)
+        _, scratch = self._scratches()
+        self.context_database.scan(data, match_event_handler=lambda i, s, e, f, c: ends[i].append(e), scratch=scratch)
         return dict(zip(self.context_types, ends))
 
-    def scan(self, data: bytes, limit: int | None = None) -> list[tuple[int, int, str, float, str]]:
-        """Findings (byte start, byte end, type, confidence, value) that start
-        before `limit` (the rest of `data` is look-ahead), sorted by start."""
+    def scan(self, data: bytes, limit: int | None = None) -> list[tuple]:
+        """Findings (byte start, byte end, type, confidence, value, valid) that
+        start before `limit` (the rest of `data` is look-ahead), sorted by start."""
         limit = len(data) if limit is None else limit
-        chosen: list[tuple[int, int, str, float, str]] = []
-        found, name_ends = self.candidates(data)
-        if name_ends:
-            longest: dict[int, int] = {}
-            for end in name_ends:
-                start = _name_start(data, end)
-                last = data[end - 1]
-                if last < 0x80 and last not in _ALNUM:
-                    end -= 1  # the one delimiter that ends a name
-                if start < limit and end > longest.get(start, -1):
-                    longest[start] = end
-            for start, end in longest.items():
-                hit = self._name(data, start, end)
-                if hit:
-                    chosen.append(hit)
-        kinds = self.kinds
-        checked = [k not in SELF_DELIMITED for k in kinds]
+        chosen: list[tuple] = []
+        if not data:
+            return chosen
         context = self.context_ends(data)
+        index, starts, ends_all, found = self._raw(data)
+        taken_spans: set = set()
+        if len(index):
+            import numpy as np
+
+            order = np.lexsort((-ends_all, starts, index))
+            index, starts, ends_all = index[order], starts[order], ends_all[order]
+            first = np.ones(len(index), dtype=bool)
+            first[1:] = (index[1:] != index[:-1]) | (starts[1:] != starts[:-1])
+            vector = np.zeros(len(index), dtype=bool)
+            for i, group in enumerate(self.groups):
+                if not group.many:
+                    continue
+                here = index == i
+                vector |= here
+                pick = here & first & (starts < limit)
+                if pick.any():
+                    self._resolve_vector(data, group, starts[pick], ends_all[pick], context, chosen, taken_spans)
+            rest = ~vector
+            for i, s, e in zip(index[rest].tolist(), starts[rest].tolist(), ends_all[rest].tolist()):
+                got = found.get((i, s))
+                if got is None:
+                    found[(i, s)] = [e]
+                else:
+                    got.append(e)
         where = [0]  # the start of the candidate being resolved
 
         def has(type_: str) -> bool:
@@ -413,58 +269,89 @@ class Engine:
             i = bisect_right(ends, start)
             return i > 0 and start - ends[i - 1] <= _CONTEXT_WINDOW and data.find(b"\n", ends[i - 1], start) < 0
 
-        resolvers = [RESOLVE[k] for k in kinds]
         types = self.types
-        # a Kazakh number is also an international one: the same span twice
-        kz = kinds.index("phone_kz") if "phone_kz" in kinds else None
-        intl = kinds.index("phone_intl") if "phone_intl" in kinds else None
+        groups = self.groups
         for (index, start), ends in found.items():
             if start >= limit:
                 continue
-            if index == intl and kz is not None and max(ends) == max(found.get((kz, start), (-1,))):
-                continue
-            kind = kinds[index]
-            resolve = resolvers[index]
+            group = groups[index]
+            candidate = group.candidate
+            boundary = candidate.boundary
             where[0] = start
-            check = checked[index]
-            for end in sorted(set(ends), reverse=True) if len(ends) > 1 else ends:
-                if check and not _boundary(kind, data, start, end):
+            if len(ends) > 1:
+                ends = sorted(set(ends), reverse=True)
+                if candidate.longest_only:
+                    ends = ends[:1]
+            if (start, ends[0]) in taken_spans:
+                continue  # already a finding (a Kazakh phone is also an international number)
+            for end in ends:
+                if boundary is not None and not boundary(data, start, end):
                     continue
-                text = data[start:end].decode("ascii", "replace")
-                result = resolve(text, has)
-                if result and result[0] in types:
-                    chosen.append((start, end, result[0], result[1], text))
-                    break
-        return _settle(chosen)
-
-    def _name(self, data: bytes, start: int, end: int):
-        if not _boundary("name", data, start, end):
-            return None
-        hit = _name_in(data[start:end])
-        if hit is None:
-            return None
-        b_start, b_end, confidence, value = hit
-        return (start + b_start, start + b_end, "person_name", confidence, value)
-
-
-@lru_cache(maxsize=16384)
-def _name_in(candidate: bytes) -> tuple[int, int, float, str] | None:
-    """The name in a run of capitalised words, as (byte start, byte end,
-    confidence, text) within the run; cached, as the same people recur in
-    logs and chats."""
-    words = candidate.decode("utf-8", "replace").split(" ")
-    span = person_name.find(words)
-    if span is None:
-        return None
-    i, j = span
-    # byte offsets of the chosen words
-    offsets = [0]
-    for w in words:
-        offsets.append(offsets[-1] + len(w.encode("utf-8")) + 1)
-    return offsets[i], offsets[j] - 1, 0.85 if j - i >= 3 else 0.7, " ".join(words[i:j])
+                text = data[start:end].decode(candidate.decode, "replace")
+                hit = None
+                for resolve in group.resolvers:
+                    hit = resolve(text, has)
+                    if hit is not None and hit[0] in types:
+                        break
+                    hit = None
+                if hit is None:
+                    continue
+                if hit.start is not None:
+                    s, e = start + hit.start, start + hit.end
+                    chosen.append((s, e, hit.type, hit.confidence, data[s:e].decode("utf-8", "replace"), hit.valid))
+                else:
+                    chosen.append((start, end, hit.type, hit.confidence, text, hit.valid))
+                break
+        for type_, anchored in self.anchored:
+            for end in context.get(type_, ()):
+                got = anchored(data, end)
+                if got is not None and got[0] < limit:
+                    s, e, confidence = got
+                    chosen.append((s, e, type_, confidence, data[s:e].decode("utf-8", "replace"), True))
+        settled = _settle(chosen, self.priority)
+        if self.allow or self.min_confidence:
+            detectors = self.detectors
+            settled = [f for f in settled if f[3] >= self.min_confidence and not (
+                self.allow and (f[4].strip().lower() in self.allow
+                                or detectors[f[2]].compact(f[4]).strip().lower() in self.allow))]
+        return settled
 
 
-def _settle(found: list[tuple[int, int, str, float, str]]) -> list[tuple[int, int, str, float, str]]:
+    def _resolve_vector(self, data: bytes, group: _Group, starts, ends, context: dict, chosen: list, taken_spans: set):
+        """Resolve a group's candidates over arrays (the longest end of each
+        start); Python touches only the findings."""
+        import numpy as np
+
+        buffer = np.frombuffer(data, dtype=np.uint8)
+
+        def near(type_: str):
+            words = context.get(type_)
+            if not words:
+                return np.zeros(len(starts), dtype=bool)
+            words = np.asarray(words, dtype=np.int64)
+            i = np.searchsorted(words, starts, side="right") - 1
+            prev = words[np.maximum(i, 0)]
+            close = (i >= 0) & (starts - prev <= _CONTEXT_WINDOW)
+            # no line end between the word and the candidate (looked at only where it matters)
+            for k in np.flatnonzero(close).tolist():
+                if data.find(b"\n", int(prev[k]), int(starts[k])) >= 0:
+                    close[k] = False
+            return close
+
+        left = np.ones(len(starts), dtype=bool)
+        for type_, resolve_many in group.many:
+            if type_ not in self.types or not left.any():
+                continue
+            taken, confidence, valid = resolve_many(buffer, starts, ends, near)
+            taken &= left
+            left &= ~taken
+            for s, e, c, v in zip(starts[taken].tolist(), ends[taken].tolist(), confidence[taken].tolist(),
+                                  valid[taken].tolist()):
+                chosen.append((s, e, type_, c, data[s:e].decode("ascii", "replace"), v))
+                taken_spans.add((s, e))
+
+
+def _settle(found: list[tuple], priority: dict[str, int]) -> list[tuple]:
     """Drop findings that overlap a higher-priority (or longer) one.
 
     Findings are cut into clusters of mutually reachable overlaps (a sweep by
@@ -473,7 +360,7 @@ def _settle(found: list[tuple[int, int, str, float, str]]) -> list[tuple[int, in
     if len(found) < 2:
         return sorted(found)
     found.sort()
-    kept: list[tuple[int, int, str, float, str]] = []
+    kept: list[tuple] = []
     cluster = [found[0]]
     reach = found[0][1]
     for f in found[1:]:
@@ -485,16 +372,16 @@ def _settle(found: list[tuple[int, int, str, float, str]]) -> list[tuple[int, in
         if len(cluster) == 1:  # most findings overlap nothing
             kept.append(cluster[0])
         else:
-            kept.extend(_choose(cluster))
+            kept.extend(_choose(cluster, priority))
         cluster, reach = [f], f[1]
-    kept.extend(_choose(cluster))
+    kept.extend(_choose(cluster, priority))
     return kept
 
 
-def _choose(cluster: list) -> list:
+def _choose(cluster: list, priority: dict[str, int]) -> list:
     if len(cluster) == 1:
         return cluster
-    cluster.sort(key=lambda f: (-PRIORITY[f[2]], f[0] - f[1], f[0]))
+    cluster.sort(key=lambda f: (-priority[f[2]], f[0] - f[1], f[0]))
     chosen: list = []
     for f in cluster:
         if not any(f[0] < c[1] and c[0] < f[1] for c in chosen):
@@ -503,12 +390,28 @@ def _choose(cluster: list) -> list:
     return chosen
 
 
-_ENGINES: dict[tuple[str, ...], Engine] = {}
+_ENGINES: dict[tuple, Engine] = {}
+_LOCK = threading.Lock()
 
 
-def engine_for(types: tuple[str, ...]) -> Engine:
-    """The process's engine for these types (compiled once per process)."""
-    key = tuple(sorted(types))
-    if key not in _ENGINES:
-        _ENGINES[key] = Engine(key)
-    return _ENGINES[key]
+def engine_for(types: tuple[str, ...], recognizers: str = "") -> Engine:
+    """The process's engine for these types and recognizers (compiled once per
+    process; `recognizers` is the spec of an organisation's own recognizers,
+    allow list and threshold, see `recognizers.load`)."""
+    key = (tuple(sorted(types)), recognizers)
+    engine = _ENGINES.get(key)
+    if engine is None:
+        with _LOCK:
+            engine = _ENGINES.get(key)
+            if engine is None:
+                custom, allow, threshold = (), frozenset(), 0.0
+                if recognizers:
+                    from senim.checks.personal_data.recognizers import detectors, options
+
+                    custom = detectors(recognizers)
+                    allow, threshold = options(recognizers)
+                engine = _ENGINES[key] = Engine(key[0], custom, allow, threshold)
+    return engine
+
+
+__all__ = ["TYPES", "PRIORITY", "Engine", "engine_for", "Hit"]

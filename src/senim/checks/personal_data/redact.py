@@ -14,28 +14,19 @@ import os
 from pathlib import Path
 
 from senim.checks.personal_data import sources as src
-from senim.checks.personal_data.detectors import email, iban, kz_bin, kz_iin, payment_card, phone
+from senim.checks.personal_data import tables
+from senim.checks.personal_data.detectors import registry
 from senim.checks.personal_data.engine import TYPES, engine_for
+from senim.checks.personal_data.findings import mask
 from senim.errors import InputError, ParameterError
 
 KEY_ENV = "SENIM_PSEUDONYM_KEY"
-_COMPACT = {
-    "kz_iin": kz_iin.compact, "kz_bin": kz_bin.compact, "iban": iban.compact,
-    "payment_card": payment_card.compact, "phone": phone.compact, "email": lambda v: email.compact(v).lower(),
-    "person_name": lambda v: " ".join(v.lower().split()),
-}
+__all__ = ["mask", "pseudonym", "load_key", "Replacer", "redact_file", "redact_bytes_stream"]
 
 
-def mask(value: str, type_: str) -> str:
-    """A value shown without giving it away: `8801******12`, `a***@mail.kz`, `И***** П***`."""
-    if type_ == "email":
-        local, _, domain = value.rpartition("@")
-        return f"{local[:1]}***@{domain}"
-    if type_ == "person_name":
-        return " ".join(w[:1] + "*" * (len(w) - 1) for w in value.split(" "))
-    if len(value) <= 6:
-        return "*" * len(value)
-    return value[:4] + "*" * (len(value) - 6) + value[-2:]
+def _compact(value: str, type_: str) -> str:
+    detector = registry().get(type_)
+    return detector.compact(value) if detector else value.strip()
 
 
 def load_key(key_file: str | None) -> bytes:
@@ -57,7 +48,7 @@ def load_key(key_file: str | None) -> bytes:
 
 
 def pseudonym(value: str, type_: str, key: bytes) -> str:
-    compact = _COMPACT.get(type_, str.strip)(value)
+    compact = _compact(value, type_)
     digest = hmac.new(key, f"{type_}:{compact}".encode(), hashlib.sha256).hexdigest()
     return f"<{type_}:{digest[:12]}>"
 
@@ -74,9 +65,10 @@ class Replacer:
         return pseudonym(value, type_, self.key)
 
 
-def redact_bytes_stream(read_block, write, types, replace: Replacer, chunk: int = src.CHUNK) -> int:
-    """Copy a byte stream, replacing findings; returns how many were replaced."""
-    engine = engine_for(types)
+def redact_bytes_stream(read_block, write, what: tuple, replace: Replacer, chunk: int = src.CHUNK) -> int:
+    """Copy a byte stream, replacing findings; returns how many were replaced.
+    `what` is (types, recognizers)."""
+    engine = engine_for(*what)
     carry = b""
     count = 0
     finished = False
@@ -86,17 +78,16 @@ def redact_bytes_stream(read_block, write, types, replace: Replacer, chunk: int 
         if not block:
             finished, cut = True, len(data)
         else:
-            cut = data.rfind(b"\n") + 1
-            if cut == 0:
-                cut = max(len(data) - src.OVERLAP, 1)
-                while cut < len(data) and 0x80 <= data[cut] < 0xC0:
-                    cut += 1
+            cut = src.cut_point(data)
+            if cut is None:  # no line end yet: read on
+                carry = data
+                continue
         found = engine.scan(data, cut)
         # a finding that runs past the cut moves the cut to its end
         end_of_last = max((f[1] for f in found), default=0)
         cut = max(cut, end_of_last)
         out, pos = [], 0
-        for start, end, type_, _confidence, _value in found:
+        for start, end, type_, _confidence, _value, _valid in found:
             out.append(data[pos:start])
             out.append(replace(data[start:end].decode("utf-8", "replace"), type_).encode("utf-8"))
             pos = end
@@ -109,39 +100,71 @@ def redact_bytes_stream(read_block, write, types, replace: Replacer, chunk: int 
     return count
 
 
-def _redact_frame(frame, types, replace: Replacer):
+def _redact_frame(frame, what: tuple, replace: Replacer):
+    """The frame with findings replaced, its schema kept: text cells get the
+    replacement in place, number cells holding an identifier become null,
+    nested values are rebuilt with their strings redacted."""
     import polars as pl
 
-    from senim.checks.personal_data.scanner import _table_frame
-
-    findings = _table_frame(frame, types, 0)
+    engine = engine_for(*what)
+    findings = tables.frame_findings(frame, engine, 0)
     if not findings:
         return frame, 0
     by_column: dict[str, dict[int, list]] = {}
-    for row, column, start, end, type_, _c, value in findings:
+    for row, column, start, end, type_, _c, value, _valid in findings:
         by_column.setdefault(column, {}).setdefault(row - 1, []).append((start, end, type_, value))
     replaced = []
+    nested = {name for name in frame.columns if tables.kind_of_column(frame.schema[name]) == "nested"}
+    for name in nested:
+        if any(c == name or c.startswith(name + ".") for c in by_column):
+            replaced.append(_redact_nested(frame.get_column(name), engine, replace))
     for name, rows in by_column.items():
+        if name not in frame.columns or name in nested:
+            continue  # a leaf of a nested column, rebuilt above
         series = frame.get_column(name)
-        if series.dtype == pl.String:
-            values = series.to_list()
+        kind = tables.kind_of_column(series.dtype)
+        if kind == "text":
+            values = series.cast(pl.String).to_list()
             for index, spans in rows.items():
-                cell = values[index]
+                cell = values[index]  # scanned with newlines as spaces: the same places
                 for start, end, type_, value in sorted(spans, reverse=True):
                     cell = cell[:start] + replace(value, type_) + cell[end:]
                 values[index] = cell
-            replaced.append(pl.Series(name, values, dtype=pl.String))
+            replaced.append(pl.Series(name, values, dtype=pl.String).cast(series.dtype)
+                            if series.dtype != pl.String else pl.Series(name, values, dtype=pl.String))
         else:  # a number column holding identifiers: the schema stays, the cells go
             replaced.append(series.scatter(sorted(rows), None))
     return frame.with_columns(replaced), len(findings)
 
 
-def redact_file(source: str, target: str, types=TYPES, mode: str = "mask", key: bytes | None = None) -> int:
+def _redact_nested(series, engine, replace: Replacer):
+    """A struct, list or map column with every string (and number) leaf that
+    holds personal data redacted (a number leaf becomes null)."""
+    import polars as pl
+
+    def clean(value):
+        if isinstance(value, dict):
+            return {k: clean(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [clean(v) for v in value]
+        if isinstance(value, tuple):
+            return tuple(clean(v) for v in value)
+        if isinstance(value, str):
+            return tables.replace_in_text(value, engine, replace)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return None if engine.scan(str(value).encode()) else value
+        return value
+
+    return pl.Series(series.name, [clean(v) for v in series.to_list()], dtype=series.dtype)
+
+
+def redact_file(source: str, target: str, types=TYPES, mode: str = "mask", key: bytes | None = None,
+                recognizers: str = "") -> int:
     """Write a redacted copy of `source` to `target` (atomically); returns the
     number of replacements."""
     import tempfile
 
-    types = tuple(t for t in TYPES if t in set(types))
+    what = (tuple(t for t in TYPES if t in set(types)), recognizers)
     replace = Replacer(mode, key)
     if not os.path.isfile(source):
         raise InputError(f"{source}: no such file")
@@ -156,11 +179,11 @@ def redact_file(source: str, target: str, types=TYPES, mode: str = "mask", key: 
         if kind in ("text", "gzip-text"):
             opener = gzip.open if kind == "gzip-text" else open
             with opener(source, "rb") as reader, opener(tmp, "wb") as writer:
-                count = redact_bytes_stream(reader.read, writer.write, types, replace)
+                count = redact_bytes_stream(reader.read, writer.write, what, replace)
         elif kind in ("csv", "tsv", "gzip-csv", "gzip-tsv"):
-            count = _redact_csv(source, tmp, kind, types, replace)
+            count = _redact_csv(source, tmp, kind, what, replace)
         elif kind == "parquet":
-            count = _redact_parquet(source, tmp, types, replace)
+            count = _redact_parquet(source, tmp, what, replace)
         else:
             raise InputError(f"{source}: cannot redact a {kind} file")
         os.chmod(tmp, 0o644)
@@ -172,35 +195,33 @@ def redact_file(source: str, target: str, types=TYPES, mode: str = "mask", key: 
     return count
 
 
-def _redact_csv(source, tmp, kind, types, replace) -> int:
-    from senim.checks.personal_data.scanner import _read_csv_batches
-
+def _redact_csv(source, tmp, kind, what, replace) -> int:
     separator = "\t" if kind.endswith("tsv") else ","
     count, first = 0, True
     opener = gzip.open if kind.startswith("gzip") else open
     with opener(tmp, "wb") as out:
-        for frame in _read_csv_batches(source, separator, kind.startswith("gzip")):
-            frame, n = _redact_frame(frame, types, replace)
+        for frame in tables.csv_batches(source, separator, kind.startswith("gzip")):
+            frame, n = _redact_frame(frame, what, replace)
             count += n
             frame.write_csv(out, separator=separator, include_header=first)
             first = False
     return count
 
 
-def _redact_parquet(source, tmp, types, replace) -> int:
-    import polars as pl
+def _redact_parquet(source, tmp, what, replace) -> int:
     import pyarrow.parquet as pq
 
     try:
         reader = pq.ParquetFile(source)
     except Exception as error:
-        raise InputError(f"{source}: not a readable Parquet file ({error})") from None
+        raise InputError(f"{source}: not a readable Parquet file "
+                         f"({tables.masked_message(str(error).splitlines()[0])})") from None
     schema = reader.schema_arrow
     count = 0
     with pq.ParquetWriter(tmp, schema) as writer:
         for group in range(reader.metadata.num_row_groups):
-            frame = pl.from_arrow(reader.read_row_group(group))
-            frame, n = _redact_frame(frame, types, replace)
+            frame = tables.parquet_group(source, group)
+            frame, n = _redact_frame(frame, what, replace)
             count += n
             writer.write_table(frame.to_arrow().cast(schema))
     return count

@@ -18,124 +18,19 @@ from dataclasses import dataclass
 from typing import BinaryIO, Callable, Iterable, Iterator
 
 from senim.checks.personal_data import sources as src
+from senim.checks.personal_data import tables
 from senim.checks.personal_data.engine import TYPES, engine_for
+from senim.checks.personal_data.findings import Finding, head, locate, tail
 from senim.errors import InputError, ParameterError
 
-# Cells worth a look: ASCII-only classes (plus explicit Cyrillic letters) keep
-# Polars on its fast path; Unicode \d and \b make it 30 times slower.
-TABLE_PREFILTER = (
-    r"[0-9](?:[ ()-]{0,2}[0-9]){6}|@|[0-9]\.[0-9]{1,3}\.[0-9]|[0-9A-Fa-f]:[0-9A-Fa-f]{0,4}:"
-    r"|[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ][a-zа-яёәғқңөұүһі]+(?:-[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ][a-zа-яёәғқңөұүһі]+)? [A-ZА-ЯЁӘҒҚҢӨҰҮҺІ]"
-)
-TABLE_BATCH_ROWS = 200_000
-
-
-@dataclass(frozen=True, slots=True)
-class Finding:
-    path: str
-    line: int | None  # 1-based, text
-    row: int | None  # 1-based data row, tables
-    column: str | None
-    start: int  # 0-based code points in the line or cell
-    end: int
-    type: str
-    confidence: float
-    value: str
-
-    def as_json(self, show_values: bool = False) -> dict:
-        from senim.checks.personal_data.redact import mask
-
-        record = {"path": self.path}
-        if self.row is None:
-            record["line"] = self.line
-        else:
-            record["row"] = self.row
-            record["column"] = self.column
-        record.update(
-            start=self.start, end=self.end, type=self.type, confidence=self.confidence,
-            value=self.value if show_values else mask(self.value, self.type),
-        )
-        return record
+__all__ = ["Finding", "Stitcher", "plan", "run_task", "scan", "locate"]
 
 
 # ---------------------------------------------------------------- in a task
 
-def locate(data: bytes, found: list, limit: int):
-    """Local places of findings in `data[:limit]`: (line index, cp start, cp end),
-    plus the number of newlines and the code points after the last one."""
-    located = []
-    line = 0
-    cursor = 0  # byte position up to which `line` is counted
-    line_start = 0
-    cp_at = 0  # code points from line_start to `pos`
-    pos = 0
-    for b_start, b_end, kind, confidence, value in found:
-        newlines = data.count(b"\n", cursor, b_start)
-        if newlines:
-            line += newlines
-            line_start = data.rfind(b"\n", cursor, b_start) + 1
-            pos, cp_at = line_start, 0
-        cursor = b_start
-        cp_at += len(data[pos:b_start].decode("utf-8", "replace"))
-        pos = b_start
-        cp_end = cp_at + len(data[b_start:b_end].decode("utf-8", "replace"))
-        located.append((line, cp_at, cp_end, kind, confidence, value))
-    if cursor <= limit:  # newlines already counted up to the last finding
-        total_newlines = line + data.count(b"\n", cursor, limit)
-    else:
-        total_newlines = data.count(b"\n", 0, limit)
-    last = data.rfind(b"\n", 0, limit)
-    tail_cp = len(data[last + 1:limit].decode("utf-8", "replace"))
-    return located, total_newlines, tail_cp
-
-
-def scan_bytes(data: bytes, limit: int, types: tuple[str, ...]):
-    found = engine_for(types).scan(data, limit)
+def scan_bytes(data: bytes, limit: int, what: tuple):
+    found = engine_for(*what).scan(data, limit)
     return locate(data, found, limit)
-
-
-def _table_frame(frame, types: tuple[str, ...], row_offset: int) -> list[tuple]:
-    """Findings in a Polars frame: (row, column, cp start, cp end, type, confidence, value)."""
-    import polars as pl
-
-    results = []
-    engine = engine_for(types)
-    for name in frame.columns:
-        column = frame.get_column(name)
-        if column.dtype != pl.String:
-            if column.dtype.is_nested() or column.dtype == pl.Binary:
-                continue
-            column = column.cast(pl.String)
-        hits = column.str.contains(TABLE_PREFILTER).fill_null(False)
-        rows = hits.arg_true().to_list()
-        if not rows:
-            continue
-        cells = column.gather(rows).str.replace_all("\n", " ", literal=True).to_list()
-        data = "\n".join(cells).encode("utf-8")
-        located, _, _ = locate(data, engine.scan(data), len(data))
-        for line, start, end, kind, confidence, value in located:
-            results.append((row_offset + rows[line] + 1, name, start, end, kind, confidence, value))
-    results.sort(key=lambda r: (r[0], list(frame.columns).index(r[1]), r[2]))
-    return results
-
-
-def _read_csv_batches(path: str, separator: str, compressed: bool):
-    import io
-
-    import polars as pl
-
-    try:
-        if compressed:
-            with gzip.open(path, "rb") as handle:
-                source = io.BytesIO(handle.read())
-            lazy = pl.scan_csv(source, separator=separator, infer_schema=False, truncate_ragged_lines=True)
-        else:
-            lazy = pl.scan_csv(path, separator=separator, infer_schema=False, truncate_ragged_lines=True)
-        yield from lazy.collect_batches(chunk_size=TABLE_BATCH_ROWS)
-    except pl.exceptions.NoDataError:
-        return
-    except (pl.exceptions.PolarsError, OSError, EOFError) as error:
-        raise InputError(f"{path}: not a readable CSV file ({str(error).splitlines()[0]})") from None
 
 
 def render_within(data: bytes, found: list, limit: int, show_values: bool):
@@ -148,10 +43,6 @@ def render_within(data: bytes, found: list, limit: int, show_values: bool):
     line number as UTF-8; first, (start, end, rest of the JSON) of findings on
     the task's first line, whose columns move when a line spans two tasks;
     findings per type; newlines; code points after the last newline."""
-    from json.encoder import encode_basestring as quote
-
-    from senim.checks.personal_data.redact import mask
-
     lines, tails, first = [], [], []
     counts: dict[str, int] = {}
     line = 0
@@ -159,7 +50,7 @@ def render_within(data: bytes, found: list, limit: int, show_values: bool):
     cp_at = 0
     pos = 0
     count = data.count
-    for b_start, b_end, type_, confidence, value in found:
+    for b_start, b_end, type_, confidence, value, valid in found:
         newlines = count(b"\n", cursor, b_start)
         if newlines:
             line += newlines
@@ -168,8 +59,7 @@ def render_within(data: bytes, found: list, limit: int, show_values: bool):
         cp_at += len(data[pos:b_start].decode("utf-8", "replace"))
         pos = b_start
         cp_end = cp_at + len(value)  # the value is its span decoded
-        rest = (f'"type": "{type_}", "confidence": {confidence}, '
-                f'"value": {quote(value if show_values else mask(value, type_))}}}\n')
+        rest = tail(type_, confidence, value, valid, show_values)
         if line == 0:
             first.append((cp_at, cp_end, rest))
         lines.append(line)
@@ -184,74 +74,81 @@ def render_within(data: bytes, found: list, limit: int, show_values: bool):
 
 
 def run_task(task: tuple):
-    """Scan one task; picklable in and out, so it runs in any process."""
+    """Scan one task; picklable in and out, so it runs in any process.
+    `what` in a task is (types, recognizers): what to look for."""
     kind = task[0]
     if kind == "render":
         _, inner, show_values = task
         if inner[0] == "range":
-            _, index, path, start, end, types = inner
+            _, index, path, start, end, what = inner
             data, limit = src.read_range(path, start, end), end - start
         else:
-            _, index, data, limit, types = inner
-        found = engine_for(types).scan(data, limit)
+            _, index, data, limit, what = inner
+        found = engine_for(*what).scan(data, limit)
         return index, "rendered", render_within(data, found, limit, show_values)
     if kind == "range":
-        _, index, path, start, end, types = task
+        _, index, path, start, end, what = task
         data = src.read_range(path, start, end)
-        return index, "text", scan_bytes(data, end - start, types)
+        return index, "text", scan_bytes(data, end - start, what)
     if kind == "bytes":
-        _, index, data, limit, types = task
-        return index, "text", scan_bytes(data, limit, types)
+        _, index, data, limit, what = task
+        return index, "text", scan_bytes(data, limit, what)
     if kind == "csv":
-        _, index, path, separator, compressed, types = task
+        _, index, path, separator, compressed, what = task
+        engine = engine_for(*what)
         findings, rows = [], 0
-        for frame in _read_csv_batches(path, separator, compressed):
-            findings.extend(_table_frame(frame, types, rows))
+        for frame in tables.csv_batches(path, separator, compressed):
+            findings.extend(tables.frame_findings(frame, engine, rows))
             rows += frame.height
         return index, "table", (findings, rows)
     if kind == "parquet":
-        _, index, path, group, row_offset, types = task
-        import polars as pl
-        import pyarrow.parquet as pq
-
-        try:
-            table = pq.ParquetFile(path).read_row_group(group)
-        except Exception as error:  # pyarrow raises several kinds for a broken file
-            raise InputError(f"{path}: row group {group}: not readable Parquet ({error})") from None
-        frame = pl.from_arrow(table)
-        return index, "table", (_table_frame(frame, types, row_offset), frame.height)
+        _, index, path, group, row_offset, what = task
+        frame = tables.parquet_group(path, group)
+        return index, "table", (tables.frame_findings(frame, engine_for(*what), row_offset), frame.height)
+    if kind == "frame":
+        _, index, frame, what = task
+        return index, "table", (tables.frame_findings(frame, engine_for(*what), 0), frame.height)
     raise AssertionError(kind)
 
 
 # ---------------------------------------------------------------- in the parent
 
-def _stream_tasks(index: int, stream, types, chunk: int) -> Iterator[tuple]:
+def _stream_tasks(index: int, stream, what, chunk: int) -> Iterator[tuple]:
     carry = b""
     while True:
         block = stream.read(chunk)
         data = carry + block
         if not block:
             if data:
-                yield ("bytes", index, data, len(data), types)
+                yield ("bytes", index, data, len(data), what)
             return
-        cut = data.rfind(b"\n") + 1
-        if cut == 0:  # one very long line: cut on a character boundary, keep look-ahead
-            cut = max(len(data) - src.OVERLAP, 1)
-            while cut < len(data) and 0x80 <= data[cut] < 0xC0:
-                cut += 1
-        yield ("bytes", index, data[:cut + src.OVERLAP], cut, types)
+        cut = src.cut_point(data)
+        if cut is None:  # no line end yet: read on
+            carry = data
+            continue
+        yield ("bytes", index, data[:cut + src.OVERLAP], cut, what)
         carry = data[cut:]
 
 
-def plan(sources: list[src.Source], types: tuple[str, ...], notes: list[str], chunk: int = src.CHUNK,
+def plan(sources: list[src.Source], what: tuple, notes: list[str], chunk: int = src.CHUNK,
          stdin: BinaryIO | None = None) -> Iterator[tuple]:
-    """The tasks of a scan, in output order. Binary files are skipped with a note.
-    The source "-" is read from `stdin`, a binary stream the caller gives."""
+    """The tasks of a scan, in output order. Binary files, pipes and devices
+    inside folders are skipped with a note. The source "-" is read from
+    `stdin`, a binary stream the caller gives."""
     for index, source in enumerate(sources):
         if source.kind == "stdin":
             if stdin is None:
                 raise ParameterError("'-' is read from the stream `stdin` gives; none was given", field="stdin")
-            yield from _stream_tasks(index, stdin, types, chunk)
+            yield from _stream_tasks(index, stdin, what, chunk)
+            continue
+        if source.kind == "stream":  # a binary file object or bytes given to the library
+            yield from _stream_tasks(index, source.data, what, chunk)
+            continue
+        if source.kind == "frame":
+            yield ("frame", index, source.data, what)
+            continue
+        if source.kind == "special":
+            notes.append(("special", source.path))
             continue
         try:
             if src.is_binary(source.path):
@@ -261,26 +158,27 @@ def plan(sources: list[src.Source], types: tuple[str, ...], notes: list[str], ch
             raise InputError(f"{source.path}: cannot be read ({error.strerror})") from None
         if source.kind == "text":
             for start, end in src.chunks(source.path, chunk):
-                yield ("range", index, source.path, start, end, types)
+                yield ("range", index, source.path, start, end, what)
         elif source.kind == "gzip-text":
             try:
                 with gzip.open(source.path, "rb") as stream:
-                    yield from _stream_tasks(index, stream, types, chunk)
+                    yield from _stream_tasks(index, stream, what, chunk)
             except (OSError, EOFError) as error:
                 raise InputError(f"{source.path}: not a readable gzip file ({error})") from None
         elif source.kind in ("csv", "tsv", "gzip-csv", "gzip-tsv"):
             separator = "\t" if source.kind.endswith("tsv") else ","
-            yield ("csv", index, source.path, separator, source.kind.startswith("gzip"), types)
+            yield ("csv", index, source.path, separator, source.kind.startswith("gzip"), what)
         elif source.kind == "parquet":
             import pyarrow.parquet as pq
 
             try:
                 meta = pq.ParquetFile(source.path).metadata
             except Exception as error:
-                raise InputError(f"{source.path}: not a readable Parquet file ({error})") from None
+                raise InputError(f"{source.path}: not a readable Parquet file "
+                                 f"({tables.masked_message(str(error).splitlines()[0])})") from None
             offset = 0
             for group in range(meta.num_row_groups):
-                yield ("parquet", index, source.path, group, offset, types)
+                yield ("parquet", index, source.path, group, offset, what)
                 offset += meta.row_group(group).num_rows
 
 
@@ -304,16 +202,14 @@ class Stitcher:
 
     def _finish(self, path: str, lines: list[int], tails: list[bytes], first: list) -> bytes:
         """A worker's JSON Lines with the path and the file's line numbers put in."""
-        from json.encoder import encode_basestring as quote
-
-        head = f'{{"path": {quote(path)}, "line": '.encode("utf-8")
+        start_of_line = (head(path) + '"line": ').encode("utf-8")
         base = self.line + 1
         out = []
         if first and self.column:  # a line that began in the previous task
-            out = [head + f'{base}, "start": {start + self.column}, "end": {end + self.column}, {rest}'.encode("utf-8")
+            out = [start_of_line + f'{base}, "start": {start + self.column}, "end": {end + self.column}, {rest}'.encode("utf-8")
                    for start, end, rest in first]
         skip = len(out)
-        out.extend(b"%s%d%s" % (head, base + line, tail) for line, tail in zip(lines[skip:], tails[skip:]))
+        out.extend(b"%s%d%s" % (start_of_line, base + line, rest) for line, rest in zip(lines[skip:], tails[skip:]))
         return b"".join(out)
 
     def feed(self, result) -> Iterator[Finding]:
@@ -335,9 +231,10 @@ class Stitcher:
             yield None  # a mark for the writer: blocks are waiting
         elif kind == "text":
             located, newlines, tail_cp = payload
-            for line, start, end, type_, confidence, value in located:
+            for line, start, end, type_, confidence, value, valid in located:
                 shift = self.column if line == 0 else 0
-                yield Finding(path, self.line + line + 1, None, None, start + shift, end + shift, type_, confidence, value)
+                yield Finding(path, self.line + line + 1, None, None, start + shift, end + shift, type_, confidence,
+                              value, valid)
             if newlines:
                 self.line += newlines
                 self.column = tail_cp
@@ -346,8 +243,8 @@ class Stitcher:
             self.rows[index] = self.line + (1 if self.column else 0)
         else:
             findings, rows = payload
-            for row, column, start, end, type_, confidence, value in findings:
-                yield Finding(path, None, row, column, start, end, type_, confidence, value)
+            for row, column, start, end, type_, confidence, value, valid in findings:
+                yield Finding(path, None, row, column, start, end, type_, confidence, value, valid)
             self.rows[index] = self.rows.get(index, 0) + rows
 
 
@@ -363,16 +260,20 @@ def scan(
     stitcher: Stitcher | None = None,
     chunk: int = src.CHUNK,
     render: bool | None = None,
+    recognizers: str = "",
+    sources: list | None = None,
     stdin: BinaryIO | None = None,
 ) -> Iterator[Finding]:
-    """Findings in every file under `paths`, in file order then place order
-    ("-" is the binary stream `stdin`)."""
-    types = tuple(t for t in TYPES if t in set(types))
-    sources = src.discover(list(paths), include, exclude)
+    """Findings in every file under `paths` (or in `sources`, already
+    discovered), in file order then place order ("-" is the binary stream
+    `stdin`). `recognizers` is the spec of an organisation's own
+    (`recognizers.load`)."""
+    what = (chosen_types(types, recognizers), recognizers)
+    sources = src.discover(list(paths), include, exclude) if sources is None else sources
     notes = [] if notes is None else notes
     stitcher = stitcher or Stitcher(sources)
     stitcher.sources = sources
-    tasks = plan(sources, types, notes, chunk, stdin)
+    tasks = plan(sources, what, notes, chunk, stdin)
     if render is not None:  # JSON Lines for text are written by the workers into stitcher.blocks
         tasks = render_plan(tasks, render)
     workers = workers or os.cpu_count() or 1
@@ -392,6 +293,13 @@ def scan(
         context = multiprocessing.get_context("fork")
     with context.Pool(workers) as pool:
         yield from _drain(_bounded(pool, tasks, 3 * workers), stitcher, progress)
+
+
+def chosen_types(types: Iterable[str], recognizers: str = "") -> tuple[str, ...]:
+    """The shipped types among `types`, in their order (custom kinds are
+    chosen by their recognizers)."""
+    wanted = set(types)
+    return tuple(t for t in TYPES if t in wanted)
 
 
 def _bounded(pool, tasks: Iterator[tuple], window: int):

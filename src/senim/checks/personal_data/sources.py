@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from senim.errors import InputError
 
@@ -23,8 +25,18 @@ SNIFF = 8192
 
 @dataclass(frozen=True)
 class Source:
-    path: str  # as the user will read it; "-" for standard input
-    kind: str  # text | csv | tsv | parquet | gzip-text | gzip-csv | stdin
+    path: str | None  # as the user will read it; "-" for standard input; None for data in memory
+    kind: str  # text | csv | tsv | parquet | gzip-text | gzip-csv | stdin | stream | frame | special
+    data: Any = None  # a binary stream or a Polars frame, for kinds stream and frame
+
+
+def _is_regular(path: str) -> bool:
+    """A regular file (through symlinks): not a pipe, a socket or a device,
+    which would block a reader or never end."""
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return False
 
 
 def kind_of(path: str) -> str:
@@ -68,8 +80,11 @@ def discover(paths: list[str], include: tuple[str, ...] = (), exclude: tuple[str
                         continue
                     if exclude and _matches(rel, exclude):
                         continue
-                    found.append(Source(full, kind_of(full)))
+                    found.append(Source(full, kind_of(full) if _is_regular(full) else "special"))
         else:
+            if not _is_regular(given):
+                raise InputError(f"{given}: not a regular file (a pipe, socket or device is not scanned: "
+                                 "give its content on standard input with -)")
             found.append(Source(str(path), kind_of(str(path))))
     return found
 
@@ -83,6 +98,25 @@ def is_binary(path: str) -> bool:
     return b"\0" in head
 
 
+def cut_point(data: bytes, most: int = 4 * CHUNK) -> int | None:
+    """Where to cut a block of a stream: after its last newline; in a line
+    longer than `most`, after a space (else on a character boundary), keeping
+    OVERLAP bytes of look-ahead; None: read more first."""
+    cut = data.rfind(b"\n") + 1
+    if cut:
+        return cut
+    if len(data) < most:
+        return None
+    limit = len(data) - OVERLAP
+    space = data.rfind(b" ", 0, limit)
+    if space > 0:
+        return space + 1
+    cut = max(limit, 1)
+    while cut < len(data) and 0x80 <= data[cut] < 0xC0:
+        cut += 1
+    return cut
+
+
 def _cut_after(handle, position: int, size: int) -> int:
     """A cut near `position`: after the next newline within 64 KB, else on a
     UTF-8 character boundary."""
@@ -93,6 +127,9 @@ def _cut_after(handle, position: int, size: int) -> int:
     newline = window.find(b"\n")
     if newline >= 0:
         return position + newline + 1
+    space = window.find(b" ")
+    if space >= 0:  # a very long line: after a space, so that no candidate loses what stands before it
+        return position + space + 1
     back = 0
     while back < 4 and back < len(window) and 0x80 <= window[back] < 0xC0:
         back += 1  # move forward past continuation bytes to the next character start

@@ -5,10 +5,13 @@ context word (паспорт, төлқұжат, passport).
 
 >>> validate('n 1234 5678')
 'N12345678'
+>>> DETECTOR.mask('N12345678')
+'N******78'
 """
 
 from __future__ import annotations
 
+from senim.checks.personal_data.detectors import Candidate, Detector, Hit, keep_ends
 from senim.checks.personal_data.detectors._digits import clean
 from senim.checks.personal_data.detectors.exceptions import InvalidFormat, InvalidLength
 
@@ -35,3 +38,19 @@ def is_valid(number: str) -> bool:
 
 def format(number: str) -> str:
     return compact(number)
+
+
+def _resolve(text: str, has) -> Hit | None:
+    return Hit("kz_passport", 0.85) if has("kz_passport") and is_valid(text) else None
+
+
+DETECTOR = Detector(
+    type="kz_passport",
+    priority=5,
+    order=80,
+    candidates=(Candidate("passport", rb"[Nn] ?[0-9]{8}", _resolve, delimited=True),),
+    mask=lambda value: keep_ends(value, 1, 2),
+    compact=compact,
+    context=("паспорт", "төлқұжат", "passport", "паспорта"),
+    description="Kazakh passport numbers, beside a context word",
+)

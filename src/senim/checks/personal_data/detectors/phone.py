@@ -8,10 +8,13 @@ only reported next to a context word, by the scanner.
 
 >>> validate('8 (727) 250-12-34')
 '+77272501234'
+>>> DETECTOR.mask('+7 701 234 56 78')
+'+* *** *** ** 78'
 """
 
 from __future__ import annotations
 
+from senim.checks.personal_data.detectors import Candidate, Detector, Hit, keep_last_digits
 from senim.checks.personal_data.detectors._digits import clean
 from senim.checks.personal_data.detectors.exceptions import InvalidComponent, InvalidFormat, InvalidLength
 
@@ -69,3 +72,49 @@ def is_valid(number: str) -> bool:
 def format(number: str) -> str:
     n = validate(number)
     return f"+7 {n[2:5]} {n[5:8]} {n[8:10]} {n[10:12]}"
+
+
+def _kazakh(text: str, has) -> Hit:
+    # the pattern admits only +7 7xx numbers of ten digits: is_valid holds
+    # for every match (tests/personal_data/test_pd_fastpaths.py)
+    return Hit("phone", 0.95 if has("phone") else 0.8)
+
+
+def _kazakh_many(buffer, starts, ends, near):
+    import numpy as np
+
+    taken = np.ones(len(starts), dtype=bool)
+    return taken, np.where(near("phone"), 0.95, 0.8), taken
+
+
+def _international(text: str, has) -> Hit | None:
+    try:
+        validate_international(text)
+    except ValueError:
+        return None
+    if is_valid(text):
+        return Hit("phone", 0.95 if has("phone") else 0.8)
+    return Hit("phone", 0.75) if has("phone") else None
+
+
+KAZAKH = (
+    rb"(?:\+7|8|7)[ -]?(?:\(7[0-9]{2}\)|7[0-9]{2})[ -]?[0-9]{3}[ -]?[0-9]{2}[ -]?[0-9]{2}"
+    rb"|(?:\+7|8)[ -]?(?:\(7[0-9]{3}\)|7[0-9]{3})[ -]?[0-9]{2}[ -]?[0-9]{2}[ -]?[0-9]{2}"
+)
+INTERNATIONAL = rb"\+[1-9][0-9 ()-]{6,20}[0-9]"
+
+DETECTOR = Detector(
+    type="phone",
+    priority=6,
+    order=50,
+    candidates=(
+        Candidate("phone_kz", KAZAKH, _kazakh, delimited=True, resolve_many=_kazakh_many),
+        Candidate("phone_intl", INTERNATIONAL, _international, delimited=True),
+    ),
+    mask=lambda value: keep_last_digits(value, 2),
+    compact=compact,
+    context=("тел", "телефон", "моб", "phone", "tel", "mobile", "whatsapp", "звоните", "перезвон", "қоңырау",
+             "нөмір", "номер", "ұялы"),
+    contact=True,
+    description="telephone numbers: Kazakh +7 7xx in every spelling; other E.164 numbers beside a context word",
+)
