@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT / "src"))
 PG_URL = os.environ.get("SENIM_TEST_PG", "postgresql+psycopg://senim:senim@127.0.0.1:55432/senim")
 SYSTEMS = int(os.environ.get("BENCH_SYSTEMS", "1000"))
 ENTRIES = int(os.environ.get("BENCH_ENTRIES", "100000"))
-REQUESTS = int(os.environ.get("BENCH_REQUESTS", "2000"))
+REQUESTS = int(os.environ.get("BENCH_REQUESTS", "1000"))
 CLIENTS = 50
 BANK = "940140000385"
 PASSWORD = "bench password, long enough"

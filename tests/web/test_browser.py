@@ -128,10 +128,12 @@ def test_the_owners_journey(world, live, browser, lang, tmp_path):
     page.check("input[name='gate.personal'][value=no]")
     page.wait_for_selector("input[name='gate.general_purpose']")
     page.check("input[name='gate.general_purpose'][value=no]")
+    page.wait_for_load_state("networkidle")  # every htmx swap of the questions has landed
     page.click("button[value=register]")
     assert page.locator("#f-owner-bin-problem").is_visible()  # the error stands at its field
     checked.check("form-error")
     page.fill("#f-owner-bin", "940140000385")
+    page.wait_for_load_state("networkidle")
     page.click("button[value=register]")
     page.wait_for_url(f"{live.url}/systems/{system}")
     checked.check("system")
