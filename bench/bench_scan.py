@@ -244,6 +244,55 @@ def profile(size: int = 16 << 20) -> list[tuple[str, float]]:
     return phases
 
 
+REAL_NAMES = ROOT / "tests" / "personal_data" / "pd_real_names.txt"
+NAME_TEMPLATES = ["Вчера {} пришёл в отделение.", "Клиент: {}, просит перезвонить", "Өтініш берген {} мырза",
+                  "Dear {}, thank you"]
+
+
+def names() -> list[tuple]:
+    """Names: senim's person_name detector and natasha's NER (the `names`
+    extra), on the shipped list of real names (in the test's sentences) for
+    recall, and on a slice of the chat text, where only the planted NAMES are
+    names, for precision and speed."""
+    from senim.checks.personal_data import scan_text
+
+    people = [line.strip() for line in REAL_NAMES.read_text(encoding="utf-8").splitlines()
+              if line.strip() and not line.startswith("#")]
+    sentences = [NAME_TEMPLATES[i % len(NAME_TEMPLATES)].format(n) for i, n in enumerate(people)]
+    with open(TEXT, "rb") as f:
+        raw = f.read(64 << 10)
+    chat = raw[: raw.rfind(b"\n") + 1].decode("utf-8").splitlines()
+
+    def senim_names(lines):
+        found = scan_text("\n".join(lines) + "\n", types=["person_name"])
+        return [(f.line - 1, f.value) for f in found]
+
+    from natasha import Doc, NewsEmbedding, NewsNERTagger, Segmenter
+
+    segmenter, tagger = Segmenter(), NewsNERTagger(NewsEmbedding())  # loaded before the clock starts
+
+    def natasha_names(lines):
+        out = []
+        for i, line in enumerate(lines):
+            doc = Doc(line)
+            doc.segment(segmenter)
+            doc.tag_ner(tagger)
+            out.extend((i, span.text.rstrip(".,")) for span in doc.spans if span.type == "PER")
+        return out
+
+    rows = []
+    for label, find in (("senim person_name", senim_names), ("natasha 1.6 NER (PER)", natasha_names)):
+        got = set(find(sentences))
+        recall = sum((i, n) in got for i, n in enumerate(people)) / len(people)
+        start = time.process_time()
+        spans = find(chat)
+        elapsed = time.process_time() - start
+        right = sum(1 for _, text in spans if text in NAMES)
+        rows.append((label, recall, len(people), right / len(spans) if spans else 1.0, len(spans),
+                     len(raw) / elapsed / 1e6))
+    return rows
+
+
 def main() -> None:
     from importlib.metadata import version
 
@@ -287,6 +336,12 @@ def main() -> None:
           f"({BIG.name}: {', '.join(f'{r[0]:.2f} s' for r in big_runs)}). "
           f"Peak memory is the resident set of the command's whole process tree, sampled every 50 ms.")
     print(f"Presidio recognizers (first row): {', '.join(presidio[False][3])}.\n")
+    print("### Names: the shipped detector and natasha's NER\n")
+    print("| detector | recall, shipped real names | precision on the chat text (spans) | MB/s, one process |")
+    print("|---|---|---|---|")
+    for label, recall, n, precision, spans, speed in names():
+        print(f"| {label} | {recall:.3f} of {n} | {precision:.3f} ({spans}) | {speed:.3g} |")
+    print()
     phases = profile()
     total = sum(ms for _, ms in phases)
     print("### Where the time goes (CPU time of one process on 16 MB of the text, best of 3)\n")

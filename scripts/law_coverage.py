@@ -45,6 +45,10 @@ def render() -> str:
     ]
     for pack in load_packs():
         out += [f"## {pack.title['en']}", "", f"Pack `{pack.name}`, version {pack.version}.", ""]
+        if pack.acts:
+            out += ["| Act | Published | In force | Amends |", "|---|---|---|---|"]
+            out += [f"| {a.title['en']} | {a.ref} | {a.in_force} | {a.amends or ''} |" for a in pack.acts]
+            out.append("")
         by_article = defaultdict(list)
         for rule in pack.all_rules():
             by_article[rule.article or "-"].append(rule)
@@ -53,11 +57,12 @@ def render() -> str:
             meta = pack.articles.get(article, {})
             title = meta.get("title", {}).get("en", "")
             out += [f"### {pack.name.upper()} {article}: {title}", "",
-                    "| Rule | Citation | Confidence | From | Fires in | Does not fire in |", "|---|---|---|---|---|---|"]
+                    "| Rule | Citation | Confidence | From | Changed by | Fires in | Does not fire in |", "|---|---|---|---|---|---|---|"]
             for rule in by_article[article]:
                 yes = ", ".join(fires.get(rule.id, [])[:4]) + (" …" if len(fires.get(rule.id, [])) > 4 else "")
                 no = ", ".join(does_not.get(rule.id, [])[:4]) + (" …" if len(does_not.get(rule.id, [])) > 4 else "")
-                out.append(f"| `{rule.id}` | {rule.ref} | {rule.confidence} | {rule.start} | {yes or '**none**'} | {no or '**none**'} |")
+                history = ", ".join(sorted({a.act for a in rule.amendments} | ({rule.added_by} if rule.added_by else set())))
+                out.append(f"| `{rule.id}` | {rule.ref} | {rule.confidence} | {rule.start} | {history} | {yes or '**none**'} | {no or '**none**'} |")
             out.append("")
     return "\n".join(out)
 

@@ -442,6 +442,19 @@ _PATTERN_HINTS = {
 
 def _check(value: Any, rule: dict[str, Any], place: tuple, problems: list[_Problem]) -> None:
     where = _dotted(place)
+    if "anyOf" in rule:  # e.g. one role or a list of roles: the form written for this value speaks
+        options = rule["anyOf"]
+        tried = []
+        for option in options:
+            found: list[_Problem] = []
+            _check(value, option, place, found)
+            if not found:
+                break
+            tried.append(found)
+        else:
+            listed = isinstance(value, list)
+            problems += next((t for t, o in zip(tried, options) if (o.get("type") == "array") == listed), tried[0])
+            return
     if "const" in rule and value != rule["const"]:
         problems.append(_Problem(place, f"{where}: {_show(value)} is not supported; this version of Senim reads format {json.dumps(rule['const'])}"))
         return

@@ -69,11 +69,13 @@ def test_every_example_in_every_language(example, lang):
 
 
 def test_examples_that_must_block():
-    """The grid optimiser runs at high autonomy no law permits: that prohibition blocks."""
+    """The grid optimiser is high risk at high autonomy: until a person's control is shown, that
+    blocks (high autonomy alone is not a prohibition since the final KZ law, issue 11)."""
     from senim.assessment import assess, exit_code
 
     verdicts = {p.name: assess(p / "senim.yaml").get("blocking") for p in EXAMPLES}
-    assert verdicts["grid-optimiser"][0] == "kz.autonomy.only_where_law_permits"
+    assert verdicts["grid-optimiser"][0] == "kz.owner.high_autonomy_high_risk"
+    assert "kz.autonomy.only_where_law_permits" not in verdicts["grid-optimiser"]
     assert exit_code(assess(ROOT / "examples/grid-optimiser/senim.yaml")) == 1
     assert verdicts["credit-scoring"] == []
 

@@ -21,8 +21,11 @@ def _line(result: dict) -> int:
 
 def test_grid_optimiser_autonomy_gap_points_at_human_oversight(tmp_path):
     results = _sarif(GRID, tmp_path / "home")
-    autonomy = results["kz.autonomy.only_where_law_permits"]
+    # High autonomy is not a prohibition (issue 11): with a high degree of risk, a person's control
+    # is the blocking high-risk duty; the autonomy duty itself does not block.
+    autonomy = results["kz.owner.high_autonomy_high_risk"]
     assert autonomy["level"] == "error"
+    assert results["kz.autonomy.only_where_law_permits"]["level"] != "error"
     # High autonomy comes from `human_oversight: none`; no law permitting it is written.
     assert _line(autonomy) == line_of(GRID, "human_oversight:")
     assert autonomy["properties"]["field"] == "human_oversight"
@@ -37,7 +40,7 @@ def test_the_line_follows_the_key_when_the_file_is_rearranged(tmp_path):
             + "# no person can correct a set-point\n\n\nhuman_oversight: none\n")
     manifest = write(tmp_path, text)
     results = _sarif(manifest, tmp_path / "home")
-    assert _line(results["kz.autonomy.only_where_law_permits"]) == line_of(manifest, "human_oversight:")
+    assert _line(results["kz.owner.high_autonomy_high_risk"]) == line_of(manifest, "human_oversight:")
     # A high-risk duty owed because of the failure impact points at that fact.
     assert _line(results["kz.owner.monitoring"]) == line_of(manifest, "failure_impact:")
 

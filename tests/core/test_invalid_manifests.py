@@ -33,7 +33,7 @@ EXPECTED = {
     "18-format-number.yaml": (1, "format: 1.0 is not supported"),
     "19-id-uppercase.yaml": (2, "id: 'Bad System' must be a slug"),
     "20-empty-name.yaml": (3, "name: must not be empty"),
-    "21-owner-size.yaml": (4, "owner.size: 'huge' is not one of individual, small, medium, large"),
+    "21-owner-size.yaml": (4, "owner.size: 'huge' is not one of individual, small, medium, small_mid_cap, large"),
     "22-unknown-capability.yaml": (9, "capabilities[0]: 'mind_reading' is not one of"),
     "23-emotion-no-context.yaml": (9, "emotion_recognition.context is missing"),
     "24-emotion-consent-string.yaml": (9, "emotion_recognition.consent: expected true or false, got text 'maybe'"),

@@ -24,12 +24,41 @@ def test_every_rule_has_citation_dates_confidence_and_three_titles():
             assert set(rule.title) == set(LANGUAGES)
 
 
-def test_unverified_article_numbers_are_marked_so():
-    # law-reference.md: prohibitions and owners' duties have no verified article number
+def test_no_rule_marked_confirmed_cites_an_article_it_calls_unverified():
+    """A rule is no surer than the article it cites: `confirmed` needs an article that is not
+    `unverified` in the pack and a citation that does not call its number unverified."""
     for pack in load_packs():
         for rule in pack.all_rules():
-            if rule.article in ("prohibited", "owners"):
-                assert "unverified" in rule.ref
+            assert rule.article is None or rule.article in pack.articles, f"{rule.id}: article {rule.article} has no title"
+            if rule.confidence == "confirmed":
+                assert "unverified" not in rule.ref, rule.id
+                assert pack.articles[rule.article]["confidence"] != "unverified", rule.id
+
+
+def test_every_version_of_a_pack_builds_and_names_its_acts():
+    """Each consolidated version (one per amending act) loads; an amendment names an act of the pack."""
+    from datetime import timedelta
+
+    for pack in load_packs():
+        ids = {a.id for a in pack.acts}
+        for act in pack.acts:
+            before = pack.on(act.in_force - timedelta(days=1))
+            assert pack.on(act.in_force).version == (pack.version if act == pack.acts[-1] else act.in_force.isoformat())
+            assert {r.id for r in before.all_rules()} <= {r.id for r in pack.all_rules()}
+        for rule in pack.all_rules():
+            assert {a.act for a in rule.amendments} <= ids and (rule.added_by is None or rule.added_by in ids), rule.id
+
+
+def test_the_eu_pack_consolidates_the_ai_act_as_amended_by_the_omnibus():
+    from datetime import date
+
+    eu = next(p for p in load_packs() if p.name == "eu")
+    # Regulation (EU) 2026/1744: OJ L of 24.7.2026, in force on the third day after (its Art. 4)
+    omnibus = eu.act("2026/1744")
+    assert (omnibus.published, omnibus.in_force, omnibus.amends) == (date(2026, 7, 24), date(2026, 7, 27), "2024/1689")
+    assert eu.on(date(2026, 7, 26)).version == "2024-08-01" and eu.on(date(2026, 7, 27)).version == "2026-07-27"
+    # the rules it inserted do not exist in the law before it
+    assert "eu.prohibited.art5_1_ba" not in {r.id for r in eu.on(date(2026, 7, 26)).rules}
 
 
 def test_no_article_is_named_in_python_code():

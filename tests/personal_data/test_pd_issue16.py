@@ -216,3 +216,21 @@ def test_iban_structures_come_from_the_registry_release_python_stdnum_ships():
     release, countries = iban.registry()
     assert release.startswith("iban-registry-v") and len(countries) == 89
     assert countries["KZ"][0] == 20 and countries["RU"][0] == 33 and countries["NO"][0] == 15
+
+
+def test_mass_processing_and_operator_size_use_the_law_packs_thresholds(tmp_path):
+    from pd_corpus import Maker
+
+    from senim.law.pack import legal_data
+
+    data = legal_data("personal-data")
+    small = next(c["max_subjects"] for c in data["operator_size_classes"]["classes"] if c["size"] == "small")
+    assert data["mass_processing_threshold"]["value"] == small  # the flag is the small operator's bound
+    maker, iins = Maker(16), set()
+    while len(iins) < small + 1:
+        iins.add(maker.iin())
+    path = tmp_path / "many.txt"
+    path.write_text("".join(f"ИИН {i}\n" for i in sorted(iins)), encoding="utf-8")
+    total = json.loads(senim("scan", str(path), "--format", "json", "--types", "kz_iin").stdout)["summary"]["total"]
+    assert total["distinct_people"] == small + 1
+    assert total["mass_processing"] is True and total["operator_size"] == "medium"

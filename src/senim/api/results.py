@@ -64,7 +64,9 @@ class Classification(Result):
     as_of : datetime.date
         The day the law was applied as in force.
     law_versions : dict
-        Pack name -> version of the pack applied.
+        Pack name -> version of the pack applied (the consolidated version in force on as_of).
+    law_acts : dict
+        Pack name -> the acts that version consolidates, base act first.
     regimes : dict
         Pack name (``kz``, ``eu``) -> that law's verdict: whether it
         applies, the risk level or category, its obligations and upcoming
@@ -79,18 +81,19 @@ class Classification(Result):
     law_versions: dict[str, str]
     regimes: dict[str, dict[str, Any]]
     trace: list[dict[str, Any]]
+    law_acts: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON of ``classification.schema.json``."""
         return {"system": self.system, "name": self.name, "as_of": self.as_of.isoformat(),
-                "law_versions": dict(self.law_versions), **copy.deepcopy(self.regimes),
-                "trace": copy.deepcopy(self.trace)}
+                "law_versions": dict(self.law_versions), "law_acts": copy.deepcopy(self.law_acts),
+                **copy.deepcopy(self.regimes), "trace": copy.deepcopy(self.trace)}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Classification":
-        known = {"system", "name", "as_of", "law_versions", "trace"}
+        known = {"system", "name", "as_of", "law_versions", "law_acts", "trace"}
         return cls(system=data["system"], name=data["name"], as_of=date.fromisoformat(data["as_of"]),
-                   law_versions=dict(data["law_versions"]),
+                   law_versions=dict(data["law_versions"]), law_acts=copy.deepcopy(data.get("law_acts") or {}),
                    regimes={k: copy.deepcopy(v) for k, v in data.items() if k not in known},
                    trace=copy.deepcopy(data["trace"]))
 

@@ -1,4 +1,4 @@
-"""Core commands: classify, obligations, validate, law show, law diff."""
+"""Core commands: classify, obligations, validate, law show, law diff, law versions."""
 
 from __future__ import annotations
 
@@ -172,13 +172,73 @@ def law_diff(
 
     lines = [f"[bold]{text('core.diff.title', lang.value, start=first, end=last)}[/bold]"]
     empty = True
+    acts = {a.id: a for p in browse.load_packs() for a in p.acts}
+
+    def by(item: dict) -> str:
+        act = acts.get(item.get("act") or "")
+        if not act:
+            return ""
+        return " — " + escape(act.title[lang.value] + (f", {citation(item['point'], lang.value)}" if item.get("point") else ""))
+
     for law in ("kz", "eu"):
+        part = result.get(law, {})
         for change in ("added", "removed"):
-            for item in result.get(law, {}).get(change, []):
+            for item in part.get(change, []):
                 empty = False
                 when = item.get("date") or item.get("applies_from", "")
                 sign = "+" if change == "added" else "−"
-                lines.append(f"  {sign} {when}  {escape(item['title'])} [dim]({item['id']}; {escape(citation(item['ref'], lang.value))})[/dim]")
+                lines.append(f"  {sign} {when}  {escape(item['title'])} [dim]({item['id']}; {escape(citation(item['ref'], lang.value))}){by(item)}[/dim]")
+        for item in part.get("moved", []):
+            empty = False
+            lines.append(f"  » {item['applies_from']}  {escape(item['title'])} [dim]({item['id']}; "
+                         + escape(text("core.diff.moved", lang.value, before=item["was_from"], after=item["applies_from"])) + f"){by(item)}[/dim]")
+        for item in part.get("amended", []):
+            empty = False
+            lines.append(f"  ~ {item['date']}  {escape(item['title'])} [dim]({item['id']}; " + escape(_amendment_words(item, lang.value)) + f"){by(item)}[/dim]")
     if empty:
         lines.append("  " + text("core.diff.none", lang.value, start=first, end=last))
     print_rich("\n".join(lines))
+
+
+def _amendment_words(item: dict, lang: str) -> str:
+    from senim.i18n import text
+
+    changed = item.get("changed") or {}
+    if item["change"] == "inserted":
+        return text("core.diff.inserted", lang, after=", ".join(changed.get("dates", [[], []])[1]))
+    words = []
+    if "dates" in changed:
+        before, after = changed["dates"]
+        words.append(text("core.diff.moved", lang, before=", ".join(before), after=", ".join(after)))
+    if "confidence" in changed:
+        words.append(text("core.diff.confidence", lang, before=changed["confidence"][0], after=changed["confidence"][1]))
+    if set(changed) - {"dates", "confidence"}:
+        words.append(text("core.diff.wording", lang))
+    return "; ".join(words) or text("core.diff.wording", lang)
+
+
+@law_app.command("versions")
+def law_versions(
+    format: Format = typer.Option(Format.text, "--format"),
+    lang: Lang = LANG,
+) -> None:
+    """The acts each pack consolidates, with the date each came into force and the rules it changed."""
+    from rich.markup import escape
+
+    from senim.i18n import text
+    from senim.law import browse
+
+    packs = browse.versions(lang.value)
+    if format is Format.json:
+        return print_json(packs)
+    lines = []
+    for pack in packs:
+        lines.append(f"[bold]{escape(pack['title'])}[/bold] ({pack['pack']}, {pack['version']})")
+        for act in pack["acts"]:
+            amends = " " + text("core.versions.amends", lang.value, act=act["amends"]) if act.get("amends") else ""
+            lines.append(f"  {act['in_force']}  {escape(act['title'])}{escape(amends)} [dim]({escape(act['ref'])}; {act['confidence']})[/dim]")
+            if act["changed"] or act["inserted"] or act["fines_changed"]:
+                lines.append("              " + escape(text("core.versions.changes", lang.value, changed=len(act["changed"]),
+                                                              inserted=len(act["inserted"]), fines=len(act["fines_changed"]))))
+        lines.append("")
+    print_rich("\n".join(lines).rstrip())

@@ -113,7 +113,12 @@ def scan(
         from senim.checks.personal_data.summary import mass_threshold_default
 
         mass_threshold = mass_threshold_default()
-    summary = Summary(mass_threshold)
+    size_classes = []
+    if need_summary:  # the law's operator size classes by unique subjects
+        from senim.checks.personal_data.summary import operator_size_classes
+
+        size_classes = operator_size_classes()
+    summary = Summary(mass_threshold, size_classes)
     notes: list = []
     stitcher = Stitcher([])
     found: dict[str, int] = {}  # type -> findings

@@ -4,6 +4,7 @@ A condition is YAML:
 
     {fact: failure_impact, contains_any: [life_health, emergency]}
     {result: kz.risk, equals: high}
+    {fact: in_service_from, before: 2026-08-02}
     {all: [...]}, {any: [...]}, {not: {...}}
 
 `fact` reads the manifest (schema defaults filled in; an absent fact is null),
@@ -13,13 +14,14 @@ pack is loaded; each can say, in three languages, why it holds or fails.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, Callable
 
 from senim.errors import PackError
 
 LEAF_OPERATORS = (
     "equals", "in", "contains", "contains_any", "contains_prefix", "present",
-    "nonempty", "greater_than",
+    "nonempty", "greater_than", "before", "on_or_after",
 )
 
 Context = dict[str, Any]  # {"fact": manifest data, "result": {"kz": {...}, "eu": {...}}}
@@ -43,6 +45,16 @@ def _show(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:g}"
     return str(value)
+
+
+def _day(value: Any) -> date | None:
+    """A date fact as written (YYYY-MM-DD, or a YAML date); anything else is no date."""
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
 
 
 class Condition:
@@ -118,6 +130,14 @@ class Leaf(Condition):
         from decimal import Decimal
 
         return Decimal(repr(value)) > Decimal(repr(self.operand))
+
+    def _before(self, value: Any) -> bool:
+        day = _day(value)
+        return day is not None and day < self.operand
+
+    def _on_or_after(self, value: Any) -> bool:
+        day = _day(value)
+        return day is not None and day >= self.operand
 
     # reasons -------------------------------------------------------------
     def _matched(self, value: Any) -> Any:
@@ -219,4 +239,8 @@ def compile_condition(spec: Any, where: str) -> Condition:
         raise PackError(f"{where}: '{operator}' takes a list")
     if operator == "greater_than" and not isinstance(operand, (int, float)):
         raise PackError(f"{where}: 'greater_than' takes a number")
+    if operator in ("before", "on_or_after"):
+        operand = _day(operand)
+        if operand is None:
+            raise PackError(f"{where}: '{operator}' takes a date YYYY-MM-DD")
     return Leaf(sources[0], str(spec[sources[0]]), operator, operand)

@@ -14,14 +14,14 @@ from functools import partial
 from typing import Any, Iterable
 
 from senim.i18n import text
-from senim.law.pack import Fine, Obligation, Pack, Rule, load_packs
+from senim.law.pack import Act, Fine, Obligation, Pack, Rule, load_packs
 
 
 def classify(manifest: Any, as_of: date | None = None, lang: str = "en",
              packs: Iterable[Pack] | None = None) -> dict[str, Any]:
     """The classification of one system (classification.schema.json)."""
     as_of = as_of or date.today()
-    packs = tuple(packs) if packs is not None else load_packs()
+    packs = tuple(pack.on(as_of) for pack in (packs if packs is not None else load_packs()))
     facts = manifest.data
     results = {pack.name: copy.deepcopy(pack.result) for pack in packs}
     context = {"fact": facts, "result": results}
@@ -39,14 +39,15 @@ def classify(manifest: Any, as_of: date | None = None, lang: str = "en",
                 trace.append(_trace_entry(rule, context, say, lang))
         owed, upcoming = [], []
         if outcome.get("applies"):
-            role = facts.get(pack.role_fact) or pack.default_role
+            roles = _roles(facts.get(pack.role_fact), pack.default_role)
             for obligation in pack.obligations:
-                if role not in obligation.roles or (obligation.end and as_of >= obligation.end):
+                mine = [r for r in roles if r in obligation.roles]
+                if not mine or (obligation.end and as_of >= obligation.end):
                     continue
                 if not obligation.when.test(context):
                     continue
                 start = obligation.start_for(context)
-                entry = _obligation_entry(obligation, pack, role, start, facts, as_of, lang)
+                entry = _obligation_entry(obligation, pack, mine, start, facts, as_of, lang)
                 if start <= as_of:
                     owed.append(entry)
                     trace.append(_trace_entry(obligation, context, say, lang))
@@ -59,9 +60,24 @@ def classify(manifest: Any, as_of: date | None = None, lang: str = "en",
         "name": manifest.name,
         "as_of": as_of.isoformat(),
         "law_versions": {pack.name: pack.version for pack in packs},
+        "law_acts": {pack.name: [_act_entry(act, lang) for act in pack.acts_on(as_of)] for pack in packs},
         **{pack.name: results[pack.name] for pack in packs},
         "trace": trace,
     }
+
+
+def _roles(given: Any, default: str) -> list[str]:
+    """The filing organisation's roles under one law: one code or a list of them."""
+    if isinstance(given, list):
+        return [str(r) for r in given] or [default]
+    return [str(given or default)]
+
+
+def _act_entry(act: Act, lang: str) -> dict[str, Any]:
+    entry = {"act": act.id, "title": act.title[lang], "ref": act.ref, "in_force": act.in_force.isoformat()}
+    if act.amends:
+        entry["amends"] = act.amends
+    return entry
 
 
 def _apply(rule: Rule, outcome: dict[str, Any], decided: set[str]) -> bool:
@@ -97,12 +113,13 @@ def _trace_entry(rule: Rule, context: dict[str, Any], say: Any, lang: str) -> di
     }
 
 
-def _obligation_entry(obligation: Obligation, pack: Pack, role: str, start: date,
+def _obligation_entry(obligation: Obligation, pack: Pack, roles: list[str], start: date,
                       facts: dict[str, Any], as_of: date, lang: str) -> dict[str, Any]:
     entry = {
         "id": obligation.id,
         "ref": obligation.ref,
-        "role": role,
+        "role": roles[0],
+        "roles": roles,
         "title": obligation.title[lang],
         "confidence": obligation.confidence,
         "kind": obligation.kind,
@@ -112,6 +129,12 @@ def _obligation_entry(obligation: Obligation, pack: Pack, role: str, start: date
         entry["applies_until"] = obligation.end.isoformat()
     if obligation.what:
         entry["what"] = obligation.what[lang]
+    if obligation.note:
+        entry["note"] = obligation.note[lang]
+    if obligation.amendments:
+        entry["amended_by"] = [a.act for a in obligation.amendments]
+    if obligation.added_by:
+        entry["added_by"] = obligation.added_by
     if obligation.fine:
         entry["fine"] = describe_fine(pack.fines[obligation.fine], pack, facts, max(as_of, start), lang)
     return entry
@@ -141,9 +164,8 @@ def describe_fine(fine: Fine, pack: Pack, facts: dict[str, Any], on: date, lang:
             for s, a in amounts.items()
         ]
         out["text"] = " ".join(lines)
-    elif "max_eur" in data:  # EU: a sum or a share of turnover
-        sme = size in ("individual", "small", "medium")
-        rule = data.get("sme_rule", "lower") if sme else "higher"
+    elif "max_eur" in data:  # EU: a sum or a share of turnover; the lower of the two for the sizes named
+        rule = "lower" if size in data.get("lower_for", []) else "higher"
         out.update(max_eur=data["max_eur"], turnover_percent=data.get("turnover_percent"), whichever=rule)
         out["text"] = text("core.fine.eu", lang, amount=_money(data["max_eur"], "EUR"),
                            percent=data.get("turnover_percent"), whichever=text(f"core.fine.{rule}", lang))

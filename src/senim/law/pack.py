@@ -4,9 +4,18 @@ A pack is a folder of YAML files under `packs/<name>/`. Their top-level keys
 are merged: `pack` (what law, which version), `articles` (titles of the
 articles the rules cite), `result` (the fields a classification starts from),
 `rules` (classification), `obligations`, `fines`, `values` (parameters that
-change by date, such as the MRP) and `timeline`. Every rule carries its
-citation (`ref`), the dates it is in force (`from`, `until`), how sure we are
-of its source (`confidence`) and its title in Kazakh, Russian and English.
+change by date, such as the MRP), `timeline` and `acts` (the acts the pack
+consolidates: the base law and each amending act, with the date each came
+into force). Every rule carries its citation (`ref`), the dates it is in
+force (`from`, `until`), how sure we are of its source (`confidence`) and its
+title in Kazakh, Russian and English.
+
+The law as it stood on a date: a rule that an amending act changed says so
+in `amended` (`by` the act, at `point`, and `was`: the keys as they read
+before, a null key being one the rule did not have); a rule an act inserted
+names it in `added_by`. `Pack.on(day)` is the pack as consolidated on that
+day: the rules as written once every act is in force, the older wording
+before.
 
 Packs are validated when loaded; a broken pack raises PackError naming the
 file and the rule.
@@ -28,12 +37,35 @@ PACKS_DIR = Path(__file__).parent / "packs"
 PACK_ORDER = ("kz", "eu")
 CONFIDENCE = ("confirmed", "secondary", "unverified")
 RULE_OPERATIONS = ("set", "add", "remove_prefix")
-TOP_KEYS = {"pack", "articles", "result", "rules", "obligations", "fines", "values", "timeline"}
-RULE_KEYS = {"id", "ref", "article", "confidence", "title", "from", "until", "when", "then", "note", "gate"}
+TOP_KEYS = {"pack", "articles", "result", "rules", "obligations", "fines", "values", "timeline", "acts"}
+VERSION_KEYS = {"amended", "added_by"}
+RULE_KEYS = {"id", "ref", "article", "confidence", "title", "from", "until", "when", "then", "note", "gate"} | VERSION_KEYS
 OBLIGATION_KEYS = RULE_KEYS - {"then", "gate"} | {"roles", "kind", "what", "fine", "applies_from"}
 OBLIGATION_KINDS = ("duty", "prohibition", "principle", "voluntary", "right")
 
 Text = dict[str, str]
+
+
+@dataclass(frozen=True)
+class Act:
+    """A law the pack consolidates: the base act or one that amends it."""
+    id: str
+    title: Text
+    ref: str
+    in_force: date
+    confidence: str
+    amends: str | None = None
+    adopted: date | None = None
+    published: date | None = None
+    note: Text | None = None
+
+
+@dataclass(frozen=True)
+class Amendment:
+    """What an act changed in a rule: the keys as they read before it."""
+    act: str
+    point: str | None
+    was: dict[str, Any]
 
 
 @dataclass
@@ -51,6 +83,9 @@ class Rule:
     then: dict[str, dict[str, Any]] = field(default_factory=dict)
     gate: bool = False
     note: Text | None = None
+    amendments: tuple[Amendment, ...] = ()
+    added_by: str | None = None
+    added_point: str | None = None
 
     def in_force(self, on: date) -> bool:
         return self.start <= on and (self.end is None or on < self.end)
@@ -80,6 +115,9 @@ class Fine:
     title: Text
     start: date
     data: dict[str, Any]
+    amendments: tuple[Amendment, ...] = ()
+    added_by: str | None = None
+    added_point: str | None = None
 
 
 @dataclass
@@ -97,6 +135,31 @@ class Pack:
     timeline: list[dict[str, Any]]
     role_fact: str = ""
     default_role: str = ""
+    acts: tuple[Act, ...] = ()
+    consolidated: date | None = None  # the version: in force date of the last act applied
+    _source: Any = field(default=None, repr=False, compare=False)
+    _versions: dict[Any, "Pack"] = field(default_factory=dict, repr=False, compare=False)
+
+    def acts_on(self, day: date) -> tuple[Act, ...]:
+        """The acts in force on `day`, the base act first."""
+        return tuple(a for a in self.acts if a.in_force <= day)
+
+    def on(self, day: date) -> "Pack":
+        """The pack as consolidated on `day`: amendments not yet in force are undone."""
+        if not self.acts or self._source is None:
+            return self
+        applied = self.acts_on(day)
+        key = max((a.in_force for a in applied), default=None)
+        if key == self.consolidated:
+            return self
+        if key not in self._versions:
+            merged, origin, folder = self._source
+            pending = {a.id for a in self.acts if a not in applied}
+            self._versions[key] = _build(self.name, merged, origin, folder, undo=pending, consolidated=key)
+        return self._versions[key]
+
+    def act(self, act_id: str) -> Act:
+        return next(a for a in self.acts if a.id == act_id)
 
     def value_on(self, name: str, on: date) -> Any:
         """A dated parameter (e.g. the MRP) as in force on `on`."""
@@ -162,20 +225,37 @@ def load_pack(folder: Path) -> Pack:
             elif isinstance(value, dict):
                 merged.setdefault(key, {}).update(value)
             origin.setdefault(id(value), str(path))
-    return _build(folder.name, merged, origin, str(folder))
+    pack = _build(folder.name, merged, origin, str(folder))
+    pack._source = (merged, origin, str(folder))
+    return pack
 
 
-def _build(name: str, merged: dict[str, Any], origin: dict[int, str], folder: str) -> Pack:
+def _build(name: str, merged: dict[str, Any], origin: dict[int, str], folder: str,
+           undo: frozenset[str] | set[str] = frozenset(), consolidated: date | None = None) -> Pack:
+    """A pack from its merged files; `undo` names acts whose changes are taken back."""
     meta = merged.get("pack")
     if not meta:
         raise PackError(f"{folder}: no 'pack' section (name, version, title)")
     where = f"{folder}/pack"
     _texts(meta.get("title"), where + ".title")
-    rules = [_rule(entry, name, origin.get(id(entry), folder)) for entry in merged.get("rules", [])]
-    obligations = [_obligation(entry, name, origin.get(id(entry), folder)) for entry in merged.get("obligations", [])]
+    listed = merged.get("acts") or []
+    acts = _acts(listed, origin.get(id(listed[0]), folder) if listed else folder)
+    known = {a.id: a for a in acts}
+
+    def entries(section: str) -> list[tuple[dict[str, Any], str]]:
+        found = []
+        for entry in merged.get(section, []):
+            source = origin.get(id(entry), folder)
+            entry = _as_of(entry, known, undo, source)
+            if entry is not None:
+                found.append((entry, source))
+        return found
+
+    rules = [_rule(entry, name, source) for entry, source in entries("rules")]
+    obligations = [_obligation(entry, name, source) for entry, source in entries("obligations")]
     fines = {}
-    for entry in merged.get("fines", []):
-        fine = _fine(entry, origin.get(id(entry), folder))
+    for entry, source in entries("fines"):
+        fine = _fine(entry, source)
         fines[fine.id] = fine
     for obligation in obligations:
         if obligation.fine and obligation.fine not in fines:
@@ -187,9 +267,12 @@ def _build(name: str, merged: dict[str, Any], origin: dict[int, str], folder: st
     for key, entries in values.items():
         for entry in entries:
             entry["from"] = _date(entry.get("from"), f"{folder}: values.{key}")
+    latest = max((a.in_force for a in acts), default=None)
+    consolidated = consolidated if undo else latest
+    version = str(meta.get("version")) if consolidated in (None, latest) else consolidated.isoformat()
     return Pack(
         name=name,
-        version=str(meta.get("version")),
+        version=version,
         title=meta["title"],
         source=meta.get("source") or meta["title"],
         articles=merged.get("articles", {}),
@@ -201,6 +284,80 @@ def _build(name: str, merged: dict[str, Any], origin: dict[int, str], folder: st
         timeline=merged.get("timeline", []),
         role_fact=str(meta.get("role_fact", "")),
         default_role=str(meta.get("default_role", "")),
+        acts=acts,
+        consolidated=consolidated,
+    )
+
+
+def _acts(entries: list[Any], source: str) -> tuple[Act, ...]:
+    acts = []
+    for entry in entries:
+        if not isinstance(entry, dict) or "id" not in entry:
+            raise PackError(f"{source}: every act is a mapping with an id")
+        where = f"{source}: act {entry['id']}"
+        for key in ("title", "ref", "in_force", "confidence"):
+            if key not in entry:
+                raise PackError(f"{where}: '{key}' is missing")
+        if entry["confidence"] not in CONFIDENCE:
+            raise PackError(f"{where}: confidence {entry['confidence']!r} is not one of {', '.join(CONFIDENCE)}")
+        _texts(entry["title"], f"{where}: title")
+        if entry.get("note") is not None:
+            _texts(entry["note"], f"{where}: note")
+        optional = {k: _date(entry[k], f"{where}: {k}") for k in ("adopted", "published") if entry.get(k)}
+        acts.append(Act(id=str(entry["id"]), title=entry["title"], ref=str(entry["ref"]),
+                        in_force=_date(entry["in_force"], f"{where}: in_force"), confidence=entry["confidence"],
+                        amends=entry.get("amends"), note=entry.get("note"), **optional))
+    ids = [a.id for a in acts]
+    for act in acts:
+        if act.amends is not None and act.amends not in ids:
+            raise PackError(f"{source}: act {act.id} amends {act.amends}, which the pack does not list")
+    if len(set(ids)) != len(ids):
+        raise PackError(f"{source}: an act is listed twice")
+    return tuple(sorted(acts, key=lambda a: a.in_force))
+
+
+def _as_of(entry: Any, acts: dict[str, Act], undo: frozenset[str] | set[str], source: str) -> dict[str, Any] | None:
+    """The entry as it read before the acts in `undo` (None: it did not exist yet)."""
+    if not isinstance(entry, dict):
+        return entry  # reported by the builder
+    where = f"{source}: rule {entry.get('id')}"
+    added_by = _added_by(entry)[0]
+    if added_by is not None and added_by not in acts:
+        raise PackError(f"{where}: added_by {added_by!r} is not an act of the pack")
+    amended = entry.get("amended") or []
+    if not isinstance(amended, list):
+        raise PackError(f"{where}: 'amended' is a list of {{by, point, was}}")
+    for i, change in enumerate(amended):
+        if not isinstance(change, dict) or change.get("by") not in acts or not isinstance(change.get("was"), dict):
+            raise PackError(f"{where}: amended[{i}] names an act of the pack in 'by' and the old keys in 'was'")
+        if "id" in change["was"] or set(change["was"]) & VERSION_KEYS:
+            raise PackError(f"{where}: amended[{i}].was cannot change the id or the history")
+    if added_by in undo:
+        return None
+    out = dict(entry)
+    for change in sorted(amended, key=lambda c: acts[c["by"]].in_force, reverse=True):
+        if change["by"] in undo:
+            for key, value in change["was"].items():
+                if value is None:
+                    out.pop(key, None)
+                else:
+                    out[key] = value
+    return out
+
+
+def _added_by(entry: dict[str, Any]) -> tuple[str | None, str | None]:
+    """`added_by: "2026/1744"` or `added_by: {act: "2026/1744", point: "Art. 1(7)(a)"}`."""
+    given = entry.get("added_by")
+    if isinstance(given, dict):
+        return (str(given["act"]) if given.get("act") is not None else None), given.get("point")
+    return (str(given) if given is not None else None), None
+
+
+def _history(entry: dict[str, Any]) -> dict[str, Any]:
+    act, point = _added_by(entry)
+    return dict(
+        amendments=tuple(Amendment(act=str(c["by"]), point=c.get("point"), was=c["was"]) for c in entry.get("amended") or []),
+        added_by=act, added_point=point,
     )
 
 
@@ -229,7 +386,7 @@ def _common(entry: Any, pack: str, source: str, allowed: set[str]) -> dict[str, 
         article=str(entry["article"]) if entry.get("article") is not None else None,
         confidence=entry["confidence"], title=entry["title"], start=start, end=end,
         when=compile_condition(entry.get("when"), f"{where}: when"), source=source,
-        note=entry.get("note"),
+        note=entry.get("note"), **_history(entry),
     )
 
 
@@ -276,9 +433,9 @@ def _fine(entry: Any, source: str) -> Fine:
         if key not in entry:
             raise PackError(f"{where}: '{key}' is missing")
     _texts(entry["title"], f"{where}: title")
-    data = {k: v for k, v in entry.items() if k not in ("id", "ref", "confidence", "title", "from")}
+    data = {k: v for k, v in entry.items() if k not in ("id", "ref", "confidence", "title", "from") and k not in VERSION_KEYS}
     return Fine(id=entry["id"], ref=entry["ref"], confidence=entry["confidence"], title=entry["title"],
-                start=_date(entry["from"], f"{where}: from"), data=data)
+                start=_date(entry["from"], f"{where}: from"), data=data, **_history(entry))
 
 
 def _texts(value: Any, where: str) -> None:

@@ -209,8 +209,7 @@ def render_text(result: dict[str, Any], lang: str = "en") -> str:
         part = result[law]
         if not part["obligations"]:
             continue
-        role = part["obligations"][0]["role"]
-        out.append("  [bold]" + _t(lang, "report.role", law=_t(lang, f"report.{law}"), role=_t(lang, f"role.{role}")) + "[/bold]")
+        out.append("  [bold]" + _t(lang, "report.role", law=_t(lang, f"report.{law}"), role=_roles(part, lang)) + "[/bold]")
         duties = [o for o in sorted_obligations(part["obligations"]) if o.get("kind") != "principle"]
         for n, obligation in enumerate(duties, 1):
             style = "red" if obligation.get("kind") == "prohibition" else ""
@@ -232,6 +231,12 @@ def render_text(result: dict[str, Any], lang: str = "en") -> str:
     return "\n".join(out)
 
 
+def _roles(part: dict[str, Any], lang: str) -> str:
+    """The roles the duties are owed in: 'provider', or 'provider, deployer' (eu_role may list several)."""
+    roles = dict.fromkeys(r for o in part["obligations"] for r in o.get("roles") or [o["role"]])
+    return ", ".join(_t(lang, f"role.{r}") for r in roles)
+
+
 def render_markdown(result: dict[str, Any], lang: str = "en") -> str:
     out = [f"# {result.get('name') or result['system']} (`{result['system']}`)", "",
            f"*{_t(lang, 'report.as_of', date=result['as_of'])}*", ""]
@@ -247,8 +252,7 @@ def render_markdown(result: dict[str, Any], lang: str = "en") -> str:
         part = result[law]
         if not part["obligations"]:
             continue
-        role = part["obligations"][0]["role"]
-        out += [f"### {_t(lang, 'report.role', law=_t(lang, f'report.{law}'), role=_t(lang, f'role.{role}'))}", "",
+        out += [f"### {_t(lang, 'report.role', law=_t(lang, f'report.{law}'), role=_roles(part, lang))}", "",
                 "| # | " + " | ".join(_t(lang, f"report.column.{c}") for c in ("obligation", "citation", "from", "confidence")) + " |",
                 "|---|---|---|---|---|"]
         for n, o in enumerate(sorted_obligations(part["obligations"]), 1):

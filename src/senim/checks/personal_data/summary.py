@@ -41,6 +41,25 @@ def _size_classes(data: dict) -> list[dict]:
     return []
 
 
+def operator_size_classes() -> list[tuple[str, int | None]]:
+    """(size, most unique subjects) of the personal-data operators' size
+    classes in the law's data (packs/personal-data.yaml), smallest first;
+    [] when the pack gives none."""
+    from senim.law.pack import legal_data
+
+    entry = legal_data("personal-data").get("operator_size_classes") or {}
+    classes = [(c["size"], c.get("max_subjects")) for c in entry.get("classes", []) if isinstance(c, dict) and "size" in c]
+    return sorted(classes, key=lambda c: float("inf") if c[1] is None else c[1])
+
+
+def size_of(people: int, classes: list[tuple[str, int | None]]) -> str | None:
+    """The size class of an operator processing `people` unique subjects."""
+    for size, most in classes:
+        if most is None or people <= most:
+            return size
+    return None
+
+
 MASS_THRESHOLD = 10_000  # used only if no threshold is given; the CLI reads packs/personal-data.yaml
 
 
@@ -78,10 +97,11 @@ class _People:
 
 
 class Summary:
-    def __init__(self, mass_threshold: int = MASS_THRESHOLD):
+    def __init__(self, mass_threshold: int = MASS_THRESHOLD, size_classes: list | None = None):
         from senim.checks.personal_data.detectors import registry
 
         self.mass_threshold = mass_threshold
+        self.size_classes = size_classes or []
         self.counts: dict[tuple[str, str | None], dict[str, int]] = defaultdict(lambda: defaultdict(int))
         self.rows_with: dict[tuple[str, str | None], dict[str, int]] = defaultdict(lambda: defaultdict(int))
         self._last_row: dict[tuple, int] = {}
@@ -169,5 +189,6 @@ class Summary:
                 "people_counted_by": HOW_PEOPLE_ARE_COUNTED,
                 "mass_threshold": self.mass_threshold,
                 "mass_processing": total_people >= self.mass_threshold,
+                **({"operator_size": size_of(total_people, self.size_classes)} if self.size_classes else {}),
             },
         }
