@@ -139,3 +139,33 @@ def run_cli(*args: str, env: dict | None = None, cwd: Path | None = None, fresh:
             else:
                 os.environ[key] = value
     return subprocess.CompletedProcess(["senim", *args], code, out.getvalue(), err.getvalue())
+
+
+def register_as_in_0001(db, manifest_path: Path) -> None:
+    """Register a system as schemas 0001 and 0002 stored it (no organisation),
+    for tests of what later migrations do to old registries."""
+    import hashlib
+
+    from sqlalchemy import text
+
+    from senim.law.engine import classify
+    from senim.ledger import chain
+    from senim.ledger.canonical import canonical
+    from senim.manifest import load_manifest
+    from senim.registry.records import jsonable
+
+    manifest = load_manifest(manifest_path)
+    data = jsonable(manifest.data, "test")
+    classification = jsonable(classify(manifest), "test")
+    digest = hashlib.sha256(canonical(data)).hexdigest()
+    with db.write() as conn:
+        entry = chain.append(conn, "system.registered", {"system": manifest.id, "version": 1, "manifest": data,
+                                                          "manifest_sha256": digest, "classification": classification})
+        conn.execute(text("INSERT INTO systems (id, name, latest_version, created) VALUES (:i, :n, 1, :t)"),
+                     {"i": manifest.id, "n": data.get("name"), "t": "2026-11-01T00:00:00Z"})
+        conn.execute(text(
+            "INSERT INTO system_versions (system_id, version, manifest, manifest_sha256, source, classification,"
+            " kz_risk, eu_category, registered, ledger_seq) VALUES (:i, 1, :m, :d, NULL, :c, :k, :e, :t, :s)"),
+            {"i": manifest.id, "m": canonical(data).decode(), "d": digest, "c": canonical(classification).decode(),
+             "k": (classification.get("kz") or {}).get("risk"), "e": (classification.get("eu") or {}).get("category"),
+             "t": "2026-11-01T00:00:00Z", "s": entry.seq})

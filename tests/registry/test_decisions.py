@@ -6,7 +6,7 @@ import json
 
 from sqlalchemy import text
 
-from registry_helpers import run_cli, write_manifest
+from registry_helpers import register_as_in_0001, run_cli, write_manifest
 
 DIGEST = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"  # SHA-256 of "test"
 
@@ -205,14 +205,14 @@ def test_a_registry_made_before_decision_identities_is_upgraded_unchanged(db_url
 
     from senim.ledger import chain
     from senim.ledger.canonical import canonical
-    from senim.registry import Database, register
-    from senim.registry.db import _alembic_config
+    from senim.registry import Database
+    from senim.registry.db import _alembic_config, head_revision
 
     old = Database(db_url, migrate=False)
     with old.engine.connect().execution_options(senim_write=True) as conn:
         with conn.begin():
             command.upgrade(_alembic_config(conn), "0001")
-    register(old, write_manifest(tmp_path, "retail-credit-scoring"))
+    register_as_in_0001(old, write_manifest(tmp_path, "retail-credit-scoring"))
     record = {"subject": "p-1", "system": "retail-credit-scoring", "system_version": 1,
               "inputs_digest": "sha256:" + DIGEST, "output": "declined", "reasons": [], "reviewer": None,
               "decided_at": "2026-11-20T05:00:00Z", "data_used": []}
@@ -231,7 +231,7 @@ def test_a_registry_made_before_decision_identities_is_upgraded_unchanged(db_url
         after = conn.execute(text("SELECT id, subject, system_id, system_version, record, decided, ledger_seq"
                                   " FROM decisions")).all()
         assert conn.execute(text("SELECT identity FROM decisions")).scalar_one() is None
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0002"
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == head_revision()
     db.dispose()
     assert after == before
     assert "intact: 2 entries" in run_cli("ledger", "verify", "--db", db_url).stdout

@@ -30,7 +30,8 @@ Check it with:  senim ledger verify --bundle THIS_FOLDER [--key ORGANISATION_KEY
 and compare the printed signing key id with the one the organisation publishes.
 
 By hand: line n of entries.jsonl is entry n, canonical JSON (RFC 8785) with
-fields seq, time, kind, data, prev. Its leaf hash is SHA-256(0x00 || line as
+fields seq, time, kind, data, prev, and actor (who made the change)
+when one was named. Its leaf hash is SHA-256(0x00 || line as
 UTF-8); prev is the leaf hash of entry n-1 (64 zeros for entry 1). The Merkle
 tree over the leaf hashes follows RFC 9162 (node = SHA-256(0x01 || left ||
 right)). Each line of checkpoints.jsonl holds a body, canonical JSON naming

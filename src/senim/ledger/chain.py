@@ -1,6 +1,7 @@
 """Appending to the ledger inside the caller's database transaction.
 
-An entry is the canonical JSON of {seq, time, kind, data, prev}; `prev` is the
+An entry is the canonical JSON of {seq, time, kind, data, prev}, and `actor`
+(who made the change) when the caller names one; `prev` is the
 leaf hash of the entry before it, so the entries form a SHA-256 chain, and the
 same leaf hashes are the leaves of the Merkle tree. Every write transaction
 ends with a checkpoint (tree size, root) signed by the organisation's key.
@@ -47,17 +48,22 @@ def lock(conn) -> None:
         conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_LOCK_KEY})
 
 
-def make_entry(seq: int, kind: str, data: Any, prev: str, time: str | None = None) -> bytes:
-    return canonical({"seq": seq, "time": time or now(), "kind": kind, "data": data, "prev": prev})
+def make_entry(seq: int, kind: str, data: Any, prev: str, time: str | None = None,
+               actor: dict | None = None) -> bytes:
+    entry = {"seq": seq, "time": time or now(), "kind": kind, "data": data, "prev": prev}
+    if actor is not None:
+        entry["actor"] = actor
+    return canonical(entry)
 
 
-def append(conn, kind: str, data: Any) -> Appended:
-    """Append one entry; `data` must be JSON (see canonical)."""
+def append(conn, kind: str, data: Any, actor: dict | None = None) -> Appended:
+    """Append one entry; `data` must be JSON (see canonical). `actor` names
+    who made the change ({"org", "user", "via"}; the web door gives it)."""
     from sqlalchemy import text
 
     last = conn.execute(text("SELECT seq, hash FROM ledger_entries ORDER BY seq DESC LIMIT 1")).first()
     seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS_PREV)
-    entry = make_entry(seq, kind, data, prev)
+    entry = make_entry(seq, kind, data, prev, actor=actor)
     digest = leaf_hash(entry).hex()
     conn.execute(
         text("INSERT INTO ledger_entries (seq, entry, hash) VALUES (:seq, :entry, :hash)"),

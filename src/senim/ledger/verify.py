@@ -139,8 +139,9 @@ def _walk(entries: Iterable[tuple], checkpoints: list[Checkpoint], verdict: Verd
             raise _Bad(f"{where}: holds sequence number {value.get('seq')!r}", entry=seq)
         if value.get("prev") != prev:
             raise _Bad(f"{where}: does not chain to the entry before it", entry=seq)
-        if set(value) != {"seq", "time", "kind", "data", "prev"}:
-            raise _Bad(f"{where}: has other fields than seq, time, kind, data, prev", entry=seq)
+        if set(value) - {"actor"} != {"seq", "time", "kind", "data", "prev"} or \
+                not isinstance(value.get("actor", {}), dict):
+            raise _Bad(f"{where}: has other fields than seq, time, kind, data, prev (and an actor object)", entry=seq)
         leaf = sha256(b"\x00" + text.encode("utf-8")).digest()
         digest = leaf.hex()
         if stored_hash is not None and stored_hash != digest:

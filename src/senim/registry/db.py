@@ -91,12 +91,19 @@ def upgrade(engine: Engine) -> tuple[str | None, str]:
     from alembic import command
 
     with engine.connect().execution_options(senim_write=True) as conn:
-        with conn.begin():
-            chain.lock(conn)
-            before = current_revision(conn)
-            head = head_revision()
-            if before != head:
-                command.upgrade(_alembic_config(conn), "head")
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:  # a migration may rebuild tables (0003); it checks the keys itself before commit
+            conn.connection.driver_connection.execute("PRAGMA foreign_keys = OFF")
+        try:
+            with conn.begin():
+                chain.lock(conn)
+                before = current_revision(conn)
+                head = head_revision()
+                if before != head:
+                    command.upgrade(_alembic_config(conn), "head")
+        finally:
+            if sqlite:
+                conn.connection.driver_connection.execute("PRAGMA foreign_keys = ON")
         return before, head
 
 

@@ -29,13 +29,13 @@ from typing import Any, Iterable
 from sqlalchemy import func, insert, select
 
 from senim.errors import InputError
-from senim.ledger import chain
 from senim.ledger.canonical import canonical
 from senim.registry import subjects
 from senim.registry.db import Database
 from senim.registry.models import Decision, System
 from senim.registry.records import iso, jsonable, parse_moment, utc_now
 from senim.registry.systems import system_version
+from senim.registry.tenancy import Actor, NotFound, ledger, scoped
 
 FIELDS = {"id", "subject", "system", "system_version", "inputs_digest", "output", "reasons", "reviewer",
           "decided_at", "data_used"}
@@ -124,19 +124,9 @@ def _holds_iin(value: Any, where: str) -> bool:
 def read_jsonl(path: str | Path) -> tuple[list[dict[str, Any]], list[str]]:
     """Every record of a JSON Lines file, all checked before any is stored,
     with the place (FILE:LINE) of each."""
-    records, places = [], []
     try:
         with open(path, encoding="utf-8") as handle:
-            for number, line in enumerate(handle, start=1):
-                if not line.strip():
-                    continue
-                where = f"{path}:{number}"
-                try:
-                    raw = json.loads(line)
-                except ValueError as error:
-                    raise InputError(f"{where}: not valid JSON ({error.args[0].split(':')[0]})") from None
-                records.append(check_decision(raw, where))
-                places.append(where)
+            records, places = _read_lines(handle, str(path))
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
     except IsADirectoryError:
@@ -145,6 +135,33 @@ def read_jsonl(path: str | Path) -> tuple[list[dict[str, Any]], list[str]]:
         raise InputError(f"{path}: not UTF-8 text") from None
     if not records:
         raise InputError(f"{path}: no decision records")
+    return records, places
+
+
+def read_jsonl_text(blob: bytes, name: str) -> tuple[list[dict[str, Any]], list[str]]:
+    """The same for JSON Lines given as bytes (a batch posted to the web door)."""
+    try:
+        text = blob.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InputError(f"{name}: not UTF-8 text") from None
+    records, places = _read_lines(text.splitlines(), name)
+    if not records:
+        raise InputError(f"{name}: no decision records")
+    return records, places
+
+
+def _read_lines(lines: Iterable[str], name: str) -> tuple[list[dict[str, Any]], list[str]]:
+    records, places = [], []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        where = f"{name}:{number}"
+        try:
+            raw = json.loads(line)
+        except ValueError as error:
+            raise InputError(f"{where}: not valid JSON ({error.args[0].split(':')[0]})") from None
+        records.append(check_decision(raw, where))
+        places.append(where)
     return records, places
 
 
@@ -173,14 +190,16 @@ def identity_of(record: dict[str, Any]) -> str | None:
     return record["content_sha256"]
 
 
-def _existing(conn, identities: list[str]) -> dict[str, tuple[int, str]]:
-    """identity -> (decision number, content digest) of those already stored."""
-    found: dict[str, tuple[int, str]] = {}
-    for start in range(0, len(identities), _LOOKUP_CHUNK):
-        chunk = identities[start:start + _LOOKUP_CHUNK]
-        for row in conn.execute(select(Decision.identity, Decision.id, Decision.record)
-                                .where(Decision.identity.in_(chunk))):
-            found[row.identity] = (row.id, json.loads(row.record)["content_sha256"])
+def _existing(conn, keys: list[tuple[int, str]]) -> dict[tuple[int, str], tuple[int, str]]:
+    """(organisation, identity) -> (decision number, content digest) of those already stored."""
+    found: dict[tuple[int, str], tuple[int, str]] = {}
+    for org in sorted({k[0] for k in keys}):
+        identities = sorted(k[1] for k in keys if k[0] == org)
+        for start in range(0, len(identities), _LOOKUP_CHUNK):
+            chunk = identities[start:start + _LOOKUP_CHUNK]
+            for row in conn.execute(select(Decision.identity, Decision.id, Decision.record)
+                                    .where(Decision.organisation_id == org, Decision.identity.in_(chunk))):
+                found[(org, row.identity)] = (row.id, json.loads(row.record)["content_sha256"])
     return found
 
 
@@ -201,7 +220,8 @@ class _KeyRace(Exception):
     """Another process wrote the first pseudonym key while this batch was made with its own."""
 
 
-def record_decisions(db: Database, records: Iterable[dict[str, Any]], places: list[str] | None = None) -> Recorded:
+def record_decisions(db: Database, records: Iterable[dict[str, Any]], places: list[str] | None = None, *,
+                     actor: Actor | None = None) -> Recorded:
     """Store checked records in one transaction (all or none), skipping those
     already recorded; nothing stored before is changed, and a refused batch
     leaves no new pseudonym key behind."""
@@ -209,28 +229,28 @@ def record_decisions(db: Database, records: Iterable[dict[str, Any]], places: li
     places = places or [f"decision {i + 1}" for i in range(len(records))]
     while True:
         try:
-            return _record(db, records, places)
+            return _record(db, records, places, actor)
         except _KeyRace:  # rolled back; the other process's key is in force now
             continue
 
 
-def _record(db: Database, records: list[dict[str, Any]], places: list[str]) -> Recorded:
+def _record(db: Database, records: list[dict[str, Any]], places: list[str], actor: Actor | None) -> Recorded:
     done = Recorded()
     with db.write() as conn:
         secret, new_key = _subject_key(conn, records, places)
         prepared = []
-        versions: dict[tuple[str, int | None], int] = {}  # one look-up per system and version, not per line
+        versions: dict[tuple[str, int | None], tuple[int, int]] = {}  # one look-up per system and version, not per line
         for record, where in zip(records, places):
             cited = (record["system"], record["system_version"])
             if cited not in versions:
-                versions[cited] = system_version(conn, *cited, where)[0]
-            version = versions[cited]
+                versions[cited] = _cite(conn, *cited, where, actor)
+            version, org = versions[cited]
             iin = subjects.find_iin(record["subject"], where)
             given = {**record, "subject": subjects.pseudonym(iin, secret) if iin else record["subject"]}
             content = _sha256(given)
             stored = {**given, "system_version": version,
                       "decided_at": given["decided_at"] or iso(utc_now()), "content_sha256": content}
-            prepared.append((stored, identity_of(stored), content, where, iin is not None))
+            prepared.append((stored, (org, identity_of(stored)), content, where, iin is not None))
         known = _existing(conn, sorted({p[1] for p in prepared}))
         seen: dict[str, tuple[int | None, str, str]] = {}  # identity -> (number, content, place) in this batch
         next_id = (conn.execute(select(func.max(Decision.id))).scalar() or 0) + 1
@@ -249,12 +269,12 @@ def _record(db: Database, records: list[dict[str, Any]], places: list[str]) -> R
                 else:
                     done.repeated += 1
                 continue
-            entry = chain.append(conn, "decision.recorded", {"decision": next_id, **stored})
+            entry = ledger(conn, "decision.recorded", {"decision": next_id, **stored}, identity[0], actor)
             conn.execute(
                 insert(Decision).values(
-                    id=next_id, subject=stored["subject"], system_id=stored["system"],
+                    id=next_id, organisation_id=identity[0], subject=stored["subject"], system_id=stored["system"],
                     system_version=stored["system_version"], record=canonical(stored).decode(),
-                    decided=stored["decided_at"], ledger_seq=entry.seq, identity=identity,
+                    decided=stored["decided_at"], ledger_seq=entry.seq, identity=identity[1],
                 )
             )
             seen[identity] = (next_id, content, where)
@@ -274,24 +294,33 @@ def _record(db: Database, records: list[dict[str, Any]], places: list[str]) -> R
     return done
 
 
-def record_decision(db: Database, **fields: Any) -> int:
+def _cite(conn, system: str, version: int | None, where: str, actor: Actor | None) -> tuple[int, int]:
+    """(version, organisation) of the system a decision cites."""
+    from senim.registry.systems import _one
+
+    cited = system_version(conn, system, version, where, actor)[0]
+    org = _one(conn, system, actor, f"{where}: system: {system!r}", "is not registered").organisation_id
+    return cited, org
+
+
+def record_decision(db: Database, *, actor: Actor | None = None, **fields: Any) -> int:
     """Library call: record one decision about a person, made now unless
     `decided_at` says when; its number (the earlier one if already recorded)."""
     fields.setdefault("decided_at", utc_now())
-    return record_decisions(db, [check_decision(fields, "decision")]).numbers[0]
+    return record_decisions(db, [check_decision(fields, "decision")], actor=actor).numbers[0]
 
 
-def decisions_about(db: Database, subject: str) -> list[dict[str, Any]]:
+def decisions_about(db: Database, subject: str, *, actor: Actor | None = None) -> list[dict[str, Any]]:
     """The decisions about one person, the subject given as it was recorded
     (an IIN is looked up by its pseudonym). `decision` is the registry's
     number, `id` the organisation's own id if it gave one."""
     stored = subjects.for_lookup(subject)
     with db.read() as conn:
-        rows = [] if stored is None else conn.execute(
+        rows = [] if stored is None else conn.execute(scoped(
             select(Decision.id, Decision.record, Decision.ledger_seq, System.name)
-            .join(System, System.id == Decision.system_id)
+            .join(System, (System.organisation_id == Decision.organisation_id) & (System.id == Decision.system_id))
             .where(Decision.subject == stored)
-            .order_by(Decision.decided, Decision.id)
+            .order_by(Decision.decided, Decision.id), Decision.organisation_id, actor)
         ).all()
         if not rows and stored != subject:  # an IIN: is it only the wrong key?
             problem = subjects.mismatch(conn, subjects.existing_key())
@@ -365,7 +394,8 @@ def _reason_line(reason: Any, labels: Any, lang: str) -> str:
     return f"{name}: {shown}"
 
 
-def explain(db: Database, subject: str, lang: str = "en", labels: Any = None, warn: Any = None) -> str:
+def explain(db: Database, subject: str, lang: str = "en", labels: Any = None, warn: Any = None, *,
+            actor: Actor | None = None) -> str:
     """The letter for one person: who decided what and when, why in words, what they can do.
 
     Refuses (exit 1) a decision whose record does not match its ledger entry;
@@ -374,9 +404,9 @@ def explain(db: Database, subject: str, lang: str = "en", labels: Any = None, wa
     from senim.i18n.formats import format_datetime
     from senim.letters import options, outcome, owner_of, record_part, require_labels, sensitive_in, sensitive_warning, t
 
-    decisions = decisions_about(db, subject)
+    decisions = decisions_about(db, subject, actor=actor)
     if not decisions:
-        raise InputError(f"{subjects.masked(subject)}: subject: no decisions recorded about this subject in {db.display}")
+        raise NotFound(f"{subjects.masked(subject)}: subject: no decisions recorded about this subject in {db.display}")
     with db.read() as conn:
         for d in decisions:
             if not _ledger_backs(conn, d):

@@ -10,12 +10,12 @@ from typing import Any
 from sqlalchemy import func, insert, select, update
 
 from senim.errors import InputError, ParameterError
-from senim.ledger import chain
 from senim.ledger.canonical import canonical
 from senim.registry import deadlines as deadline_rules
 from senim.registry.db import Database
 from senim.registry.models import Incident, IncidentUpdate, System, SystemVersion
 from senim.registry.records import iso, jsonable, parse_moment, utc_now
+from senim.registry.tenancy import Actor, NotFound, ledger, scoped
 
 KINDS = (
     "malfunction",
@@ -39,20 +39,30 @@ def _choice(value: Any, allowed: tuple[str, ...], where: str, parameter: str | N
     return value
 
 
-def _eu_high_risk(conn, systems: list[str]) -> bool:
+def _eu_high_risk(conn, systems: list[str], org: int) -> bool:
     rows = conn.execute(
         select(SystemVersion.eu_category)
-        .join(System, (System.id == SystemVersion.system_id) & (System.latest_version == SystemVersion.version))
-        .where(System.id.in_(systems))
+        .join(System, (System.organisation_id == SystemVersion.organisation_id) & (System.id == SystemVersion.system_id)
+              & (System.latest_version == SystemVersion.version))
+        .where(System.organisation_id == org, System.id.in_(systems))
     ).scalars()
     return any(category == "high" for category in rows)
 
 
-def _check_systems(conn, systems: list[str], where: str) -> None:
-    known = set(conn.execute(select(System.id).where(System.id.in_(systems))).scalars())
+def _check_systems(conn, systems: list[str], where: str, actor: Actor | None) -> int:
+    """The organisation the incident belongs to: that of its systems, which
+    must all be registered (to the actor's organisation, or one and the same)."""
+    rows = conn.execute(scoped(select(System.id, System.organisation_id).where(System.id.in_(systems)),
+                               System.organisation_id, actor)).all()
+    known = {r.id for r in rows}
     for system in systems:
         if system not in known:
-            raise ParameterError(f"{system!r} is not registered", file=where, field="systems")
+            raise NotFound(f"{system!r} is not registered", file=where, field="systems")
+    orgs = sorted({r.organisation_id for r in rows})
+    if len(orgs) > 1:
+        raise ParameterError(f"the systems named belong to {len(orgs)} organisations; "
+                             "an incident concerns the systems of one organisation", file=where, field="systems")
+    return orgs[0]
 
 
 def open_incident(
@@ -70,6 +80,7 @@ def open_incident(
     affected: int | None = None,
     data_categories: list[str] | None = None,
     where: str = "incident",
+    actor: Actor | None = None,
 ) -> int:
     """Record a new incident; its number. `affected` is the number of people
     affected, `data_categories` the kinds of personal data concerned (both told
@@ -102,14 +113,14 @@ def open_incident(
         "reported_at": None,
     }
     with db.write() as conn:
-        _check_systems(conn, record["systems"], where)
-        record["eu_high_risk"] = _eu_high_risk(conn, record["systems"])
+        org = _check_systems(conn, record["systems"], where, actor)
+        record["eu_high_risk"] = _eu_high_risk(conn, record["systems"], org)
         record = jsonable(record, where)
         number = (conn.execute(select(func.max(Incident.id))).scalar() or 0) + 1
-        entry = chain.append(conn, "incident.opened", {"incident": number, **record})
+        entry = ledger(conn, "incident.opened", {"incident": number, **record}, org, actor)
         conn.execute(
             insert(Incident).values(
-                id=number, kind=kind, severity=severity, status="open", aware_at=record["aware_at"],
+                id=number, organisation_id=org, kind=kind, severity=severity, status="open", aware_at=record["aware_at"],
                 record=canonical(record).decode(), ledger_seq=entry.seq,
             )
         )
@@ -126,6 +137,7 @@ def update_incident(
     note: str | None = None,
     reported_at: str | datetime | None = None,
     by: str | None = None,
+    actor: Actor | None = None,
 ) -> int:
     """Append an update (status, severity, an action taken, a note); its number."""
     where = f"incident {number}"
@@ -137,9 +149,9 @@ def update_incident(
     if not any(v is not None for v in (status, severity, action, note, reported)):
         raise InputError(f"{where}: update: nothing to change (give a status, a severity, an action or a note)")
     with db.write() as conn:
-        row = conn.execute(select(Incident).where(Incident.id == number)).first()
+        row = conn.execute(scoped(select(Incident).where(Incident.id == number), Incident.organisation_id, actor)).first()
         if row is None:
-            raise InputError(f"{where}: no such incident in {db.display}")
+            raise NotFound(f"{where}: no such incident in {db.display}")
         record = json.loads(row.record)
         changes: dict[str, Any] = {}
         if status is not None:
@@ -159,7 +171,8 @@ def update_incident(
         ) + 1
         payload = jsonable({"time": iso(utc_now()), "by": by, "changes": changes, "action": action, "note": note},
                            where)
-        entry = chain.append(conn, "incident.updated", {"incident": number, "update": update_no, **payload})
+        entry = ledger(conn, "incident.updated", {"incident": number, "update": update_no, **payload},
+                       row.organisation_id, actor)
         conn.execute(
             insert(IncidentUpdate).values(
                 incident_id=number, number=update_no, record=canonical(payload).decode(), ledger_seq=entry.seq
@@ -185,12 +198,13 @@ def _with_deadlines(number: int, record: dict[str, Any], now: datetime) -> dict[
     return {"id": number, **record, "deadlines": found, "overdue": any(d["overdue"] for d in found)}
 
 
-def get_incident(db: Database, number: int, now: datetime | None = None) -> dict[str, Any]:
+def get_incident(db: Database, number: int, now: datetime | None = None, *,
+                 actor: Actor | None = None) -> dict[str, Any]:
     now = now or utc_now()
     with db.read() as conn:
-        row = conn.execute(select(Incident).where(Incident.id == number)).first()
+        row = conn.execute(scoped(select(Incident).where(Incident.id == number), Incident.organisation_id, actor)).first()
         if row is None:
-            raise InputError(f"incident {number}: no such incident in {db.display}")
+            raise NotFound(f"incident {number}: no such incident in {db.display}")
         updates = conn.execute(
             select(IncidentUpdate.number, IncidentUpdate.record, IncidentUpdate.ledger_seq)
             .where(IncidentUpdate.incident_id == number).order_by(IncidentUpdate.number)
@@ -201,9 +215,10 @@ def get_incident(db: Database, number: int, now: datetime | None = None) -> dict
     return result
 
 
-def list_incidents(db: Database, now: datetime | None = None, status: str | None = None) -> list[dict[str, Any]]:
+def list_incidents(db: Database, now: datetime | None = None, status: str | None = None, *,
+                   actor: Actor | None = None) -> list[dict[str, Any]]:
     now = now or utc_now()
-    query = select(Incident.id, Incident.record).order_by(Incident.id)
+    query = scoped(select(Incident.id, Incident.record).order_by(Incident.id), Incident.organisation_id, actor)
     if status:
         query = query.where(Incident.status == status)
     with db.read() as conn:
@@ -349,14 +364,15 @@ def _deadline_lines(incident: dict[str, Any], lang: str) -> list[str]:
     return lines
 
 
-def report(db: Database, number: int, lang: str = "en", now: datetime | None = None) -> str:
+def report(db: Database, number: int, lang: str = "en", now: datetime | None = None, *,
+           actor: Actor | None = None) -> str:
     """The notice to the authorities, in Kazakh, Russian or English: who notifies
     (the organisation, its BIN, a contact), what happened and when (Kazakhstan's
     time), how many people and which data, what was done, and the deadlines."""
     from senim.i18n import text
     from senim.i18n.formats import format_datetime
 
-    incident = get_incident(db, number, now)
+    incident = get_incident(db, number, now, actor=actor)
     owners = _owners(db, incident["systems"])
     t = lambda key, **kw: text(f"registry.{key}", lang, **kw)  # noqa: E731
     lines = [t("report_title", number=number), ""]

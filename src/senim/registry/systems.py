@@ -11,11 +11,11 @@ from typing import Any
 from sqlalchemy import func, insert, select, update
 
 from senim.errors import InputError, ParameterError
-from senim.ledger import chain
 from senim.ledger.canonical import canonical
 from senim.registry.db import Database
 from senim.registry.models import System, SystemVersion
 from senim.registry.records import iso, jsonable, utc_now
+from senim.registry.tenancy import Actor, NotFound, ledger, org_for_manifest, scoped
 
 
 def _classify(manifest: Any, as_of: date | None) -> dict:
@@ -26,25 +26,33 @@ def _classify(manifest: Any, as_of: date | None) -> dict:
     return classify(manifest, as_of=as_of)
 
 
-def register(db: Database, manifest_path: str | Path, *, as_of: date | None = None) -> dict:
+def register(db: Database, manifest_path: str | Path | None = None, *, as_of: date | None = None,
+             actor: Actor | None = None, manifest: Any = None) -> dict:
     """Add a system, or a new version of a known one when its manifest changed.
 
+    `manifest_path` is a file; or give `manifest`, a loaded Manifest (the web
+    door parses what it was sent). `actor` is who registers it, for its own
+    organisation (None: the CLI, see senim.registry.tenancy).
     Returns {"system", "version", "status": added|new_version|unchanged, "ledger_seq"}.
     """
     from senim.manifest import load_manifest
 
-    manifest = load_manifest(manifest_path)
-    where = str(manifest_path)
+    if manifest is None:
+        manifest = load_manifest(manifest_path)
+    where = str(manifest_path if manifest_path is not None else manifest.path)
     data = jsonable(manifest.data, where)
     classification = jsonable(_classify(manifest, as_of), f"{where}: classification")
     digest = hashlib.sha256(canonical(data)).hexdigest()
     kz = classification.get("kz") or {}
     eu = classification.get("eu") or {}
     with db.write() as conn:
-        known = conn.execute(select(System).where(System.id == manifest.id)).first()
+        org = org_for_manifest(conn, data, actor)
+        mine = (System.organisation_id == org) & (System.id == manifest.id)
+        known = conn.execute(select(System).where(mine)).first()
         if known is not None:
             latest = conn.execute(
                 select(SystemVersion.manifest_sha256, SystemVersion.ledger_seq).where(
+                    SystemVersion.organisation_id == org,
                     SystemVersion.system_id == manifest.id, SystemVersion.version == known.latest_version
                 )
             ).first()
@@ -53,7 +61,7 @@ def register(db: Database, manifest_path: str | Path, *, as_of: date | None = No
                         "ledger_seq": latest.ledger_seq}
         version = known.latest_version + 1 if known else 1
         now = iso(utc_now())
-        entry = chain.append(
+        entry = ledger(
             conn,
             "system.registered" if version == 1 else "system.new_version",
             {
@@ -63,20 +71,21 @@ def register(db: Database, manifest_path: str | Path, *, as_of: date | None = No
                 "manifest_sha256": digest,
                 "classification": classification,
             },
+            org, actor,
         )
         if known is None:
-            conn.execute(insert(System).values(id=manifest.id, name=data.get("name"), latest_version=1, created=now))
+            conn.execute(insert(System).values(organisation_id=org, id=manifest.id, name=data.get("name"),
+                                               latest_version=1, created=now))
         else:
-            conn.execute(
-                update(System).where(System.id == manifest.id).values(latest_version=version, name=data.get("name"))
-            )
+            conn.execute(update(System).where(mine).values(latest_version=version, name=data.get("name")))
         conn.execute(
             insert(SystemVersion).values(
+                organisation_id=org,
                 system_id=manifest.id,
                 version=version,
                 manifest=canonical(data).decode(),
                 manifest_sha256=digest,
-                source=str(Path(manifest_path).resolve()),
+                source=str(Path(manifest_path).resolve()) if manifest_path is not None else None,
                 classification=canonical(classification).decode(),
                 kz_risk=kz.get("risk"),
                 eu_category=eu.get("category"),
@@ -88,13 +97,16 @@ def register(db: Database, manifest_path: str | Path, *, as_of: date | None = No
             "ledger_seq": entry.seq}
 
 
-def list_systems(db: Database, *, risk: str | None = None, eu_category: str | None = None) -> list[dict]:
-    """The latest version of every system, filtered on its stored classification."""
-    query = (
+def list_systems(db: Database, *, risk: str | None = None, eu_category: str | None = None,
+                 actor: Actor | None = None) -> list[dict]:
+    """The latest version of every system (of the actor's organisation),
+    filtered on its stored classification."""
+    query = scoped(
         select(System.id, System.name, System.latest_version, SystemVersion.kz_risk, SystemVersion.eu_category,
                SystemVersion.registered, SystemVersion.manifest_sha256)
-        .join(SystemVersion, (SystemVersion.system_id == System.id) & (SystemVersion.version == System.latest_version))
-        .order_by(System.id)
+        .join(SystemVersion, (SystemVersion.organisation_id == System.organisation_id)
+              & (SystemVersion.system_id == System.id) & (SystemVersion.version == System.latest_version))
+        .order_by(System.id, System.organisation_id), System.organisation_id, actor
     )
     if risk:
         query = query.where(SystemVersion.kz_risk == risk)
@@ -108,20 +120,31 @@ def list_systems(db: Database, *, risk: str | None = None, eu_category: str | No
         ]
 
 
-def show(db: Database, system_id: str, version: int | None = None) -> dict:
+def _one(conn, system_id: str, actor: Actor | None, where: str, missing: str):
+    """The system row of that id (of the actor's organisation); InputError if none."""
+    rows = conn.execute(scoped(select(System).where(System.id == system_id), System.organisation_id, actor)).all()
+    if not rows:
+        raise NotFound(f"{where}: {missing}")
+    if len(rows) > 1:  # only the CLI reads across organisations
+        raise InputError(f"{where}: registered by {len(rows)} organisations; this command cannot tell which")
+    return rows[0]
+
+
+def show(db: Database, system_id: str, version: int | None = None, *, actor: Actor | None = None) -> dict:
     with db.read() as conn:
-        known = conn.execute(select(System).where(System.id == system_id)).first()
-        if known is None:
-            raise InputError(f"{system_id}: system: not registered in {db.display}")
+        known = _one(conn, system_id, actor, f"{system_id}: system", f"not registered in {db.display}")
+        org = known.organisation_id
         wanted = version or known.latest_version
         row = conn.execute(
-            select(SystemVersion).where(SystemVersion.system_id == system_id, SystemVersion.version == wanted)
+            select(SystemVersion).where(SystemVersion.organisation_id == org,
+                                        SystemVersion.system_id == system_id, SystemVersion.version == wanted)
         ).first()
         if row is None:
             raise ParameterError(f"no version {wanted} (latest is {known.latest_version})", file=system_id, field="version")
         versions = conn.execute(
             select(SystemVersion.version, SystemVersion.registered, SystemVersion.ledger_seq)
-            .where(SystemVersion.system_id == system_id).order_by(SystemVersion.version)
+            .where(SystemVersion.organisation_id == org, SystemVersion.system_id == system_id)
+            .order_by(SystemVersion.version)
         ).all()
     return {
         "id": system_id,
@@ -140,20 +163,20 @@ def show(db: Database, system_id: str, version: int | None = None) -> dict:
     }
 
 
-def system_version(conn, system_id: str, version: int | None, where: str) -> tuple[int, dict]:
+def system_version(conn, system_id: str, version: int | None, where: str,
+                   actor: Actor | None = None) -> tuple[int, dict]:
     """The version to cite (latest when not given) and that version's manifest."""
-    known = conn.execute(select(System.latest_version).where(System.id == system_id)).first()
-    if known is None:
-        raise InputError(f"{where}: system: {system_id!r} is not registered")
+    known = _one(conn, system_id, actor, f"{where}: system: {system_id!r}", "is not registered")
     wanted = version or known.latest_version
     manifest = conn.execute(
-        select(SystemVersion.manifest).where(SystemVersion.system_id == system_id, SystemVersion.version == wanted)
+        select(SystemVersion.manifest).where(SystemVersion.organisation_id == known.organisation_id,
+                                             SystemVersion.system_id == system_id, SystemVersion.version == wanted)
     ).scalar()
     if manifest is None:
         raise InputError(f"{where}: system_version: {system_id!r} has no version {wanted}")
     return wanted, json.loads(manifest)
 
 
-def count(db: Database) -> int:
+def count(db: Database, actor: Actor | None = None) -> int:
     with db.read() as conn:
-        return conn.execute(select(func.count()).select_from(System)).scalar_one()
+        return conn.execute(scoped(select(func.count()).select_from(System), System.organisation_id, actor)).scalar_one()

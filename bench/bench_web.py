@@ -1,0 +1,207 @@
+"""Web benchmark: latency of `senim serve` at 50 concurrent clients.
+
+An organisation with 1,000 registered systems (each registered through the
+library, classified and ledgered) and 100,000 ledger entries in all (the
+rest are entries of the organisation appended in bulk: a real hash chain,
+one signed checkpoint at the end). `senim serve` runs as its own process
+on 127.0.0.1; this process is the 50 clients (asyncio, one connection
+each), each asking in turn until the count is reached. Measured: the
+dashboard, a system page, GET /api/v1/systems (all 1,000, as JSON), and the
+yardstick GET /healthz (the server and one database read, nothing of ours
+on top), on SQLite and on PostgreSQL. Target: p99 under 200 ms.
+
+Run: python bench/bench_web.py (BENCH_SYSTEMS, BENCH_ENTRIES, BENCH_REQUESTS to change the sizes).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import platform
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+PG_URL = os.environ.get("SENIM_TEST_PG", "postgresql+psycopg://senim:senim@127.0.0.1:55432/senim")
+SYSTEMS = int(os.environ.get("BENCH_SYSTEMS", "1000"))
+ENTRIES = int(os.environ.get("BENCH_ENTRIES", "100000"))
+REQUESTS = int(os.environ.get("BENCH_REQUESTS", "1000"))
+CLIENTS = 50
+BANK = "940140000385"
+PASSWORD = "bench password, long enough"
+
+
+def pg_database():
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    name = f"senim_bench_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+
+    def drop():
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return make_url(PG_URL).set(database=name).render_as_string(hide_password=False), drop
+
+
+def build(url: str) -> tuple[str, str]:
+    """The organisation, its systems and ledger; (session secret, token)."""
+    import yaml
+
+    from senim.ledger.chain import make_entry
+    from senim.ledger.merkle import leaf_hash
+    from senim.manifest import parse_manifest
+    from senim.registry import register
+    from senim.registry.db import Database
+    from senim.registry.models import LedgerOwner
+    from senim.registry.people import add_token, add_user, sign_in
+    from senim.registry.tenancy import Actor, add_organisation
+    from sqlalchemy import insert, text
+
+    db = Database(url)
+    org = add_organisation(db, "Example Bank JSC", BANK)["id"]
+    add_user(db, "bench@bank.kz", BANK, "admin", PASSWORD)
+    actor = Actor(org=org, user="bench@bank.kz", via="bench", role="admin")
+    base = yaml.safe_load((ROOT / "examples" / "credit-scoring" / "senim.yaml").read_text(encoding="utf-8"))
+    base.pop("evidence", None)
+    for number in range(SYSTEMS):
+        document = {**base, "id": f"system-{number:04d}", "name": f"Scoring model {number}"}
+        if number % 3 == 1:
+            document["uses"] = ["other.customer_support"]
+            document["failure_impact"] = ["reduced_efficiency"]
+        register(db, manifest=parse_manifest(json.dumps(document, default=str).encode(), f"system-{number:04d}"),
+                 actor=actor)
+    with db.write() as conn:  # the rest of the 100,000 entries, appended as the chain requires
+        seq, prev = conn.execute(text("SELECT seq, hash FROM ledger_entries ORDER BY seq DESC LIMIT 1")).first()
+        rows, owners = [], []
+        for seq in range(seq + 1, ENTRIES + 1):
+            entry = make_entry(seq, "bench.note", {"note": seq}, prev, actor=actor.entry())
+            prev = leaf_hash(entry).hex()
+            rows.append({"seq": seq, "entry": entry.decode(), "hash": prev})
+            owners.append({"seq": seq, "organisation_id": org})
+        for start in range(0, len(rows), 10_000):
+            conn.execute(text("INSERT INTO ledger_entries (seq, entry, hash) VALUES (:seq, :entry, :hash)"),
+                         rows[start:start + 10_000])
+            conn.execute(insert(LedgerOwner), owners[start:start + 10_000])
+    secret = sign_in(db, "bench@bank.kz", PASSWORD)[0]
+    token = add_token(db, "bench@bank.kz", "bench")[0]
+    db.dispose()
+    return secret, token
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+async def measure(base: str, path: str, headers: dict) -> tuple[list[float], float]:
+    import httpx
+
+    latencies: list[float] = []
+    began = time.perf_counter()
+    left = REQUESTS
+
+    async def client():
+        nonlocal left
+        async with httpx.AsyncClient(base_url=base, headers=headers, timeout=60) as http:
+            while left > 0:
+                left -= 1
+                start = time.perf_counter()
+                answer = await http.get(path)
+                latencies.append(time.perf_counter() - start)
+                assert answer.status_code == 200, (path, answer.status_code, answer.text[:200])
+
+    await asyncio.gather(*(client() for _ in range(CLIENTS)))
+    return latencies, time.perf_counter() - began
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
+
+
+def run(kind: str) -> list[tuple]:
+    tmp = Path(tempfile.mkdtemp(prefix="senim-bench-web-"))
+    home = tmp / "home"
+    os.environ["SENIM_HOME"] = str(home)
+    url, drop = (str(tmp / "bench.db"), lambda: None) if kind == "SQLite" else pg_database()
+    started = time.perf_counter()
+    secret, token = build(url)
+    built = time.perf_counter() - started
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-c", "from senim.cli import main; main()", "serve", "--port", str(port),
+                               "--db", url, "--job-threads", "0"], env={**os.environ, "SENIM_HOME": str(home)},
+                              stderr=subprocess.DEVNULL, cwd=ROOT)
+    base = f"http://127.0.0.1:{port}"
+    rows = []
+    try:
+        import httpx
+
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                if httpx.get(base + "/healthz", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                raise SystemExit("senim serve did not start")
+            time.sleep(0.2)
+        cookie = {"cookie": f"senim_session={secret}", "accept": "text/html"}
+        bearer = {"authorization": f"Bearer {token}"}
+        for label, path, headers in (("GET /healthz (yardstick)", "/healthz", {}),
+                                     ("dashboard /", "/", cookie),
+                                     ("system page /systems/system-0000", "/systems/system-0000", cookie),
+                                     (f"GET /api/v1/systems ({SYSTEMS} systems)", "/api/v1/systems", bearer)):
+            asyncio.run(_warm_then(base, path, headers))
+            latencies, wall = asyncio.run(measure(base, path, headers))
+            rows.append((kind, label, statistics.median(latencies) * 1000, percentile(latencies, 99) * 1000,
+                         len(latencies) / wall))
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+        drop()
+    rows.append((kind, f"(built {SYSTEMS} systems, {ENTRIES:,} ledger entries in {built:.0f} s)", None, None, None))
+    return rows
+
+
+async def _warm_then(base: str, path: str, headers: dict) -> None:
+    import httpx
+
+    async with httpx.AsyncClient(base_url=base, headers=headers, timeout=60) as http:
+        for _ in range(5):
+            await http.get(path)
+
+
+def main() -> None:
+    rows = run("SQLite") + run("PostgreSQL")
+    load = os.getloadavg()
+    print("## Web (`senim serve`): latency at 50 concurrent clients\n")
+    print(f"Machine: {os.cpu_count()} cores, Python {platform.python_version()}; load average before the run "
+          f"{load[0]:.1f}. {REQUESTS} requests per row from {CLIENTS} clients in another process on 127.0.0.1; "
+          "one uvicorn process, its default thread pool. Target: p99 under 200 ms.\n")
+    print("| database | request | p50 ms | p99 ms | requests/s |")
+    print("|---|---|---:|---:|---:|")
+    for kind, label, p50, p99, rate in rows:
+        if p50 is None:
+            print(f"| {kind} | {label} | | | |")
+        else:
+            print(f"| {kind} | {label} | {p50:.1f} | {p99:.1f} | {rate:.0f} |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,35 @@
+"""Who may do what: one table, role -> verbs per resource, checked by one
+dependency. Every route declares either `permission(resource, verb)` or
+`public()`; a test walks the route table and fails on a route with neither.
+
+An auditor reads everything of its organisation and changes nothing. Decision
+records and letters are personal data: only the roles that answer people
+read them. The regulator's own views (an authority organisation) come with
+the registry-wide routes; here it has none of an owner's resources.
+"""
+
+from __future__ import annotations
+
+READ, WRITE = "read", "write"
+RESOURCES = ("systems", "evidence", "assessments", "incidents", "decisions", "letters", "ledger", "people", "jobs")
+
+PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
+    "admin": {r: frozenset({READ, WRITE}) for r in RESOURCES},
+    "compliance": {
+        "systems": frozenset({READ, WRITE}), "evidence": frozenset({READ, WRITE}),
+        "assessments": frozenset({READ, WRITE}), "incidents": frozenset({READ, WRITE}),
+        "decisions": frozenset({READ, WRITE}), "letters": frozenset({READ}),
+        "ledger": frozenset({READ}), "jobs": frozenset({READ}),
+    },
+    "engineer": {
+        "systems": frozenset({READ, WRITE}), "evidence": frozenset({READ, WRITE}),
+        "assessments": frozenset({READ, WRITE}), "incidents": frozenset({READ}),
+        "decisions": frozenset({WRITE}), "ledger": frozenset({READ}), "jobs": frozenset({READ}),
+    },
+    "auditor": {r: frozenset({READ}) for r in RESOURCES},
+    "regulator": {},
+}
+
+
+def allowed(role: str | None, resource: str, verb: str) -> bool:
+    return verb in PERMISSIONS.get(role or "", {}).get(resource, frozenset())

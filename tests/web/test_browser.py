@@ -1,0 +1,256 @@
+"""The owner's journeys in Debian's Chromium, in Kazakh and English, against
+a real server on 127.0.0.1; axe-core (WCAG 2.1 A and AA) on every page and
+on its empty and error states. Screenshots go to tests/web/artifacts/."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from web_helpers import ARTIFACTS, BANK, PASSWORD, ROOT, LiveServer
+
+AXE = ROOT / ".cache" / "axe-core-4.11.0" / "axe.min.js"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+@pytest.fixture(scope="module")
+def live(world):
+    server = LiveServer(world.app)
+    server.server.config.lifespan = "off"  # the world's client already runs the app's job threads
+    with server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    assert AXE.is_file(), "make test fetches axe-core (scripts/system.d/web.start.sh)"
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        yield launched
+        launched.close()
+
+
+class Checked:
+    """A browser page that checks accessibility and keeps a screenshot of each state.
+
+    axe judges the HTML, which is the same whatever database is behind it: on
+    PostgreSQL the same journeys run with screenshots but without axe, to keep
+    the suite's time (the SQLite run checks every state)."""
+
+    def __init__(self, page, name: str, axe: bool = True):
+        self.page, self.name, self.step, self.axe = page, name, 0, axe
+        page.set_default_timeout(120_000)  # a busy 2-core machine is slow; a real failure still fails
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+
+    def check(self, state: str) -> None:
+        self.step += 1
+        self.page.screenshot(path=str(ARTIFACTS / f"{self.name}-{self.step:02d}-{state}.png"), full_page=True)
+        if not self.axe:
+            return
+        self.page.evaluate(AXE.read_text(encoding="utf-8"))
+        result = self.page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG)
+        problems = [f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+                    for v in result["violations"]]
+        assert not problems, f"{self.name} {state} ({self.page.url}): " + "; ".join(problems)
+
+
+def _sign_in(checked: Checked, live, email: str) -> None:
+    page = checked.page
+    page.goto(f"{live.url}/login")
+    checked.check("sign-in")
+    page.fill("#email", email)
+    page.fill("#password", "not the password")
+    page.click("button[type=submit]")
+    assert page.locator("#login-problem").is_visible()
+    checked.check("sign-in-error")
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live.url}/")
+
+
+def _new_person(world, role: str, tag: str) -> str:
+    from senim.registry.people import add_user
+
+    email = f"{tag}-{world.kind}@{BANK}.kz"
+    add_user(world.app.state.db, email, BANK, role, PASSWORD)
+    return email
+
+
+WORDS = {
+    "kk": {"dashboard": "Шолу", "assessment": "Бағалау", "incident": "Оқыс оқиға", "met": "ішінара орындалды"},
+    "en": {"dashboard": "Dashboard", "assessment": "Assessment", "incident": "Incident", "met": "partly met"},
+}
+
+
+@pytest.mark.parametrize("lang", ["kk", "en"])
+def test_the_owners_journey(world, live, browser, lang, tmp_path):
+    """Sign in, register a system from the form, upload evidence, run an
+    assessment, read its report, record an incident."""
+    context = browser.new_context(locale={"kk": "kk-KZ", "en": "en-GB"}[lang], accept_downloads=True)
+    page = context.new_page()
+    checked = Checked(page, f"journey-{world.kind}-{lang}", axe=world.kind == "sqlite")
+    email = _new_person(world, "compliance", f"journey-{lang}")
+    _sign_in(checked, live, email)
+    page.click(f"a[hreflang={lang}]")
+    assert page.locator("html").get_attribute("lang") == lang
+    assert WORDS[lang]["dashboard"] in page.locator("h1").inner_text()
+    checked.check("dashboard")
+
+    # The form asks only what follows: no EU role until the EU market is chosen.
+    system = f"journey-{lang}-{world.kind}"
+    page.goto(f"{live.url}/systems/new")
+    page.wait_for_function("() => window.htmx !== undefined")  # the deferred script has run
+    checked.check("form")
+    assert page.locator("[name=eu_role]").count() == 0
+    page.fill("#f-name", f"Journey {lang}")
+    page.fill("#f-id", system)
+    page.fill("#f-owner-name", "Example Bank JSC")
+    page.fill("#f-owner-bin", "940140000386")  # a wrong check digit
+    page.check("input[name='owner.size'][value=large]")
+    page.check("input[name=markets][value=EU]")
+    page.wait_for_selector("input[name=eu_role]")  # htmx added the question that now follows
+    page.check("input[name=eu_role][value=deployer]")
+    page.check("input[name=markets][value=KZ]")
+    page.check("input[name=uses][value='essential_services.creditworthiness']")
+    page.wait_for_selector("input[name=affects_natural_persons]")
+    page.check("input[name=affects_natural_persons][value=yes]")
+    page.check("input[name=failure_impact][value=moral_or_material_harm]")
+    page.check("input[name=human_oversight][value=can_override]")
+    page.check("input[name=public_sector][value=no]")
+    page.check("input[name='gate.generates'][value=no]")
+    page.check("input[name='gate.personal'][value=no]")
+    page.wait_for_selector("input[name='gate.general_purpose']")
+    page.check("input[name='gate.general_purpose'][value=no]")
+    page.wait_for_load_state("networkidle")  # every htmx swap of the questions has landed
+    page.click("button[value=register]")
+    assert page.locator("#f-owner-bin-problem").is_visible()  # the error stands at its field
+    checked.check("form-error")
+    page.fill("#f-owner-bin", "940140000385")
+    page.wait_for_load_state("networkidle")
+    page.click("button[value=register]")
+    page.wait_for_url(f"{live.url}/systems/{system}")
+    checked.check("system")
+
+    evidence = tmp_path / "Тәуекелдерді басқару жоспары.pdf"
+    evidence.write_bytes(b"%PDF-1.4\n% risk management plan\n%%EOF\n")
+    page.select_option("#ev-obligation", "kz.owner.risk_management")
+    page.check("input[name=answer][value=partly]")
+    page.fill("#ev-note", "Жоспар жыл сайын қаралады")
+    page.set_input_files("#ev-file", str(evidence))
+    page.click("form[enctype='multipart/form-data'] button[type=submit]")
+    page.wait_for_url(re.compile(r".*#evidence$"))
+    assert page.get_by_text("Тәуекелдерді басқару жоспары.pdf").count() >= 1
+    checked.check("evidence")
+
+    page.select_option("#as-lang", lang)
+    page.click("form[action$='/assess'] button[type=submit]")
+    page.wait_for_url(re.compile(r".*/assessments/\d+$"), timeout=120_000)
+    assert WORDS[lang]["assessment"] in page.locator("h1").inner_text()
+    assert page.locator("table[lang] .status-partly_met").count() >= 1
+    checked.check("assessment")
+    with page.expect_download() as download:
+        page.click("a[href$='format=pdf']")
+    saved = tmp_path / download.value.suggested_filename
+    download.value.save_as(saved)
+    assert saved.name == f"{system}.{lang}.pdf" and saved.read_bytes().startswith(b"%PDF-")
+
+    page.goto(f"{live.url}/incidents")
+    checked.check("incidents")
+    page.fill("#in-summary", "Журналдар")
+    page.click("button[type=submit]:not(.secondary)")  # no system chosen: the error is shown
+    assert page.locator("#incident-problem").is_visible()
+    checked.check("incidents-error")
+    page.select_option("#in-kind", "personal_data_breach")
+    page.select_option("#in-severity", "high")
+    page.check(f"input[name=systems][value='{system}']")
+    page.fill("#in-summary", "Журналдар қате жерге жарияланды")
+    page.click("button[type=submit]:not(.secondary)")
+    page.wait_for_url(re.compile(r".*/incidents/\d+$"))
+    assert WORDS[lang]["incident"] in page.locator("h1").inner_text()
+    assert page.locator("pre").inner_text()  # the notice, in the reader's language
+    checked.check("incident")
+    context.close()
+
+    # The ledger names the person for every step of the journey.
+    from senim.registry.ledgerview import entries
+    from senim.registry.tenancy import Actor, organisation
+
+    with world.app.state.db.read() as conn:
+        org = organisation(conn, bin_=BANK)["id"]
+    mine = [e for e in entries(world.app.state.db, Actor(org=org), limit=500) if (e.get("actor") or {}).get("user") == email]
+    assert {"system.registered", "evidence.added", "assessment.recorded", "incident.opened"} <= {e["kind"] for e in mine}
+    assert all(e["actor"]["via"] == "session" for e in mine)
+
+
+def test_every_other_page_and_its_empty_and_error_states_pass_axe(world, live, browser):
+    from senim.registry.people import add_user
+    from senim.registry.tenancy import add_organisation
+
+    page = browser.new_context(locale="ru-RU").new_page()
+    checked = Checked(page, f"pages-{world.kind}", axe=world.kind == "sqlite")
+    # An organisation with nothing yet: the empty states.
+    empty_bin = {"sqlite": "333340000036", "postgresql": "999940000090"}[world.kind]
+    add_organisation(world.app.state.db, "Empty LLP", empty_bin)
+    add_user(world.app.state.db, f"admin-{world.kind}@empty.kz", empty_bin, "admin", PASSWORD)
+    _sign_in(checked, live, f"admin-{world.kind}@empty.kz")
+    for path, state in (("/", "dashboard-empty"), ("/systems", "systems-empty"), ("/incidents", "incidents-empty"),
+                        ("/ledger", "ledger"), ("/decisions", "decisions"), ("/admin", "admin"),
+                        ("/systems/nothing-here", "not-found")):
+        page.goto(live.url + path)
+        checked.check(state)
+    page.goto(f"{live.url}/admin")
+    page.fill("#u-email", f"second-{world.kind}@empty.kz")
+    page.fill("#u-password", "short-but-12")
+    page.click("form[action='/admin/users'] button")
+    checked.check("admin-after-add")
+    page.fill("#k-name", "CI")
+    page.click("form[action='/admin/tokens'] button")
+    assert page.locator("code").first.inner_text().startswith("senim_")
+    checked.check("admin-token")
+    page.goto(f"{live.url}/lang/en?next=/decisions")
+    page.set_input_files("#dec-file", files=[{"name": "bad.jsonl", "mimeType": "application/x-ndjson",
+                                              "buffer": b'{"subject": "p-1"}\n'}])
+    page.click("form[action='/decisions'] button")
+    assert page.locator("[role=alert]").is_visible()
+    checked.check("decisions-error")
+    page.context.close()
+
+    # The bank's pages with data: decisions and a letter, the ledger and an entry's proof, a job.
+    page = browser.new_context(locale="kk-KZ").new_page()
+    checked = Checked(page, f"pages-bank-{world.kind}", axe=world.kind == "sqlite")
+    _sign_in(checked, live, _new_person(world, "admin", "pages"))
+    page.goto(f"{live.url}/decisions")
+    page.fill("#letter-subject", world.own["subject"])
+    page.click("form[action='/decisions/letter'] button")
+    assert page.locator("pre").inner_text()
+    checked.check("letter")
+    page.goto(f"{live.url}/ledger")
+    checked.check("ledger")
+    page.click("td a[href^='/ledger/']")
+    checked.check("ledger-entry")
+    page.goto(f"{live.url}/assessments/{world.own['assessment']}")
+    checked.check("assessment")
+    page.goto(f"{live.url}/incidents/{world.own['incident']}")
+    checked.check("incident")
+    page.goto(f"{live.url}/systems/retail-credit-scoring")
+    page.set_input_files("#ev-file", files=[{"name": "x.png", "mimeType": "image/png", "buffer": b"\x7fELF" + b"\0" * 32}])
+    page.click("form[enctype='multipart/form-data'] button[type=submit]")
+    assert page.locator("#upload-problem").is_visible()
+    checked.check("system-upload-error")
+    from senim.registry import jobs
+    from senim.registry.tenancy import Actor, organisation
+
+    with world.app.state.db.read() as conn:
+        org = organisation(conn, bin_=BANK)["id"]
+    queued = jobs.enqueue(world.app.state.db, "assess", {"system": "no-such-system", "lang": "kk"}, Actor(org=org))
+    page.goto(f"{live.url}/jobs/{queued}")
+    page.wait_for_selector("#job-status .problem", timeout=60_000)  # htmx polled until it failed
+    checked.check("job-failed")
+    page.context.close()
