@@ -61,7 +61,7 @@ class Checked:
         assert not problems, f"{self.name} {state} ({self.page.url}): " + "; ".join(problems)
 
 
-def _sign_in(checked: Checked, live, email: str) -> None:
+def _sign_in(checked: Checked, live, email: str, password: str = PASSWORD) -> None:
     page = checked.page
     page.goto(f"{live.url}/login")
     checked.check("sign-in")
@@ -70,7 +70,7 @@ def _sign_in(checked: Checked, live, email: str) -> None:
     page.click("button[type=submit]")
     assert page.locator("#login-problem").is_visible()
     checked.check("sign-in-error")
-    page.fill("#password", PASSWORD)
+    page.fill("#password", password)
     page.click("button[type=submit]")
     page.wait_for_url(f"{live.url}/")
 
@@ -89,23 +89,15 @@ WORDS = {
 }
 
 
-@pytest.mark.parametrize("lang", ["kk", "en"])
-def test_the_owners_journey(world, live, browser, lang, tmp_path):
-    """Sign in, register a system from the form, upload evidence, run an
-    assessment, read its report, record an incident."""
-    context = browser.new_context(locale={"kk": "kk-KZ", "en": "en-GB"}[lang], accept_downloads=True)
-    page = context.new_page()
-    checked = Checked(page, f"journey-{world.kind}-{lang}", axe=world.kind == "sqlite")
-    email = _new_person(world, "compliance", f"journey-{lang}")
-    _sign_in(checked, live, email)
+def _journey(page, checked: Checked, base: str, lang: str, system: str, tmp_path: Path) -> None:
+    """The owner's steps after signing in: the form, evidence, an assessment and its report, an incident."""
     page.click(f"a[hreflang={lang}]")
     assert page.locator("html").get_attribute("lang") == lang
     assert WORDS[lang]["dashboard"] in page.locator("h1").inner_text()
     checked.check("dashboard")
 
     # The form asks only what follows: no EU role until the EU market is chosen.
-    system = f"journey-{lang}-{world.kind}"
-    page.goto(f"{live.url}/systems/new")
+    page.goto(f"{base}/systems/new")
     page.wait_for_function("() => window.htmx !== undefined")  # the deferred script has run
     checked.check("form")
     assert page.locator("[name=eu_role]").count() == 0
@@ -135,7 +127,7 @@ def test_the_owners_journey(world, live, browser, lang, tmp_path):
     page.fill("#f-owner-bin", "940140000385")
     page.wait_for_load_state("networkidle")
     page.click("button[value=register]")
-    page.wait_for_url(f"{live.url}/systems/{system}")
+    page.wait_for_url(f"{base}/systems/{system}")
     checked.check("system")
 
     evidence = tmp_path / "Тәуекелдерді басқару жоспары.pdf"
@@ -161,7 +153,7 @@ def test_the_owners_journey(world, live, browser, lang, tmp_path):
     download.value.save_as(saved)
     assert saved.name == f"{system}.{lang}.pdf" and saved.read_bytes().startswith(b"%PDF-")
 
-    page.goto(f"{live.url}/incidents")
+    page.goto(f"{base}/incidents")
     checked.check("incidents")
     page.fill("#in-summary", "Журналдар")
     page.click("button[type=submit]:not(.secondary)")  # no system chosen: the error is shown
@@ -176,6 +168,18 @@ def test_the_owners_journey(world, live, browser, lang, tmp_path):
     assert WORDS[lang]["incident"] in page.locator("h1").inner_text()
     assert page.locator("pre").inner_text()  # the notice, in the reader's language
     checked.check("incident")
+
+
+@pytest.mark.parametrize("lang", ["kk", "en"])
+def test_the_owners_journey(world, live, browser, lang, tmp_path):
+    """Sign in, register a system from the form, upload evidence, run an
+    assessment, read its report, record an incident."""
+    context = browser.new_context(locale={"kk": "kk-KZ", "en": "en-GB"}[lang], accept_downloads=True)
+    page = context.new_page()
+    checked = Checked(page, f"journey-{world.kind}-{lang}", axe=world.kind == "sqlite")
+    email = _new_person(world, "compliance", f"journey-{lang}")
+    _sign_in(checked, live, email)
+    _journey(page, checked, live.url, lang, f"journey-{lang}-{world.kind}", tmp_path)
     context.close()
 
     # The ledger names the person for every step of the journey.
@@ -193,6 +197,78 @@ def test_the_owners_journey(world, live, browser, lang, tmp_path):
     verified = run_cli("ledger", "verify", "--db", world.url, env={"SENIM_HOME": str(world.home)})
     assert verified.returncode == 0, verified.stdout + verified.stderr
     assert "intact" in verified.stdout
+
+
+def test_the_demo_registry_served_by_senim_serve(browser, tmp_path):
+    """What the README promises: `make demo`'s registry (its registry and web
+    steps, run as they are), served by `senim serve` in its own process; the
+    person the demo made signs in and walks the journey in Kazakh; the ledger
+    then verifies and names that person."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+    import urllib.request
+
+    from registry_helpers import run_cli
+    from web_helpers import free_port
+
+    work = tmp_path / "checkout"
+    for part in ("scripts", "examples"):
+        shutil.copytree(ROOT / part, work / part)
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
+    env.pop("SENIM_DB", None)
+    for script in ("70-registry.sh", "95-web.sh"):
+        done = subprocess.run(["bash", f"scripts/demo.d/{script}"], cwd=work, env=env, capture_output=True,
+                              text=True, timeout=900)
+        assert done.returncode == 0, done.stdout + done.stderr
+    email, password = re.search(r"sign in as (\S+) with the password (\S+)", done.stdout).groups()
+    home, db = work / "out/registry/senim-home", work / "out/registry/demo.db"
+    port, log = free_port(), (tmp_path / "serve.log").open("w")  # a file: a full pipe would stall the server
+    server = subprocess.Popen([str(Path(sys.executable).parent / "senim"), "serve", "--db", str(db), "--port", str(port)],
+                              cwd=work, env={**env, "SENIM_HOME": str(home)}, stdin=subprocess.DEVNULL,
+                              stdout=log, stderr=log, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(600):  # the server's start, polled; a server that never answers fails below
+            try:
+                urllib.request.urlopen(f"{base}/healthz", timeout=5)
+                break
+            except OSError:
+                assert server.poll() is None, (tmp_path / "serve.log").read_text()
+                import time
+
+                time.sleep(0.1)
+        context = browser.new_context(locale="kk-KZ", accept_downloads=True)
+        page = context.new_page()
+        seen = []
+        page.on("response", lambda r: seen.append(f"{r.status} {r.request.method} {r.url}"))
+        page.on("console", lambda m: seen.append(f"console {m.type} {m.text}"))
+        checked = Checked(page, "journey-demo-kk", axe=False)  # axe runs on the same pages in the SQLite journey
+        _sign_in(checked, type("Live", (), {"url": base})(), email, password)
+        try:
+            _journey(page, checked, base, "kk", "journey-on-the-demo-registry", tmp_path)
+        finally:
+            print("\n".join(seen))
+        context.close()
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            raise AssertionError("senim serve did not stop on SIGTERM: " + (tmp_path / "serve.log").read_text())
+    verified = run_cli("ledger", "verify", "--db", str(db), env={"SENIM_HOME": str(home)})
+    assert verified.returncode == 0 and "intact" in verified.stdout, verified.stdout + verified.stderr
+    from senim.registry.db import Database
+    from senim.registry.ledgerview import entries
+    from senim.registry.tenancy import Actor, organisation
+
+    registry = Database(str(db), migrate=False)
+    with registry.read() as conn:
+        org = organisation(conn, bin_=BANK)["id"]
+    theirs = {e["kind"] for e in entries(registry, Actor(org=org), limit=500) if (e.get("actor") or {}).get("user") == email}
+    assert {"system.registered", "evidence.added", "assessment.recorded", "incident.opened"} <= theirs
 
 
 def test_every_other_page_and_its_empty_and_error_states_pass_axe(world, live, browser):

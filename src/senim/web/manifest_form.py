@@ -65,6 +65,14 @@ def _value(question: dict[str, Any], given: list[str], lang: str) -> tuple[Any, 
     return list(dict.fromkeys(picked)), None
 
 
+def _option_words(question: dict, lang: str) -> dict[str, str]:
+    """Each option in the reader's words (the manifest's codes are not words a compliance officer reads)."""
+    from senim.i18n.words import value_label
+
+    field = question.get("field")
+    return {o: (value_label(field, o, lang) if field else o) for o in question.get("options", [])}
+
+
 def form_state(values, lang: str) -> dict[str, Any]:
     """The questions to show for the answers so far, each with its value and
     problem; the document they make; and whether every shown question is answered."""
@@ -85,7 +93,8 @@ def form_state(values, lang: str) -> dict[str, Any]:
         if not answered and not question.get("optional"):
             missing += 1
         shown.append({"q": question, "name": name, "value": value, "problem": problem,
-                      "label": question["ask"].get(lang) or question["ask"]["en"]})
+                      "label": question["ask"].get(lang) or question["ask"]["en"],
+                      "options": _option_words(question, lang)})
         if problem:
             continue
         if "gate" in question:
