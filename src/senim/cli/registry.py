@@ -31,20 +31,40 @@ class TableFormat(str, Enum):
 
 
 def _open(db: Optional[str], *, existing: bool = False):
-    """The registry; with existing=True (commands that only read) a SQLite file
-    must already be there, so that a mistyped --db is not a new, empty, "intact" registry."""
-    from senim.registry.db import Database, resolve_url
+    """The registry; with existing=True (commands that only read) it is opened
+    read-only: a SQLite file must already be there (a mistyped --db is not a
+    new, empty, "intact" registry), and nothing is migrated or written, so a
+    read-only copy can be listed and verified."""
+    from senim.registry.db import Database
 
-    if existing:
-        from sqlalchemy.engine import make_url
-
-        url = make_url(resolve_url(db))
-        if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:") \
-                and not Path(url.database).exists():
-            raise InputError(f"{url.database}: no such registry database (`senim register` creates one)")
-    return Database(db)
+    return Database(db, readonly=existing)
 
 
+def _reading(command):
+    """A reading command: a stored row it cannot read (a SQLite file changed
+    outside Senim: a BLOB where text belongs, text that is not UTF-8 or not
+    JSON) is one sentence naming the table and the row, exit 2."""
+    import functools
+
+    @functools.wraps(command)
+    def run(*args, **kwargs):
+        from senim.registry.audit import UNREADABLE
+
+        try:
+            return command(*args, **kwargs)
+        except UNREADABLE as error:
+            from senim.registry.audit import unreadable
+            from senim.registry.db import Database
+
+            database = Database(kwargs.get("db"), readonly=True)
+            try:
+                with database.read() as conn:
+                    why = unreadable(conn, error)
+            finally:
+                database.dispose()
+            raise InputError(f"{database.display}: {why}; `senim ledger verify` checks the whole registry") from None
+
+    return run
 
 
 def _emit(text: str, output: Optional[Path]) -> None:
@@ -80,6 +100,7 @@ def register_command(
 
 
 @app.command("systems")
+@_reading
 def systems_command(
     risk: Optional[str] = typer.Option(None, "--risk", help="Only systems of this Kazakh risk level (minimal, medium, high)."),
     eu_category: Optional[str] = typer.Option(None, "--eu-category", help="Only systems of this EU category."),
@@ -108,6 +129,7 @@ def systems_command(
 
 
 @app.command("show")
+@_reading
 def show_command(
     system_id: str = typer.Argument(..., metavar="ID"),
     version: Optional[int] = typer.Option(None, "--version", min=1, help="A registered version (default: latest)."),
@@ -144,10 +166,8 @@ def db_upgrade(db: Optional[str] = DbOption) -> None:
     database = Database(db, migrate=False)
     try:
         before, after = upgrade(database.engine)
-    except Exception as error:
-        from senim.registry.db import _first_line
-
-        raise InputError(f"{database.display}: database: {_first_line(error)}") from None
+    except Exception as error:  # the server, the file or the schema refused: never the password
+        raise InputError(f"{database.display}: database: {database._why(error)}") from None
     sys.stdout.write(f"{database.display}: schema {before or 'empty'} -> {after}\n")
 
 
@@ -282,6 +302,7 @@ def decisions_record(
 
 
 @decisions_app.command("explain")
+@_reading
 def decisions_explain(
     subject: str = typer.Argument(..., metavar="SUBJECT", help="The subject as recorded; an IIN is looked up by its keyed pseudonym."),
     lang: Lang = typer.Option(Lang.en, "--lang"),
@@ -381,6 +402,7 @@ def _print_incident_line(incident: dict, lang: str) -> None:
 
 
 @incident_app.command("list")
+@_reading
 def incident_list(
     status: Optional[str] = typer.Option(None, "--status"),
     overdue: bool = typer.Option(False, "--overdue", help="Only incidents past a deadline."),
@@ -402,6 +424,7 @@ def incident_list(
 
 
 @incident_app.command("show")
+@_reading
 def incident_show(
     number: int = typer.Argument(..., metavar="ID"),
     db: Optional[str] = DbOption,
@@ -421,6 +444,7 @@ def incident_show(
 
 
 @incident_app.command("report")
+@_reading
 def incident_report(
     number: int = typer.Argument(..., metavar="ID"),
     lang: Lang = typer.Option(Lang.en, "--lang"),
