@@ -4,14 +4,16 @@ dependency. Every route declares either `permission(resource, verb)` or
 
 An auditor reads everything of its organisation and changes nothing. Decision
 records and letters are personal data: only the roles that answer people
-read them. The regulator's own views (an authority organisation) come with
+read them; citizens' requests hold a person's words and contact, so they
+go to the same roles. The regulator's own views (an authority organisation) come with
 the registry-wide routes; here it has none of an owner's resources.
 """
 
 from __future__ import annotations
 
 READ, WRITE = "read", "write"
-RESOURCES = ("systems", "evidence", "assessments", "incidents", "decisions", "letters", "ledger", "people", "jobs")
+RESOURCES = ("systems", "evidence", "assessments", "incidents", "decisions", "letters", "ledger", "people", "jobs",
+             "requests", "literacy")
 
 PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
     "admin": {r: frozenset({READ, WRITE}) for r in RESOURCES},
@@ -20,11 +22,13 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "assessments": frozenset({READ, WRITE}), "incidents": frozenset({READ, WRITE}),
         "decisions": frozenset({READ, WRITE}), "letters": frozenset({READ}),
         "ledger": frozenset({READ}), "jobs": frozenset({READ}),
+        "requests": frozenset({READ, WRITE}), "literacy": frozenset({READ, WRITE}),
     },
     "engineer": {
         "systems": frozenset({READ, WRITE}), "evidence": frozenset({READ, WRITE}),
         "assessments": frozenset({READ, WRITE}), "incidents": frozenset({READ}),
         "decisions": frozenset({WRITE}), "ledger": frozenset({READ}), "jobs": frozenset({READ}),
+        "literacy": frozenset({READ}),
     },
     "auditor": {r: frozenset({READ}) for r in RESOURCES},
     "regulator": {},
