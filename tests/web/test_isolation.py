@@ -61,6 +61,8 @@ def _request(world, method: str, path: str, ids: dict) -> dict:
         ("POST", "/requests/{request_id}/answer"): {"data": {"kind": "own_words", "text": "replay"}},
         ("POST", "/public/requests"): {"json": {"owner": BANK, "system": "none", "kind": "refusal",
                                                 "contact": "a@example.kz", "text": "replay"}},
+        ("POST", "/public/label-check"): {"files": {"file": ("a.png", b"\x89PNG\r\n\x1a\n", "image/png")}},
+        ("POST", "/public/reports"): {"json": {"where": "replay", "description": "replay"}},
     }
     if method in UNSAFE:
         assert (method, path) in bodies, f"{method} {path}: add a well-formed request to the isolation matrix"
@@ -87,8 +89,9 @@ def test_every_route_declares_a_permission_or_is_public(world):
             resource, verb = declared
             assert resource in RESOURCES and verb in ("read", "write"), (method, path, declared)
     public = sorted(f"{m} {p}" for m, p, r in routes if declared_permission(r) == "public")
-    assert public == ["GET /healthz", "GET /lang/{code}", "GET /login", "GET /public/requests/{tracking}",
-                      "GET /request", "POST /login", "POST /public/requests"]
+    assert public == ["GET /check", "GET /healthz", "GET /lang/{code}", "GET /login", "GET /public/requests/{tracking}",
+                      "GET /request", "POST /login", "POST /public/label-check", "POST /public/reports",
+                      "POST /public/requests"]
 
 
 def test_the_permission_table_names_every_role_and_the_auditor_only_reads():

@@ -291,3 +291,90 @@ async def answer_page(request: Request, request_id: Annotated[int, Path(ge=1, le
     except InputError as error:
         return _request_page(request, found(_db(request), request_id, signed.actor), signed, _problem(error), 422)
     return RedirectResponse(f"/requests/{request_id}", status_code=303)
+
+
+# --- the public label check, and reports of unlabelled synthetic content
+
+
+@pages.get("/check")
+def check_form(request: Request, signed=public()):
+    return _page(request, "public/check.html", {"result": None, "problem": None, "reported": None})
+
+
+@pages.post("/public/label-check")
+async def label_check(request: Request, signed=public()):
+    """The file (multipart field `file`) is read, checked and forgotten: never stored."""
+    import shutil
+    import tempfile
+    from pathlib import Path as FilePath
+
+    from starlette.concurrency import run_in_threadpool
+
+    from senim.labelcheck import check
+    from senim.web.uploads import receive
+
+    _limit(request, "label_check")
+    json_out = _wants_json(request)
+    folder = FilePath(tempfile.mkdtemp(prefix="senim-upload-"))
+    try:
+        try:
+            upload = await receive(request, limit=getattr(request.app.state, "label_check_limit", LABEL_CHECK_LIMIT),
+                                   folder=folder)
+        except HTTPException as refused:
+            if json_out:
+                raise
+            return _page(request, "public/check.html", {"result": None, "reported": None,
+                                                        "problem": _problem(str(refused.detail))},
+                         status=refused.status_code)
+        data = upload.path.read_bytes() if upload.path is not None else b""
+        upload.discard()
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    try:
+        result = await run_in_threadpool(check, data, trust_anchors=getattr(request.app.state, "trust_anchors", None))
+    except InputError as error:
+        status = 415 if "not an image" in error.problem else 422
+        if json_out:
+            return JSONResponse({"errors": [_problem(error)]}, status_code=status)
+        return _page(request, "public/check.html", {"result": None, "reported": None, "problem": _problem(error)},
+                     status=status)
+    if json_out:
+        return result
+    return _page(request, "public/check.html", {"result": result, "problem": None, "reported": None})
+
+
+@pages.post("/public/reports", status_code=201)
+async def report_sent(request: Request, signed=public()):
+    from starlette.concurrency import run_in_threadpool
+
+    from senim.registry.label_reports import report_unlabelled
+
+    _limit(request, "reports")
+    json_out = _wants_json(request)
+    if request.headers.get("content-type", "").split(";")[0].strip() == "application/json":
+        import json
+
+        from senim.web.api import _body
+
+        try:
+            form = json.loads(await _body(request, 64 * 1024))
+        except ValueError:
+            form = None
+        if not isinstance(form, dict):
+            return JSONResponse({"errors": [{"line": None, "field": None, "problem": "expected a JSON object"}]},
+                                status_code=422)
+    else:
+        form = {k: str(v) for k, v in (await request.form()).items() if isinstance(v, str)}
+    try:
+        done = await run_in_threadpool(report_unlabelled, _db(request), where=form.get("where"),
+                                       description=form.get("description"), contact=form.get("contact") or None,
+                                       sha256=form.get("sha256") or None, state=form.get("state") or None,
+                                       received=_now(request))
+    except InputError as error:
+        if json_out:
+            return JSONResponse({"errors": [_problem(error)]}, status_code=422)
+        return _page(request, "public/check.html", {"result": None, "reported": None, "problem": _problem(error),
+                                                    "report_form": form}, status=422)
+    if json_out:
+        return JSONResponse(done, status_code=201)
+    return _page(request, "public/check.html", {"result": None, "problem": None, "reported": done}, status=201)
