@@ -148,7 +148,7 @@ def test_every_legal_value_of_every_pack_section_carries_ref_confidence_and_date
 
     files = sorted(PACKS_DIR.glob("*/data/*.yaml"))
     assert {p.stem for p in files} >= {"labelling", "incident-deadlines", "explanation-letter", "fairness-thresholds",
-                                      "personal-data", "application-packs", "stakes"}
+                                      "personal-data", "application-packs", "stakes", "citizen-requests"}
     assert not list(PACKS_DIR.glob("*.yaml")), "legal values live in a pack's data/ folder, not beside the packs"
     bare = []
 
