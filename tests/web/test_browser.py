@@ -187,6 +187,12 @@ def test_the_owners_journey(world, live, browser, lang, tmp_path):
     mine = [e for e in entries(world.app.state.db, Actor(org=org), limit=500) if (e.get("actor") or {}).get("user") == email]
     assert {"system.registered", "evidence.added", "assessment.recorded", "incident.opened"} <= {e["kind"] for e in mine}
     assert all(e["actor"]["via"] == "session" for e in mine)
+    # ... and the ledger the journey wrote verifies as the CLI checks it.
+    from registry_helpers import run_cli
+
+    verified = run_cli("ledger", "verify", "--db", world.url, env={"SENIM_HOME": str(world.home)})
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    assert "intact" in verified.stdout
 
 
 def test_every_other_page_and_its_empty_and_error_states_pass_axe(world, live, browser):

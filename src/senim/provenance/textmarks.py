@@ -55,26 +55,14 @@ def label_html(data: bytes, name: str, *, warning: str | None, lang: str, digita
     return text.encode("utf-8")
 
 
-FRONT_MATTER = re.compile(r"\A---\r?\n(.*?\r?\n)?---\r?\n", re.S)
-
-
 def label_markdown(data: bytes, name: str, *, warning: str | None, lang: str, digital_source_type: str,
                    generator: str, sidecar_name: str) -> bytes:
     import yaml
 
-    text = _decode(data, name)
-    meta: dict = {}
-    match = FRONT_MATTER.match(text)
-    if match:
-        try:
-            loaded = yaml.safe_load(match.group(1) or "") or {}
-        except yaml.YAMLError as error:
-            line = getattr(getattr(error, "problem_mark", None), "line", 0) + 2
-            raise InputError(f"{name}:{line}: front matter is not valid YAML") from None
-        if not isinstance(loaded, dict):
-            raise InputError(f"{name}:2: front matter is not a YAML mapping")
-        meta = loaded
-        text = text[match.end():]
+    from senim.provenance import frontmatter
+
+    front, text = frontmatter.split(_decode(data, name))
+    meta = frontmatter.load(front, name) if front is not None else {}
     meta.update({
         "digital_source_type": digital_source_type,
         "ai_generator": generator,
@@ -91,9 +79,12 @@ def label_markdown(data: bytes, name: str, *, warning: str | None, lang: str, di
     return f"---\n{front}---\n{body}".encode("utf-8")
 
 
-def read_marks(data: bytes, fmt_name: str) -> dict:
-    """Marks found in a text file: {"digital_source_type", "warning", "sidecar"}."""
-    import yaml
+def read_marks(data: bytes, fmt_name: str, name: str = "<text>") -> dict:
+    """Marks found in a text file: {"digital_source_type", "warning", "sidecar"}.
+
+    InputError when Markdown front matter cannot be trusted to be read (see `frontmatter`).
+    """
+    from senim.provenance import frontmatter
 
     text = data.decode("utf-8", "replace")
     found: dict = {"digital_source_type": None, "warning": None, "sidecar": None}
@@ -105,16 +96,12 @@ def read_marks(data: bytes, fmt_name: str) -> dict:
         found["sidecar"] = html.unescape(link.group(1)) if link else None
         found["warning"] = html.unescape(note.group(1)) if note else None
     else:
-        match = FRONT_MATTER.match(text)
-        if match:
-            try:
-                meta = yaml.safe_load(match.group(1) or "") or {}
-            except yaml.YAMLError:
-                meta = {}
-            if isinstance(meta, dict):
-                found["digital_source_type"] = meta.get("digital_source_type")
-                found["sidecar"] = meta.get("c2pa_manifest")
-                warning = meta.get("ai_warning")
-                if warning and text[match.end():].startswith(f"> **{warning}**"):
-                    found["warning"] = warning
+        front, body = frontmatter.split(text)
+        if front is not None:
+            meta = frontmatter.load(front, name)
+            found["digital_source_type"] = meta.get("digital_source_type")
+            found["sidecar"] = meta.get("c2pa_manifest")
+            warning = meta.get("ai_warning")
+            if warning and body.startswith(f"> **{warning}**"):
+                found["warning"] = warning
     return found

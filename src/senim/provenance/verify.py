@@ -46,7 +46,7 @@ def verify_file(path: Path, *, trust_anchors: str | None = None,
             marks.append({"kind": "xmp", "digital_source_type": xmp_type})
     elif fmt.kind == "text":
         data = path.read_bytes()
-        found = textmarks.read_marks(data, fmt.name)
+        found = textmarks.read_marks(data, fmt.name, str(path))
         if found["digital_source_type"]:
             marks.append({"kind": "html-meta" if fmt.name == "HTML" else "front-matter",
                           "digital_source_type": found["digital_source_type"]})
