@@ -13,7 +13,8 @@ trusted-list applications (`reviews`); decisions and letters stay 403.
 from __future__ import annotations
 
 READ, WRITE = "read", "write"
-RESOURCES = ("systems", "evidence", "assessments", "incidents", "decisions", "letters", "ledger", "people", "jobs")
+RESOURCES = ("systems", "evidence", "assessments", "incidents", "decisions", "letters", "ledger", "people", "jobs",
+             "applications")
 # An authority's resources: no owner's role has them, whatever RESOURCES gives it.
 AUTHORITY_RESOURCES = ("registry", "reviews")
 
@@ -23,12 +24,13 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "systems": frozenset({READ, WRITE}), "evidence": frozenset({READ, WRITE}),
         "assessments": frozenset({READ, WRITE}), "incidents": frozenset({READ, WRITE}),
         "decisions": frozenset({READ, WRITE}), "letters": frozenset({READ}),
-        "ledger": frozenset({READ}), "jobs": frozenset({READ}),
+        "ledger": frozenset({READ}), "jobs": frozenset({READ}), "applications": frozenset({READ, WRITE}),
     },
     "engineer": {
         "systems": frozenset({READ, WRITE}), "evidence": frozenset({READ, WRITE}),
         "assessments": frozenset({READ, WRITE}), "incidents": frozenset({READ}),
         "decisions": frozenset({WRITE}), "ledger": frozenset({READ}), "jobs": frozenset({READ}),
+        "applications": frozenset({READ}),
     },
     "auditor": {r: frozenset({READ}) for r in RESOURCES},
     "regulator": {"registry": frozenset({READ, WRITE}), "reviews": frozenset({READ, WRITE})},
