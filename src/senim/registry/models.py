@@ -206,7 +206,7 @@ class LedgerOwner(Base):
     organisation_id: Mapped[int] = mapped_column(Integer, index=True)
 
 
-# Schema 0004 (the regulator's side): trusted-list applications and imported bundles.
+# Schema 0005 (the regulator's side): trusted-list applications and imported bundles.
 
 
 class TrustedApplication(Base):

@@ -1,8 +1,8 @@
 """The regulator's side: trusted-list applications (Art. 19) and the bundles
 imported from organisations that run their own Senim.
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0005
+Revises: 0004
 
 Only new tables: nothing stored before is changed.
 """
@@ -10,8 +10,8 @@ Only new tables: nothing stored before is changed.
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004"
-down_revision = "0003"
+revision = "0005"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
