@@ -39,12 +39,11 @@ def test_every_api_route_is_described_and_nothing_else(world):
     from senim.web.app import route_table
 
     described = {(m.upper(), p) for p, ops in world.app.openapi()["paths"].items() for m in ops}
-    served = {(m, p) for m, p, _ in route_table(world.app)
-              if p.startswith(("/api/", "/public/")) or p == "/healthz"}
+    served = {(m, p) for m, p, _ in route_table(world.app) if p.startswith("/api/") or p == "/healthz"}
     assert described == served
     for path, ops in world.app.openapi()["paths"].items():
         for method, op in ops.items():
-            if path != "/healthz" and not path.startswith("/public/"):  # anyone may call those
+            if path != "/healthz":
                 assert {"401", "403", "422"} <= set(op["responses"]), (method, path)
 
 

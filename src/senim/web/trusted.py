@@ -213,7 +213,7 @@ def public_page(request: Request, signed=public()):
     return r_page(request, "regulator/trusted_public.html", {"listed": trusted_list.public_list(_db(request))})
 
 
-public_api = APIRouter(tags=["public"])
+public_api = APIRouter(include_in_schema=False)  # anyone's, as the public side's /public routes
 
 
 @public_api.get("/public/trusted-list", summary="The public list of trusted high-risk AI systems (JSON, or CSV "
