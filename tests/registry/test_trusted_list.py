@@ -29,4 +29,4 @@ def test_every_move_names_its_side_and_every_period_its_ref_and_confidence():
             assert set(move["deadline"]["title"]) == {"kk", "ru", "en"}
     finals = [s["id"] for s in flow["states"] if s.get("final")]
     assert finals == ["listed", "refused"]
-    assert not any(set(m["from"]) & set(finals) for m in flow["transitions"])  # nothing moves a final application
+    assert not any(set(m["from_states"]) & set(finals) for m in flow["transitions"])  # nothing moves a final application

@@ -6,7 +6,7 @@ latest assessment, which is the audit report) and the documents a person
 adds are kept as evidence of the obligation `kz.high.trusted_list`. The
 sectoral body's reviewers (people of an authority, role `regulator`) and the
 owner then move it through the workflow of the law pack
-`trusted-list-workflow.yaml`: its states, who may make each move, and the
+`kz/data/trusted-list-workflow.yaml`: its states, who may make each move, and the
 working-day period each move starts, counted on the Kazakh calendar
 (senim.registry.deadlines). The code names no state's meaning: a new state or
 period is a change of the pack.
@@ -44,11 +44,12 @@ def workflow() -> dict[str, Any]:
     from senim.law.pack import PACKS_DIR, legal_data
 
     data = legal_data("trusted-list-workflow")
-    where = PACKS_DIR / "trusted-list-workflow.yaml"
-    states = {s["id"]: s for s in data.get("states") or []}
+    where = PACKS_DIR / "kz" / "data" / "trusted-list-workflow.yaml"
+    flow = data.get("workflow") or {}
+    states = {s["id"]: s for s in flow.get("states") or []}
     for move in data.get("transitions") or []:
         name = move.get("id")
-        for state in [*(move.get("from") or []), move.get("to")]:
+        for state in [*(move.get("from_states") or []), move.get("to")]:
             if state not in states:
                 raise InputError(f"{where}: {name}: state {state!r} is not among the states")
         if move.get("by") not in SIDES:
@@ -57,7 +58,9 @@ def workflow() -> dict[str, Any]:
         if period not in ("keep", "none") and not (isinstance(period, dict) and "working_days" in period
                                                    and period.get("ref") and period.get("confidence")):
             raise InputError(f"{where}: {name}: deadline: keep, none, or a period with working_days, ref and confidence")
-    return {**data, "by_state": states, "by_move": {m["id"]: m for m in data["transitions"]}}
+    return {"ref": flow["ref"], "confidence": flow["confidence"], "calendar": flow.get("calendar", "KZ"),
+            "states": flow["states"], "transitions": data["transitions"], "by_state": states,
+            "by_move": {m["id"]: m for m in data["transitions"]}}
 
 
 def local_day(moment: datetime) -> date:
@@ -180,7 +183,7 @@ def move(db, actor: Actor, number: int, name: str, *, note: str | None = None,
             raise NotFound(f"{where}: no such application")
         if spec["by"] != side:
             raise PermissionError(f"{where}: {name}: only the {spec['by']} makes this move")
-        if row.state not in spec["from"]:
+        if row.state not in spec["from_states"]:
             raise InputError(f"{where}: move: {name!r} cannot be made from the state {row.state!r}")
         if spec.get("note_required") and not note:
             raise InputError(f"{where}: note: this move needs a note saying why")
@@ -207,7 +210,7 @@ def _view(row, owner: dict[str, Any], today: date) -> dict[str, Any]:
             "state": row.state, "state_title": states[row.state]["title"], "final": bool(states[row.state].get("final")),
             "created": row.created, "ledger_seq": row.ledger_seq, "documents": body["documents"],
             "steps": body["steps"], "deadline": deadline,
-            "moves": {side: [m["id"] for m in workflow()["transitions"] if m["by"] == side and row.state in m["from"]]
+            "moves": {side: [m["id"] for m in workflow()["transitions"] if m["by"] == side and row.state in m["from_states"]]
                       for side in SIDES}}
 
 

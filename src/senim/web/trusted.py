@@ -81,7 +81,7 @@ async def _apply(request: Request, system_id: str, signed: Signed) -> dict[str, 
 
 
 @api.post("/systems/{system_id}/trusted-list", status_code=201, response_model=dict[str, Any],
-          responses=ERRORS_UPLOAD, summary="Apply for the list of trusted high-risk systems (Art. 19): the "
+          responses=ERRORS_UPLOAD, summary="Apply for the list of trusted high-risk systems: the "
           "application is drafted from the latest assessment; `copyright`, the certificate or agreement, is attached",
           openapi_extra={"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
               "type": "object", "properties": {"copyright": {"type": "string", "format": "binary"},
