@@ -107,8 +107,9 @@ class RowAudit:
 UNREADABLE = (TypeError, ValueError, UnicodeDecodeError, AttributeError, KeyError, IndexError, RecursionError)
 
 
-def audit_database(conn, trusted=None):
+def audit_database(conn, trusted=None, since=None):
     """Verify the ledger and the tables against it; (verdict, first row problem or None).
+    `since`: checkpoints seen before (senim.ledger.verify.Seen), which the ledger must still give.
 
     A registry whose rows cannot be read (changed outside Senim: a BLOB or a
     number where text belongs, text that is not UTF-8 or not JSON, a dropped
@@ -120,7 +121,7 @@ def audit_database(conn, trusted=None):
 
     audit = RowAudit()
     try:
-        verdict = verify_database(conn, trusted, audit.observe)
+        verdict = verify_database(conn, trusted, audit.observe, since)
         if not verdict.ok:
             return verdict, None
         return verdict, next(audit.problems(conn), None)
