@@ -101,12 +101,13 @@ class RowAudit:
             yield f"incident {incident_id}: update {number} is not in the ledger"
 
 
-def audit_database(conn, trusted=None):
-    """Verify the ledger and the tables against it; (verdict, first row problem or None)."""
+def audit_database(conn, trusted=None, since=None):
+    """Verify the ledger and the tables against it; (verdict, first row problem or None).
+    `since`: checkpoints seen before (senim.ledger.verify.Seen), which the ledger must still give."""
     from senim.ledger.store import verify_database
 
     audit = RowAudit()
-    verdict = verify_database(conn, trusted, audit.observe)
+    verdict = verify_database(conn, trusted, audit.observe, since)
     if not verdict.ok:
         return verdict, None
     return verdict, next(audit.problems(conn), None)
