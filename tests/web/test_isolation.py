@@ -74,6 +74,7 @@ def _request(world, method: str, path: str, ids: dict) -> dict:
         ("POST", "/trusted-list/applications/{application_id}/move"): {"data": {"move": "resubmit"}},
         ("POST", "/api/v1/registry/applications/{application_id}/moves"): {"json": {"move": "start_review"}},
         ("POST", "/regulator/applications/{application_id}/move"): {"data": {"move": "start_review"}},
+        ("POST", "/regulator/bundles"): {"files": {"files": ("README.txt", b"not a bundle", "text/plain")}},
     }
     if method in UNSAFE:
         assert (method, path) in bodies, f"{method} {path}: add a well-formed request to the isolation matrix"
@@ -91,7 +92,8 @@ OWN = {("GET", "/api/v1/systems"), ("POST", "/api/v1/systems"), ("GET", "/api/v1
        # the regulator's registry-wide views: every organisation's, by design (tests/web/test_regulator)
        ("GET", "/api/v1/registry/systems"), ("GET", "/api/v1/registry/incidents"), ("GET", "/regulator"),
        ("GET", "/regulator/export"), ("GET", "/regulator/incidents"), ("GET", "/regulator/applications"),
-       ("GET", "/api/v1/registry/applications"), ("GET", "/api/v1/trusted-list/applications")}
+       ("GET", "/api/v1/registry/applications"), ("GET", "/api/v1/trusted-list/applications"),
+       ("GET", "/regulator/bundles"), ("POST", "/regulator/bundles")}
 
 
 def test_every_route_declares_a_permission_or_is_public(world):
