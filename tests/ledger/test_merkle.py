@@ -3,9 +3,15 @@ and against a direct transcription of RFC 9162's recursive definitions."""
 
 from __future__ import annotations
 
+import base64
+import json
 from hashlib import sha256
+from pathlib import Path
 
-from senim.ledger.merkle import Frontier, inclusion_proof, leaf_hash, root, verify_inclusion
+import pytest
+
+from senim.ledger.merkle import (Frontier, consistency_proof, inclusion_proof, leaf_hash, root, verify_consistency,
+                                 verify_inclusion)
 
 # The eight leaves and the roots of their prefixes from the Certificate
 # Transparency reference implementation's tests (merkle_tree_test.cc).
@@ -83,3 +89,60 @@ def test_wrong_proofs_fail():
         assert not verify_inclusion(m, 13, leaves[m], proof + [leaves[0]], good_root)
         if proof:
             assert not verify_inclusion(m, 13, leaves[m], proof[:-1], good_root)
+
+
+# R17 / outside D10: the transparency-dev/merkle probes (98 inclusion, 98
+# consistency), each with whether a correct verifier must refuse it.
+PROBES = Path(__file__).parent / "vectors" / "merkle"
+
+
+def _probes(kind: str) -> list[Path]:
+    return sorted((PROBES / kind).rglob("*.json"))
+
+
+def _b64(value) -> bytes:
+    return base64.b64decode(value) if value else b""
+
+
+def test_D10_there_are_98_probes_of_each_kind():
+    assert len(_probes("inclusion")) == 98 and len(_probes("consistency")) == 98
+
+
+@pytest.mark.parametrize("probe", _probes("inclusion"), ids=lambda p: str(p.relative_to(PROBES)))
+def test_D10_transparency_dev_inclusion_probes(probe):
+    case = json.loads(probe.read_text())
+    proof = [_b64(h) for h in case["proof"] or []]
+    ok = verify_inclusion(case["leafIdx"], case["treeSize"], _b64(case["leafHash"]), proof, _b64(case["root"]))
+    assert ok is not case["wantErr"], case["desc"]
+
+
+@pytest.mark.parametrize("probe", _probes("consistency"), ids=lambda p: str(p.relative_to(PROBES)))
+def test_R17_transparency_dev_consistency_probes(probe):
+    case = json.loads(probe.read_text())
+    proof = [_b64(h) for h in case["proof"] or []]
+    ok = verify_consistency(case["size1"], case["size2"], _b64(case["root1"]), _b64(case["root2"]), proof)
+    assert ok is not case["wantErr"], case["desc"]
+
+
+def _subproof(m: int, data: list[bytes], whole: bool) -> list[bytes]:
+    """RFC 9162 2.1.4.1 SUBPROOF, written out recursively over the raw entries."""
+    n = len(data)
+    if m == n:
+        return [] if whole else [_mth(data)]
+    k = 1
+    while k * 2 < n:
+        k *= 2
+    if m <= k:
+        return _subproof(m, data[:k], whole) + [_mth(data[k:])]
+    return _subproof(m - k, data[k:], False) + [_mth(data[:k])]
+
+
+def test_R17_consistency_proofs_agree_with_the_recursive_definition():
+    data = [bytes([i]) * (i % 5) for i in range(40)]
+    leaves = [leaf_hash(d) for d in data]
+    for n in range(1, 41):
+        for m in range(1, n):
+            proof = consistency_proof(m, leaves[:n])
+            assert proof == _subproof(m, data[:n], True), (m, n)
+            assert verify_consistency(m, n, _mth(data[:m]), _mth(data[:n]), proof)
+            assert not verify_consistency(m, n, _mth(data[: m - 1] + [b"x"]), _mth(data[:n]), proof)

@@ -336,3 +336,34 @@ def test_every_other_page_and_its_empty_and_error_states_pass_axe(world, live, b
     page.wait_for_selector("#job-status .problem", timeout=60_000)  # htmx polled until it failed
     checked.check("job-failed")
     page.context.close()
+
+
+def test_the_regulators_pages_and_the_public_trusted_list_pass_axe(world, live, browser):
+    """The authority's pages in Kazakh, with data (both owners' systems and incidents), the
+    empty applications and bundles lists, a refused bundle upload, and the public trusted list."""
+    page = browser.new_context(locale="kk-KZ").new_page()
+    checked = Checked(page, f"regulator-{world.kind}", axe=world.kind == "sqlite")
+    page.goto(f"{live.url}/login")
+    page.fill("#email", "regulator@agency.kz")
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live.url}/regulator")  # an authority lands on the registry-wide view
+    assert "Example Clinic LLP" in page.content()
+    checked.check("systems")
+    page.goto(f"{live.url}/regulator?risk=all")
+    checked.check("systems-all")
+    for path, state in (("/regulator/incidents", "inbox"), ("/regulator/applications", "applications-empty"),
+                        ("/regulator/bundles", "bundles-empty")):
+        page.goto(live.url + path)
+        checked.check(state)
+    page.set_input_files("#b-files", files=[{"name": "notes.txt", "mimeType": "text/plain", "buffer": b"not a bundle"}])
+    page.click("form[action='/regulator/bundles'] button")
+    assert page.locator("#bundle-problem").is_visible()
+    checked.check("bundle-refused")
+    page.context.close()
+    page = browser.new_context(locale="ru-RU").new_page()
+    checked = Checked(page, f"trusted-public-{world.kind}", axe=world.kind == "sqlite")
+    page.goto(f"{live.url}/trusted-list")
+    assert "Перечень доверенных систем ИИ высокой степени риска" in page.content()
+    checked.check("trusted-list-empty")
+    page.context.close()

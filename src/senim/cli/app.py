@@ -22,7 +22,7 @@ app = typer.Typer(
     help="Senim: Kazakhstan's AI law and the EU AI Act, in practice.",
 )
 
-COMMAND_MODULES = ("core", "fairness", "explain", "scan", "provenance", "registry", "assess", "web")
+COMMAND_MODULES = ("core", "fairness", "explain", "scan", "provenance", "registry", "assess", "web", "regulator")
 # The module that adds each top-level command: a run imports, and Typer
 # builds, only the one it names (building all ~30 costs ~30 ms of every
 # start); help and unknown names get them all. tests/core checks this table.
@@ -34,6 +34,7 @@ COMMANDS = {
     "ledger": "registry", "decisions": "registry", "incident": "registry",
     "assess": "assess", "init": "assess", "pack": "assess", "report": "assess",
     "serve": "web", "worker": "web", "org": "web", "user": "web", "token": "web",
+    "registry": "regulator",
 }
 
 

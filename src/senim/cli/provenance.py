@@ -58,6 +58,29 @@ def keys_init(
     _err(_say("keys_production", lang.value))
 
 
+@keys_app.command("show")
+def keys_show(
+    fmt: Format = typer.Option(Format.text, "--format"),
+    lang: Lang = typer.Option(Lang.en, "--lang", help="Language of the messages."),
+) -> None:
+    """Print the organisation's ledger signing key (its id and PEM public key) to publish.
+
+    A regulator compares the id with the one `senim ledger verify` prints, or
+    pins the key with `ledger verify --key`. The key is made on first use.
+    """
+    from senim.i18n import text
+    from senim.ledger import keys
+
+    public = keys.signing_key().public_key()
+    kid, pem = keys.key_id(public), keys.public_pem(public)
+    if fmt is Format.json:
+        print(json.dumps({"ledger": {"key_id": kid, "public_key": pem, "algorithm": "Ed25519",
+                                     "key_id_is": "SHA-256 of the raw 32-byte public key"}}, indent=2))
+    else:
+        _err(text("ledger.key_show", lang.value, key_id=kid))
+        sys.stdout.write(pem)
+
+
 @app.command()
 def label(
     input: Path = typer.Argument(..., help="A file or a folder of PNG, JPEG, WebP, MP4, WAV, MP3, HTML, Markdown."),

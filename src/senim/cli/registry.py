@@ -31,20 +31,40 @@ class TableFormat(str, Enum):
 
 
 def _open(db: Optional[str], *, existing: bool = False):
-    """The registry; with existing=True (commands that only read) a SQLite file
-    must already be there, so that a mistyped --db is not a new, empty, "intact" registry."""
-    from senim.registry.db import Database, resolve_url
+    """The registry; with existing=True (commands that only read) it is opened
+    read-only: a SQLite file must already be there (a mistyped --db is not a
+    new, empty, "intact" registry), and nothing is migrated or written, so a
+    read-only copy can be listed and verified."""
+    from senim.registry.db import Database
 
-    if existing:
-        from sqlalchemy.engine import make_url
-
-        url = make_url(resolve_url(db))
-        if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:") \
-                and not Path(url.database).exists():
-            raise InputError(f"{url.database}: no such registry database (`senim register` creates one)")
-    return Database(db)
+    return Database(db, readonly=existing)
 
 
+def _reading(command):
+    """A reading command: a stored row it cannot read (a SQLite file changed
+    outside Senim: a BLOB where text belongs, text that is not UTF-8 or not
+    JSON) is one sentence naming the table and the row, exit 2."""
+    import functools
+
+    @functools.wraps(command)
+    def run(*args, **kwargs):
+        from senim.registry.audit import UNREADABLE
+
+        try:
+            return command(*args, **kwargs)
+        except UNREADABLE as error:
+            from senim.registry.audit import unreadable
+            from senim.registry.db import Database
+
+            database = Database(kwargs.get("db"), readonly=True)
+            try:
+                with database.read() as conn:
+                    why = unreadable(conn, error)
+            finally:
+                database.dispose()
+            raise InputError(f"{database.display}: {why}; `senim ledger verify` checks the whole registry") from None
+
+    return run
 
 
 def _emit(text: str, output: Optional[Path]) -> None:
@@ -80,6 +100,7 @@ def register_command(
 
 
 @app.command("systems")
+@_reading
 def systems_command(
     risk: Optional[str] = typer.Option(None, "--risk", help="Only systems of this Kazakh risk level (minimal, medium, high)."),
     eu_category: Optional[str] = typer.Option(None, "--eu-category", help="Only systems of this EU category."),
@@ -108,6 +129,7 @@ def systems_command(
 
 
 @app.command("show")
+@_reading
 def show_command(
     system_id: str = typer.Argument(..., metavar="ID"),
     version: Optional[int] = typer.Option(None, "--version", min=1, help="A registered version (default: latest)."),
@@ -144,10 +166,8 @@ def db_upgrade(db: Optional[str] = DbOption) -> None:
     database = Database(db, migrate=False)
     try:
         before, after = upgrade(database.engine)
-    except Exception as error:
-        from senim.registry.db import _first_line
-
-        raise InputError(f"{database.display}: database: {_first_line(error)}") from None
+    except Exception as error:  # the server, the file or the schema refused: never the password
+        raise InputError(f"{database.display}: database: {database._why(error)}") from None
     sys.stdout.write(f"{database.display}: schema {before or 'empty'} -> {after}\n")
 
 
@@ -159,50 +179,132 @@ def _trusted(key: Optional[Path]):
     if key is None:
         return None
     from senim.ledger import keys
+    from senim.reading import LIMITS, read_bounded
 
+    data = read_bounded(key, LIMITS["key"], "public key")
     try:
-        public = keys.load_public_pem(key.read_bytes())
-    except (OSError, ValueError):
-        raise InputError(f"{key}: --key: not a readable Ed25519 public key (PEM)") from None
+        public = keys.load_public_pem(data)
+    except Exception:  # cryptography: ValueError, TypeError or UnsupportedAlgorithm
+        raise InputError(f"{key}: --key: not an Ed25519 public key (PEM)") from None
     return {keys.key_id(public): public}
+
+
+def _seen(value: Optional[str], option: str = "--since"):
+    """SIZE:ROOT, a checkpoint seen before (64 hex digits of root)."""
+    if value is None:
+        return None
+    from senim.ledger.verify import Seen
+
+    size, _, root = value.partition(":")
+    try:
+        seen = Seen(int(size), bytes.fromhex(root), option)
+    except ValueError:
+        seen = None
+    if seen is None or seen.size < 1 or len(seen.root) != 32:
+        raise InputError(f"{option}: {value[:80]!r} is not SIZE:ROOT (a tree size of 1 or more, a colon and "
+                         "the 64 hex digits of its root, as `ledger verify` or bundle.json prints them)")
+    return seen
 
 
 @ledger_app.command("verify")
 def ledger_verify(
     bundle: Optional[Path] = typer.Option(None, "--bundle", help="Verify an exported bundle folder; no database needed."),
     key: Optional[Path] = typer.Option(None, "--key", help="Accept only checkpoints signed by this public key (PEM)."),
+    since: Optional[str] = typer.Option(None, "--since", metavar="SIZE:ROOT",
+                                        help="A checkpoint seen before: its first SIZE entries must still give ROOT (a cut tail or a rewrite fails)."),
     db: Optional[str] = DbOption,
     fmt: Format = typer.Option(Format.text, "--format"),
     lang: Lang = typer.Option(Lang.en, "--lang"),
 ) -> None:
-    """Check the chain, the canonical form, the Merkle roots and the signatures. Exit 1 if broken."""
-    from senim.i18n import text
+    """Check the chain, the canonical form, the Merkle roots and the signatures. Exit 1 if broken.
 
-    trusted = _trusted(key)
+    Keys: with --key only that key; else the keys pinned for this ledger on
+    this machine (SENIM_HOME/ledger-pins.json), else this home's own ledger
+    key, else (first use) the keys the ledger lists, which are then pinned.
+    """
+    from senim.i18n import text
+    from senim.ledger import pins
+
+    given = _trusted(key)
+    seen = _seen(since)
     if bundle is not None:
-        from senim.ledger.bundle import verify_bundle
+        from senim.ledger.bundle import bundle_genesis, listed_keys, verify_bundle
 
         if not bundle.is_dir():
             raise InputError(f"{bundle}: --bundle: not a folder")
-        verdict = verify_bundle(bundle, trusted)
+        genesis = bundle_genesis(bundle) if (bundle / "entries.jsonl").exists() else None
+        trust = pins.Trust(given, "given") if given is not None else \
+            pins.trust_for(genesis, listed_keys(bundle) if (bundle / "keys.json").exists() else {}, database=False)
+        verdict = verify_bundle(bundle, trust.keys, [x for x in (seen, trust.seen) if x])
+        row_problem = None
     else:
+        from senim.ledger.store import genesis as genesis_of, stored_keys
         from senim.registry.audit import audit_database
 
         database = _open(db, existing=True)
         with database.read() as conn:
-            verdict, row_problem = audit_database(conn, trusted)
+            genesis = genesis_of(conn)
+            trust = pins.Trust(given, "given") if given is not None else \
+                pins.trust_for(genesis, stored_keys(conn), database=True)
+            verdict, row_problem = audit_database(conn, trust.keys, [x for x in (seen, trust.seen) if x])
         if row_problem is not None:  # the ledger is intact but a table was changed behind it
             verdict.ok, verdict.problem = False, f"registry: {row_problem}"
+    if verdict.ok:
+        pinned_now = pins.record(genesis, trust, verdict.keys, verdict.entries, verdict.root)
+    else:
+        pinned_now = False
     if fmt is Format.json:
-        print_json(verdict.as_dict())
+        print_json({**verdict.as_dict(), "trust": trust.how})
     elif verdict.ok:
         sys.stdout.write(text("registry.verify_ok", lang.value, entries=verdict.entries,
                               checkpoints=verdict.checkpoints, root=verdict.root) + "\n")
         for kid in verdict.keys:
             sys.stderr.write(text("registry.verify_keys", lang.value, fingerprint=kid) + "\n")
+        if pinned_now:
+            sys.stderr.write(text("ledger.pinned_first_use", lang.value, file=pins.path()) + "\n")
+        if verdict.entries:
+            sys.stderr.write(text("ledger.keep_since", lang.value, since=f"{verdict.entries}:{verdict.root}") + "\n")
     else:
         sys.stdout.write(text("registry.verify_bad", lang.value, problem=verdict.problem) + "\n")
     if not verdict.ok:
+        raise typer.Exit(1)
+
+
+@ledger_app.command("consistency")
+def ledger_consistency(
+    old: str = typer.Argument(..., metavar="OLD", help="The earlier tree: SIZE, or SIZE:ROOT as kept from a verify or a bundle."),
+    new: Optional[str] = typer.Argument(None, metavar="NEW", help="The later signed checkpoint: SIZE or SIZE:ROOT (default: the latest)."),
+    db: Optional[str] = DbOption,
+    output: Optional[Path] = typer.Option(None, "--output", "-o"),
+) -> None:
+    """An RFC 9162 consistency proof that the ledger at NEW extends the ledger at OLD (JSON).
+
+    When OLD (or NEW) carries a ROOT, the proof is also checked against it:
+    exit 1 if the ledger no longer extends that checkpoint.
+    """
+    from senim.ledger.merkle import verify_consistency
+    from senim.ledger.store import consistency
+
+    old_seen = _seen(old, "OLD") if ":" in old else None
+    new_seen = _seen(new, "NEW") if new and ":" in new else None
+    try:
+        old_size = old_seen.size if old_seen else int(old)
+        new_size = new_seen.size if new_seen else (int(new) if new else None)
+    except ValueError:
+        raise InputError("ledger consistency: OLD and NEW are SIZE or SIZE:ROOT") from None
+    database = _open(db, existing=True)
+    with database.read() as conn:
+        try:
+            proof = consistency(conn, old_size, new_size)
+        except LookupError as error:
+            raise InputError(f"ledger consistency: {error}") from None
+    _emit(json.dumps(proof, ensure_ascii=False, indent=2) + "\n", output)
+    path = [bytes.fromhex(h) for h in proof["path"]]
+    old_root = old_seen.root if old_seen else bytes.fromhex(proof["old_root"])
+    new_root = new_seen.root if new_seen else bytes.fromhex(proof["checkpoint"]["body"]["root"])
+    if not verify_consistency(old_size, proof["new_size"], old_root, new_root, path):
+        sys.stderr.write(f"senim: the ledger at {proof['new_size']} entries does not extend the tree of "
+                         f"{old_size} entries given (a cut tail or a rewrite)\n")
         raise typer.Exit(1)
 
 
@@ -282,6 +384,7 @@ def decisions_record(
 
 
 @decisions_app.command("explain")
+@_reading
 def decisions_explain(
     subject: str = typer.Argument(..., metavar="SUBJECT", help="The subject as recorded; an IIN is looked up by its keyed pseudonym."),
     lang: Lang = typer.Option(Lang.en, "--lang"),
@@ -381,6 +484,7 @@ def _print_incident_line(incident: dict, lang: str) -> None:
 
 
 @incident_app.command("list")
+@_reading
 def incident_list(
     status: Optional[str] = typer.Option(None, "--status"),
     overdue: bool = typer.Option(False, "--overdue", help="Only incidents past a deadline."),
@@ -402,6 +506,7 @@ def incident_list(
 
 
 @incident_app.command("show")
+@_reading
 def incident_show(
     number: int = typer.Argument(..., metavar="ID"),
     db: Optional[str] = DbOption,
@@ -421,6 +526,7 @@ def incident_show(
 
 
 @incident_app.command("report")
+@_reading
 def incident_report(
     number: int = typer.Argument(..., metavar="ID"),
     lang: Lang = typer.Option(Lang.en, "--lang"),

@@ -27,7 +27,9 @@ FORMAT = "senim-ledger-bundle/1"
 README = """A Senim ledger export.
 
 Check it with:  senim ledger verify --bundle THIS_FOLDER [--key ORGANISATION_KEY.pem]
-and compare the printed signing key id with the one the organisation publishes.
+                [--since SIZE:ROOT of the bundle you checked before]
+and compare the printed signing key id with the one the organisation publishes
+(`senim keys show`). Keep "since" from bundle.json for the next bundle.
 
 By hand: line n of entries.jsonl is entry n, canonical JSON (RFC 8785) with
 fields seq, time, kind, data, prev, and actor (who made the change)
@@ -63,6 +65,10 @@ def export(conn, directory: str | Path) -> dict:
             "entries": count,
             "checkpoints": len(cps),
             "latest_checkpoint": json.loads(cps[-1][1]) if cps else None,
+            # Kept by the regulator: `ledger verify --since SIZE:ROOT` on the next bundle
+            # shows that it extends this one (no entry cut or rewritten).
+            "latest_signature": cps[-1][2] if cps else None,
+            "since": f"{json.loads(cps[-1][1])['size']}:{json.loads(cps[-1][1])['root']}" if cps else None,
             "exported": now(),
         }
         (tmp / "README.txt").write_text(README, encoding="utf-8")
@@ -77,48 +83,98 @@ def export(conn, directory: str | Path) -> dict:
     return summary
 
 
-def _lines(path: Path):
-    with open(path, encoding="utf-8", newline="\n") as handle:
-        for line in handle:
-            yield line[:-1] if line.endswith("\n") else line
+# What a bundle's files may hold (docs/security.md, "Ledger trust model").
+MAX_KEYS_BYTES = 1 << 20  # keys.json: a few hundred bytes a key
+MAX_CHECKPOINT_LINE = 64 << 10  # a signed body is about 300 bytes
+MAX_ENTRY_LINE = 16 << 20  # an entry holds at most a manifest (1 MB) and its classification
 
 
-def verify_bundle(directory: str | Path, trusted: dict[str, object] | None = None) -> Verdict:
-    """Verify an exported bundle; `trusted` pins the keys (else keys.json is used)."""
+def _lines(path: Path, limit: int, what: str):
+    """(line number, text) of a JSON Lines file, streamed, each line bounded."""
+    from senim.errors import InputError
+    from senim.reading import open_regular, size_words
+
+    fd = open_regular(path, what)
+    with os.fdopen(fd, "rb") as handle:
+        for number, raw in enumerate(iter(lambda: handle.readline(limit + 2), b""), start=1):
+            line = raw[:-1] if raw.endswith(b"\n") else raw
+            if len(line) > limit:
+                raise InputError(f"line {number} is longer than {size_words(limit)}, the bound of a line of {what}",
+                                 file=path, line=number)
+            try:
+                yield number, line.decode("utf-8")
+            except UnicodeDecodeError as error:
+                raise InputError(f"not UTF-8 (byte {error.start + 1})", file=path, line=number) from None
+
+
+def listed_keys(directory: Path) -> dict[str, object]:
+    """keys.json: {key id: PEM}, each id the SHA-256 of its key; one sentence otherwise."""
+    from senim.errors import InputError
+    from senim.reading import read_bounded
+
+    file = directory / "keys.json"
+    data = read_bounded(file, MAX_KEYS_BYTES, "bundle key list")
+    try:
+        listed = json.loads(data)
+    except (ValueError, RecursionError):
+        raise InputError("not JSON (or nested too deeply)", file=file) from None
+    if not isinstance(listed, dict):
+        raise InputError("not a map of key ids to PEM public keys", file=file)
+    keys = {}
+    for kid, pem in listed.items():
+        if not isinstance(pem, str):
+            raise InputError(f"key {kid[:16]}: the public key is not PEM text", file=file)
+        try:
+            key = keymod.load_public_pem(pem)
+        except Exception:  # cryptography raises ValueError, TypeError or UnsupportedAlgorithm
+            raise InputError(f"key {kid[:16]}: not an Ed25519 public key in PEM", file=file) from None
+        if keymod.key_id(key) != kid:
+            raise InputError(f"key {kid[:16]}: the id is not the SHA-256 of its public key", file=file)
+        keys[kid] = key
+    return keys
+
+
+def bundle_genesis(directory: Path) -> str | None:
+    """The leaf hash of the bundle's entry 1, or None for an empty bundle."""
+    from senim.ledger.merkle import leaf_hash
+
+    for _number, line in _lines(directory / "entries.jsonl", MAX_ENTRY_LINE, "bundle entries"):
+        return leaf_hash(line.encode("utf-8")).hex()
+    return None
+
+
+def verify_bundle(directory: str | Path, trusted: dict[str, object] | None = None, since=None) -> Verdict:
+    """Verify an exported bundle; `trusted` are the keys to accept (default:
+    those keys.json lists), `since` a checkpoint seen before. A file that is
+    not what a bundle holds is an InputError (one sentence), not a verdict."""
+    from senim.errors import InputError
+
     directory = Path(directory)
     for name in ("entries.jsonl", "checkpoints.jsonl", "keys.json"):
-        if not (directory / name).is_file():
-            return Verdict(ok=False, problem=f"{directory / name}: missing from the bundle")
-    if trusted is None:
-        trusted = {}
-        try:
-            for kid, pem in json.loads((directory / "keys.json").read_text(encoding="utf-8")).items():
-                key = keymod.load_public_pem(pem)
-                if keymod.key_id(key) == kid:
-                    trusted[kid] = key
-        except (ValueError, AttributeError):
-            return Verdict(ok=False, problem=f"{directory / 'keys.json'}: not a map of key ids to PEM public keys")
+        if not os.path.lexists(directory / name):  # a FIFO or device is refused when opened
+            raise InputError(f"{directory / name}: missing from the bundle")
+    listed = listed_keys(directory)
+    trusted = listed if trusted is None else trusted
+    cp_file = directory / "checkpoints.jsonl"
 
     def checkpoints():
-        for number, line in enumerate(_lines(directory / "checkpoints.jsonl"), start=1):
+        for number, line in _lines(cp_file, MAX_CHECKPOINT_LINE, "bundle checkpoints"):
             try:
                 row = json.loads(line)
-                yield (number, row["body"], row["signature"], None)
-            except (ValueError, KeyError, TypeError):
-                yield (number, "", "", None)
+            except (ValueError, RecursionError):
+                raise InputError("not JSON (or nested too deeply)", file=cp_file, line=number) from None
+            if not isinstance(row, dict) or not isinstance(row.get("body"), str) \
+                    or not isinstance(row.get("signature"), str):
+                raise InputError("not an object with a body and a signature, both text", file=cp_file, line=number)
+            yield (number, row["body"], row["signature"], None)
+
+    entries_file = directory / "entries.jsonl"
 
     def entries():
-        for seq, line in enumerate(_lines(directory / "entries.jsonl"), start=1):
-            yield (_seq_of(line, seq), line, None)
+        for number, line in _lines(entries_file, MAX_ENTRY_LINE, "bundle entries"):
+            yield (number, line, None)
 
-    return verify_rows(entries(), list(checkpoints()), trusted)
+    def unreadable(number: int) -> Exception:
+        return InputError("not JSON (or nested too deeply)", file=entries_file, line=number)
 
-
-def _seq_of(line: str, position: int) -> int:
-    """The seq an entry line claims (its position if unreadable), to name it."""
-    try:
-        value = json.loads(line)
-        seq = value.get("seq")
-        return seq if isinstance(seq, int) else position
-    except (ValueError, AttributeError):
-        return position
+    return verify_rows(entries(), list(checkpoints()), trusted, since=since, unreadable=unreadable)

@@ -81,6 +81,16 @@ def _load_existing(file: Path) -> Ed25519PrivateKey:
     return key
 
 
+def own_public_key() -> Ed25519PublicKey | None:
+    """The public half of this home's ledger key, if the home has one (never made here)."""
+    from senim.settings import current
+
+    file = current().ledger_key
+    if not file.is_file():
+        return None
+    return _load_existing(file).public_key()
+
+
 def signing_key() -> Ed25519PrivateKey:
     """The organisation's ledger key, created on first use."""
     return _load(str(key_path()))

@@ -55,6 +55,10 @@ class Frontier:
         return Frontier(self.size, self.hashes)
 
 
+def _hashes(*values: bytes) -> bool:
+    return all(isinstance(v, bytes) and len(v) == 32 for v in values)
+
+
 def _split(n: int) -> int:
     """The largest power of two smaller than n (n >= 2)."""
     return 1 << ((n - 1).bit_length() - 1)
@@ -88,8 +92,8 @@ def inclusion_proof(index: int, leaves: Sequence[bytes]) -> list[bytes]:
 
 def verify_inclusion(index: int, size: int, leaf: bytes, path: Sequence[bytes], expected_root: bytes) -> bool:
     """RFC 9162 2.1.3.2: does `path` prove `leaf` at `index` in a tree of `size`?"""
-    if not 0 <= index < size:
-        return False
+    if not 0 <= index < size or not _hashes(leaf):
+        return False  # a leaf hash of another length is no SHA-256 (transparency-dev checks it too)
     fn, sn = index, size - 1
     node = leaf
     for sibling in path:
@@ -106,3 +110,63 @@ def verify_inclusion(index: int, size: int, leaf: bytes, path: Sequence[bytes], 
         fn >>= 1
         sn >>= 1
     return sn == 0 and node == expected_root
+
+
+def consistency_proof(old_size: int, leaves: Sequence[bytes]) -> list[bytes]:
+    """PROOF(m, D[n]) of RFC 9162 2.1.4.1: that the tree of the first
+    `old_size` leaves is a prefix of the tree of all `leaves`."""
+    n = len(leaves)
+    if not 0 <= old_size <= n:
+        raise IndexError("the earlier tree is larger than the later one")
+    if old_size in (0, n):
+        return []  # nothing to prove: any tree extends the empty one, and itself
+    path: list[bytes] = []
+    lo, hi, m, whole = 0, n, old_size, True  # SUBPROOF(m, D[lo:hi], whole)
+    while m != hi - lo:
+        k = _split(hi - lo)
+        if m <= k:
+            path.append(root(leaves[lo + k : hi]))
+            hi = lo + k
+        else:
+            path.append(root(leaves[lo : lo + k]))
+            lo, m, whole = lo + k, m - k, False
+    if not whole:
+        path.append(root(leaves[lo:hi]))
+    path.reverse()
+    return path
+
+
+def verify_consistency(old_size: int, new_size: int, old_root: bytes, new_root: bytes,
+                       path: Sequence[bytes]) -> bool:
+    """RFC 9162 2.1.4.2, with the edge cases (equal sizes, the empty tree) of
+    its section 2.1.4: does `path` prove the later tree extends the earlier?"""
+    if not 0 <= old_size <= new_size:
+        return False
+    if old_size == 0:
+        return False  # from the empty tree a proof is meaningless (transparency-dev refuses it too)
+    if old_size == new_size:
+        return not path and old_root == new_root
+    if not path:
+        return False
+    path = list(path)
+    if old_size & (old_size - 1) == 0:  # a power of two: the old root is a node of the new tree
+        path.insert(0, old_root)
+    fn, sn = old_size - 1, new_size - 1
+    while fn & 1:
+        fn >>= 1
+        sn >>= 1
+    fr = sr = path[0]
+    for c in path[1:]:
+        if sn == 0:
+            return False
+        if fn & 1 or fn == sn:
+            fr = node_hash(c, fr)
+            sr = node_hash(c, sr)
+            while fn and not fn & 1:
+                fn >>= 1
+                sn >>= 1
+        else:
+            sr = node_hash(sr, c)
+        fn >>= 1
+        sn >>= 1
+    return sn == 0 and fr == old_root and sr == new_root

@@ -50,10 +50,53 @@ def stored_keys(conn) -> dict[str, object]:
     return result
 
 
-def verify_database(conn, trusted: dict[str, object] | None = None, observe=None) -> Verdict:
-    """Verify the ledger in the database; `trusted` pins the keys to accept."""
+def verify_database(conn, trusted: dict[str, object] | None = None, observe=None, since=None) -> Verdict:
+    """Verify the ledger in the database; `trusted` pins the keys to accept
+    (default: those the database lists), `since` a checkpoint seen before."""
     keys = trusted if trusted is not None else stored_keys(conn)
-    return verify_rows(iter_entries(conn), checkpoint_rows(conn), keys, observe)
+    return verify_rows(iter_entries(conn), checkpoint_rows(conn), keys, observe, since)
+
+
+def genesis(conn) -> str | None:
+    """The leaf hash of entry 1 as its text gives it (the ledger's identity), or None."""
+    from sqlalchemy import text
+
+    from senim.ledger.merkle import leaf_hash
+
+    entry = conn.execute(text("SELECT entry FROM ledger_entries WHERE seq = 1")).scalar()
+    return leaf_hash(entry.encode("utf-8")).hex() if isinstance(entry, str) else None
+
+
+def consistency(conn, old_size: int, new_size: int | None = None) -> dict:
+    """An RFC 9162 consistency proof from the tree of the first `old_size`
+    entries to the tree of a later signed checkpoint (default: the latest)."""
+    import json
+
+    from sqlalchemy import text
+
+    from senim.ledger.merkle import consistency_proof, root
+
+    rows = conn.execute(text("SELECT size, body, signature FROM ledger_checkpoints ORDER BY id")).all()
+    if not rows:
+        raise LookupError("the ledger has no signed checkpoint yet")
+    chosen = rows[-1] if new_size is None else next((r for r in rows if r[0] == new_size), None)
+    if chosen is None:
+        raise LookupError(f"no signed checkpoint has size {new_size}")
+    size = chosen[0]
+    if not 0 < old_size <= size:
+        raise LookupError(f"the earlier size must be 1 to {size}, the size of the later checkpoint")
+    leaves = [bytes.fromhex(h) for (h,) in
+              conn.execute(text("SELECT hash FROM ledger_entries WHERE seq <= :n ORDER BY seq"), {"n": size})]
+    if len(leaves) != size:
+        raise LookupError(f"the ledger holds {len(leaves)} entries, fewer than its checkpoint's {size}")
+    return {
+        "old_size": old_size,
+        "old_root": root(leaves[:old_size]).hex(),
+        "new_size": size,
+        "new_root": root(leaves).hex(),
+        "path": [h.hex() for h in consistency_proof(old_size, leaves)],
+        "checkpoint": {"body": json.loads(chosen[1]), "signature": chosen[2]},
+    }
 
 
 def latest_checkpoint(conn) -> tuple | None:

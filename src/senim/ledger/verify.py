@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from hashlib import sha256
-from typing import Callable, Iterable, Mapping
+from typing import Callable, Iterable, Mapping, Sequence
 
 from cryptography.exceptions import InvalidSignature
 
@@ -27,7 +27,8 @@ class Verdict:
     problem: str | None = None
     entry: int | None = None
     checkpoint: int | None = None
-    keys: list[str] = field(default_factory=list)
+    keys: list[str] = field(default_factory=list)  # the keys that signed a checkpoint
+    genesis: str | None = None  # leaf hash of entry 1: the ledger's identity for pins
 
     def as_dict(self) -> dict:
         return {
@@ -40,6 +41,16 @@ class Verdict:
             "checkpoint": self.checkpoint,
             "keys": self.keys,
         }
+
+
+@dataclass(frozen=True)
+class Seen:
+    """A checkpoint seen before (tree size and root), as a CT client keeps the
+    last signed tree head: the ledger must still reproduce that root."""
+
+    size: int
+    root: bytes
+    where: str = "--since"
 
 
 class _Bad(Exception):
@@ -58,7 +69,8 @@ class Checkpoint:
     frontier: list[str] | None
 
 
-def read_checkpoints(rows: Iterable[tuple], public_keys: Mapping[str, object]) -> list[Checkpoint]:
+def read_checkpoints(rows: Iterable[tuple], public_keys: Mapping[str, object],
+                     signers: set[str] | None = None) -> list[Checkpoint]:
     """Check each checkpoint's form, numbering and signature.
 
     rows: (stored id, body text, signature hex, frontier JSON or None), in id order.
@@ -76,7 +88,9 @@ def read_checkpoints(rows: Iterable[tuple], public_keys: Mapping[str, object]) -
             raise _Bad(f"{where}: the signed body names another ledger or checkpoint", checkpoint=stored_id)
         key = public_keys.get(body.get("key"))
         if key is None:
-            raise _Bad(f"{where}: signed by a key that is not trusted ({str(body.get('key'))[:16]})", checkpoint=stored_id)
+            trusted = ", ".join(k[:16] for k in sorted(public_keys)) or "none"
+            raise _Bad(f"{where}: signed by key {str(body.get('key'))[:16]}, which is not trusted (trusted: {trusted})",
+                       checkpoint=stored_id)
         try:
             key.verify(bytes.fromhex(signature), body_text.encode("utf-8"))
         except (InvalidSignature, ValueError, TypeError):
@@ -90,6 +104,8 @@ def read_checkpoints(rows: Iterable[tuple], public_keys: Mapping[str, object]) -
                 frontier = json.loads(frontier_text)
             except ValueError:
                 raise _Bad(f"{where}: the stored frontier is not JSON", checkpoint=stored_id) from None
+        if signers is not None:
+            signers.add(body["key"])
         result.append(Checkpoint(stored_id, size, str(body.get("root")), body, frontier))
         previous_size = size
     return result
@@ -100,17 +116,23 @@ def verify_rows(
     checkpoint_rows: Iterable[tuple],
     public_keys: Mapping[str, object],
     observe: Callable[[int, dict], None] | None = None,
+    since: Seen | Sequence[Seen] | None = None,
+    unreadable: Callable[[int], Exception] | None = None,
 ) -> Verdict:
     """entries: (seq, entry text, stored leaf hash or None), in seq order.
 
     observe(seq, entry) sees every entry that passed its checks, so a caller
-    can compare its own tables with the ledger in the same pass.
+    can compare its own tables with the ledger in the same pass. `since` is a
+    checkpoint seen before: entries 1..size must still give its root.
     """
-    verdict = Verdict(ok=False, keys=sorted(public_keys))
+    verdict = Verdict(ok=False)
+    signers: set[str] = set()
     try:
-        checkpoints = read_checkpoints(checkpoint_rows, public_keys)
+        checkpoints = read_checkpoints(checkpoint_rows, public_keys, signers)
         verdict.checkpoints = len(checkpoints)
-        _walk(entries, checkpoints, verdict, observe)
+        verdict.keys = sorted(signers)
+        seen = [since] if isinstance(since, Seen) else list(since or ())
+        _walk(entries, checkpoints, verdict, observe, {s.size: s for s in seen}, unreadable)
     except _Bad as bad:
         verdict.problem = str(bad)
         verdict.entry = bad.entry
@@ -121,7 +143,8 @@ def verify_rows(
 
 
 def _walk(entries: Iterable[tuple], checkpoints: list[Checkpoint], verdict: Verdict,
-          observe: Callable[[int, dict], None] | None) -> None:
+          observe: Callable[[int, dict], None] | None, since: dict[int, Seen],
+          unreadable: Callable[[int], Exception] | None = None) -> None:
     frontier = Frontier()
     prev = GENESIS_PREV
     expected = 1
@@ -133,6 +156,8 @@ def _walk(entries: Iterable[tuple], checkpoints: list[Checkpoint], verdict: Verd
             raise _Bad(f"entry {missing}: expected entry {expected} but found entry {seq}", entry=missing)
         where = f"entry {seq}"
         good, value = is_canonical(text)
+        if not good and value is None and unreadable is not None:
+            raise unreadable(seq)  # not JSON at all: a damaged file, not a changed entry
         if not good or not isinstance(value, dict):
             raise _Bad(f"{where}: not canonical JSON (RFC 8785)", entry=seq)
         if value.get("seq") != seq:
@@ -148,6 +173,10 @@ def _walk(entries: Iterable[tuple], checkpoints: list[Checkpoint], verdict: Verd
             raise _Bad(f"{where}: the stored hash does not match its content", entry=seq)
         frontier.append(leaf)
         prev = digest
+        if seq == 1:
+            verdict.genesis = digest
+        if seq in since:
+            _check_seen(since[seq], frontier)
         if observe is not None:
             observe(seq, value)
         if current is not None and current.size == seq:
@@ -173,3 +202,12 @@ def _walk(entries: Iterable[tuple], checkpoints: list[Checkpoint], verdict: Verd
     covered = checkpoints[-1].size if checkpoints else 0
     if covered < count:
         raise _Bad(f"entry {covered + 1}: not covered by any signed checkpoint", entry=covered + 1)
+    for size in sorted(s for s in since if s > count)[:1]:
+        raise _Bad(f"the ledger holds {count} entries, fewer than the {size} of the checkpoint seen before "
+                   f"({since[size].where}): its tail was cut", entry=count + 1)
+
+
+def _check_seen(since: Seen, frontier: Frontier) -> None:
+    if frontier.root() != since.root:
+        raise _Bad(f"entries 1-{since.size} no longer give the root of the checkpoint seen before ({since.where}): "
+                   "the ledger was rewritten", entry=since.size)

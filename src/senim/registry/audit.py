@@ -101,12 +101,46 @@ class RowAudit:
             yield f"incident {incident_id}: update {number} is not in the ledger"
 
 
-def audit_database(conn, trusted=None):
-    """Verify the ledger and the tables against it; (verdict, first row problem or None)."""
+# What reading a row changed outside Senim raises: a BLOB where text belongs
+# (TypeError), bytes that are not UTF-8, text that is not JSON, JSON of
+# another shape. `verify` reports it as a broken registry, never a traceback.
+UNREADABLE = (TypeError, ValueError, UnicodeDecodeError, AttributeError, KeyError, IndexError, RecursionError)
+
+
+def audit_database(conn, trusted=None, since=None):
+    """Verify the ledger and the tables against it; (verdict, first row problem or None).
+    `since`: checkpoints seen before (senim.ledger.verify.Seen), which the ledger must still give.
+
+    A registry whose rows cannot be read (changed outside Senim: a BLOB or a
+    number where text belongs, text that is not UTF-8 or not JSON, a dropped
+    table, damaged pages) gives a broken verdict naming the table and row."""
+    from sqlalchemy.exc import DBAPIError
+
     from senim.ledger.store import verify_database
+    from senim.ledger.verify import Verdict
 
     audit = RowAudit()
-    verdict = verify_database(conn, trusted, audit.observe)
-    if not verdict.ok:
-        return verdict, None
-    return verdict, next(audit.problems(conn), None)
+    try:
+        verdict = verify_database(conn, trusted, audit.observe, since)
+        if not verdict.ok:
+            return verdict, None
+        return verdict, next(audit.problems(conn), None)
+    except (DBAPIError, *UNREADABLE) as error:
+        return Verdict(ok=False, problem=f"registry: {unreadable(conn, error)}"), None
+
+
+def unreadable(conn, error: Exception) -> str:
+    """Why a stored row could not be read, naming its table and row when the
+    storage check finds it, else the error's first line."""
+    from sqlalchemy.exc import DBAPIError
+
+    from senim.registry import storage
+
+    try:
+        found = storage.problem(conn)
+    except DBAPIError as again:  # the pages themselves are damaged
+        error, found = again, None
+    if found is not None:
+        return found
+    message = str(getattr(error, "orig", None) or error).strip().splitlines()
+    return f"a stored row cannot be read ({message[0] if message else type(error).__name__})"

@@ -5,11 +5,21 @@ SQLite runs in WAL mode; write transactions start with BEGIN IMMEDIATE so two
 processes never both read the same last ledger entry. PostgreSQL writers take
 a transaction-scoped advisory lock. Either way a change, its ledger entry and
 the checkpoint commit together or not at all.
+
+Reading commands open a registry read-only (`Database(readonly=True)`): a
+SQLite file with `mode=ro` (and `immutable=1` for a copy in a folder no one
+may write, with no write-ahead log beside it), a PostgreSQL session whose
+transactions are read-only. They never migrate, never create a file, and a
+0-byte, damaged or foreign file is reported as such. Every error sentence
+shows the URL with its password hidden.
 """
 
 from __future__ import annotations
 
+import errno
 import os
+import re
+import stat
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -24,30 +34,121 @@ DEFAULT_DB = "senim.db"
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
+# PostgreSQL defaults, each overridable in the URL (`?connect_timeout=30`,
+# `?options=-c%20statement_timeout%3D0`): a server that accepts the
+# connection and never answers must not hang a command for ever, nor a
+# statement stuck behind another session's lock.
+PG_CONNECT_TIMEOUT = 10         # seconds
+PG_STATEMENT_TIMEOUT = "5min"
+
+
 def resolve_url(db: str | None = None) -> str:
     """`db` wins, then the settings' (SENIM_DB), then ./senim.db; a path means SQLite."""
     from senim.settings import current
 
     value = db or current().db or DEFAULT_DB
     if "://" not in value:
-        return "sqlite:///" + str(Path(value).expanduser().resolve())
+        if "\x00" in value:
+            raise ParameterError("a file name cannot hold a NUL character", file=repr(value), field="db")
+        try:
+            path = Path(value).expanduser().resolve()
+        except (RuntimeError, OSError) as error:  # a symlink loop; an unknown ~user
+            loop = "symlink loop" in str(error).lower() or getattr(error, "errno", None) == errno.ELOOP
+            reason = "a loop of symbolic links" if loop else (getattr(error, "strerror", None) or str(error))
+            raise ParameterError(f"cannot be followed to a file ({reason})", file=value, field="db") from None
+        return "sqlite:///" + str(path)
     for plain in ("postgresql://", "postgres://"):
         if value.startswith(plain):
             return "postgresql+psycopg://" + value[len(plain) :]
     return value
 
 
-def make_engine(url: str) -> Engine:
+_PASSWORD = re.compile(r"(://[^/@:?#]*:)([^@/]*)@")
+
+
+def hide_password(text: str, url: str | None = None) -> str:
+    """`text` with the password of any URL in it (and of `url`, wherever it
+    appears, even decoded) replaced by ***, for every message a user sees."""
+    secrets = set()
+    if url:
+        found = _PASSWORD.search(url)
+        if found and found[2]:
+            from urllib.parse import unquote
+
+            secrets |= {found[2], unquote(found[2])}
+    text = _PASSWORD.sub(lambda m: m[1] + ("***" if m[2] else "") + "@", text)
+    for secret in sorted(secrets, key=len, reverse=True):
+        if len(secret) >= 3:  # a password of one or two characters would mask every such letter
+            text = text.replace(secret, "***")
+    return text
+
+
+def _sqlite_connect(path: str, readonly: bool):
+    """A function making one sqlite3 connection to `path`: read-write, or for
+    reading only. A reader that may write the folder opens the file as a
+    writer would (never creating it) and refuses every change itself (PRAGMA
+    query_only, set on connect), so that SQLite removes the WAL files it
+    makes when the reader closes; a read-only file or folder is opened
+    `mode=ro`, and `immutable=1` when SQLite could not make its WAL index."""
+    import sqlite3
+    from urllib.parse import quote
+
+    def connect():
+        if not readonly:
+            return sqlite3.connect(path, timeout=120, check_same_thread=False)
+        folder = os.path.dirname(path) or "."
+        if os.access(path, os.W_OK) and os.access(folder, os.W_OK):
+            uri = f"file:{quote(path)}?mode=rw"
+        else:
+            uri = f"file:{quote(path)}?mode=ro"
+            if not os.access(folder, os.W_OK) and not os.path.exists(path + "-wal"):
+                # nothing can change a copy in a folder no one may write, and
+                # with no write-ahead log beside it there is nothing to replay
+                uri += "&immutable=1"
+        return sqlite3.connect(uri, uri=True, timeout=120, check_same_thread=False)
+
+    return connect
+
+
+def _pg_connect_args(url) -> dict:
+    """connect_timeout and statement_timeout unless the URL sets them."""
+    args: dict = {}
+    if "connect_timeout" not in url.query:
+        args["connect_timeout"] = PG_CONNECT_TIMEOUT
+    options = url.query.get("options") or ""
+    if isinstance(options, tuple):
+        options = " ".join(options)
+    if "statement_timeout" not in options:
+        options = f"{options} -c statement_timeout={PG_STATEMENT_TIMEOUT}".strip()
+    args["options"] = options
+    return args
+
+
+def make_engine(url: str, *, readonly: bool = False) -> Engine:
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 120})
+        from sqlalchemy.engine import make_url
+
+        database = make_url(url).database
+        if database and database != ":memory:":
+            # a reader closes its connections when done (no pool), so that no
+            # WAL file it made outlives the command
+            from sqlalchemy.pool import NullPool
+
+            engine = create_engine(url, creator=_sqlite_connect(database, readonly),
+                                   **({"poolclass": NullPool} if readonly else {}))
+        else:
+            engine = create_engine(url, connect_args={"timeout": 120})
 
         @event.listens_for(engine, "connect")
         def _connect(dbapi_connection, _record):
             dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA busy_timeout = 120000")
-            cursor.execute("PRAGMA journal_mode = WAL")
-            cursor.execute("PRAGMA synchronous = FULL")
+            if readonly:
+                cursor.execute("PRAGMA query_only = ON")
+            else:
+                cursor.execute("PRAGMA journal_mode = WAL")
+                cursor.execute("PRAGMA synchronous = FULL")
             cursor.execute("PRAGMA foreign_keys = ON")
             cursor.close()
 
@@ -58,8 +159,16 @@ def make_engine(url: str) -> Engine:
 
         return engine
     if url.startswith("postgresql"):
-        return create_engine(url, pool_pre_ping=False)
-    raise ParameterError("only SQLite paths and postgresql:// URLs are supported", file=url, field="db")
+        from sqlalchemy.engine import make_url
+
+        parsed = make_url(url)
+        if parsed.port is not None and not 0 < parsed.port < 65536:
+            raise ParameterError(f"port {parsed.port} is not a TCP port (1 to 65535)", field="db")
+        args = _pg_connect_args(parsed)
+        if readonly:
+            args["options"] += " -c default_transaction_read_only=on"
+        return create_engine(url, pool_pre_ping=False, connect_args=args)
+    raise ParameterError("only SQLite paths and postgresql:// URLs are supported", field="db")
 
 
 def _alembic_config(conn: Connection):
@@ -108,42 +217,100 @@ def upgrade(engine: Engine) -> tuple[str | None, str]:
 
 
 class Database:
-    """One registry database. Use `write()` for every change."""
+    """One registry database. Use `write()` for every change.
 
-    def __init__(self, db: str | None = None, *, migrate: bool = True, settings=None):
+    readonly=True (the reading commands): nothing is created, migrated or
+    written; a registry whose schema is not this Senim's is refused."""
+
+    def __init__(self, db: str | None = None, *, migrate: bool = True, settings=None, readonly: bool = False):
         self.settings = settings  # senim.settings.Settings for its work (keys, home); None: those in force
+        self.readonly = readonly
         with self._settings():
             self.url = resolve_url(db)
         try:
-            self.engine = make_engine(self.url)
-        except InputError:
-            raise
+            self.engine = make_engine(self.url, readonly=readonly)
+        except ParameterError as error:
+            raise ParameterError(error.problem, file=self.display, field="db") from None
         except Exception as error:  # a driver that is not installed, a malformed URL
-            raise ParameterError(_first_line(error), file=db or self.url, field="db") from None
+            raise ParameterError(hide_password(_first_line(error), self.url), file=self.display, field="db") from None
         self._lock_fd: int | None = None
         database = self.engine.url.database if self.url.startswith("sqlite") else None
         self._lock_path = database + ".lock" if database and database != ":memory:" else None
         if self._lock_path:
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
-            _create_private(database)
-        if migrate:
+            self._check_file(database)
+            if not readonly:
+                Path(database).parent.mkdir(parents=True, exist_ok=True)
+                _create_private(database)
+        if migrate or readonly:
             self.ensure_schema()
+
+    def _check_file(self, database: str) -> None:
+        """A registry is a regular file (or not there yet, for a writer)."""
+        try:
+            mode = os.stat(database).st_mode
+        except FileNotFoundError:
+            if self.readonly:
+                raise InputError("no such registry database (`senim register` creates one)", file=database) from None
+            return
+        except OSError as error:
+            raise InputError(f"the registry cannot be reached ({error.strerror})", file=database) from None
+        if stat.S_ISDIR(mode):
+            raise InputError("is a folder; a registry is a SQLite file (give its name)", file=database)
+        if not stat.S_ISREG(mode):
+            raise InputError("is not a regular file (a device, a FIFO or a socket); a registry is a SQLite file",
+                             file=database)
+        if not self.readonly and not os.access(database, os.W_OK):
+            raise InputError("the registry file is read-only for this user, so nothing can be stored in it "
+                             "(reading commands such as `senim systems` and `senim ledger verify` still work)",
+                             file=database)
 
     def ensure_schema(self) -> None:
         try:
             with self.engine.connect() as conn:
                 current = current_revision(conn)
+                tables = _has_tables(conn) if current is None else True
                 conn.rollback()
         except Exception as error:  # an unreachable server, a file that is not SQLite
-            raise InputError(f"{self.display}: database: {_first_line(error)}") from None
-        if current != head_revision():
-            upgrade(self.engine)
+            raise InputError(f"{self.display}: database: {self._why(error)}") from None
+        head = head_revision()
+        if current == head:
+            return
+        if self.readonly:
+            raise InputError(f"{self.display}: {self._not_current(current, tables)}")
+        upgrade(self.engine)
+
+    def _not_current(self, current: str | None, tables: bool) -> str:
+        if current is None:
+            database = self.engine.url.database if self.url.startswith("sqlite") else None
+            if database and os.path.getsize(database) == 0:
+                return "the file is empty (0 bytes), not a registry; `senim register` makes one"
+            if not tables:
+                return "an empty database, not a registry; `senim register` makes one"
+            return "not a Senim registry (it has tables but no schema version)"
+        if current in _known_revisions():
+            return (f"the registry's schema {current} is older than this Senim's {head_revision()}; "
+                    f"`senim db upgrade` migrates it (reading commands never change a registry)")
+        return f"the registry's schema {current} is not one this Senim knows (made by a newer Senim?)"
+
+    def _why(self, error: Exception) -> str:
+        """The first line of a database error, in words, without a password."""
+        line = hide_password(_first_line(error), self.url)
+        lowered = line.lower()
+        if "readonly database" in lowered or "read-only" in lowered:
+            return f"the registry cannot be written ({line})"
+        if "malformed" in lowered or "not a database" in lowered or "could not decode" in lowered \
+                or "no such table" in lowered or "no such column" in lowered:
+            return f"the registry is damaged or not a Senim registry ({line})"
+        return line
 
     @property
     def display(self) -> str:
         from sqlalchemy.engine import make_url
 
-        return make_url(self.url).render_as_string(hide_password=True)
+        try:
+            return make_url(self.url).render_as_string(hide_password=True)
+        except Exception:  # a URL SQLAlchemy cannot parse: still never its password
+            return hide_password(self.url)
 
     def _settings(self):
         from contextlib import nullcontext
@@ -152,19 +319,32 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
-        with self._settings(), self.engine.connect() as conn:
+        with self._settings(), self._database_errors(), self.engine.connect() as conn:
             with conn.begin():
                 yield conn
 
     @contextmanager
     def write(self, signer=None) -> Iterator[Connection]:
         """A serialised transaction; the ledger is checkpointed before commit."""
-        with self._settings(), self._queue():
+        if self.readonly:
+            raise ParameterError("opened read-only; a change needs Database(readonly=False)", field="readonly")
+        with self._settings(), self._queue(), self._database_errors():
             with self.engine.connect().execution_options(senim_write=True) as conn:
                 with conn.begin():
                     chain.lock(conn)
                     yield conn
                     chain.checkpoint(conn, signer)
+
+    @contextmanager
+    def _database_errors(self) -> Iterator[None]:
+        """A database's own error (a damaged page, a read-only file, a lost
+        server, a text it cannot decode) as one sentence naming the registry."""
+        from sqlalchemy.exc import DBAPIError
+
+        try:
+            yield
+        except DBAPIError as error:
+            raise InputError(f"{self.display}: database: {self._why(error)}") from None
 
     @contextmanager
     def _queue(self) -> Iterator[None]:
@@ -178,7 +358,7 @@ class Database:
         import fcntl
 
         if self._lock_fd is None:
-            self._lock_fd = os.open(self._lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+            self._lock_fd = _open_lock(self._lock_path)
         fcntl.flock(self._lock_fd, fcntl.LOCK_EX)
         try:
             yield
@@ -190,6 +370,37 @@ class Database:
         if self._lock_fd is not None:
             os.close(self._lock_fd)
             self._lock_fd = None
+
+
+def _open_lock(path: str) -> int:
+    """The lock file, never through a symbolic link (a planted link would make
+    us create or open whatever it points to) and only a regular file."""
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC, 0o600)
+    except OSError as error:
+        if error.errno == errno.ELOOP:  # the name is a symbolic link
+            raise InputError("the lock file is a symbolic link; Senim never opens its lock file through one "
+                             "(remove the link)", file=path) from None
+        raise InputError(f"the lock file cannot be opened ({error.strerror})", file=path) from None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise InputError("the lock file is not a regular file (remove it)", file=path)
+    return fd
+
+
+def _has_tables(conn: Connection) -> bool:
+    from sqlalchemy import inspect
+
+    return bool(inspect(conn).get_table_names())
+
+
+def _known_revisions() -> set[str]:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return {script.revision for script in ScriptDirectory.from_config(config).walk_revisions()}
 
 
 def _create_private(path: str) -> None:

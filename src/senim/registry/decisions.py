@@ -62,6 +62,7 @@ def check_decision(raw: Any, where: str) -> dict[str, Any]:
     subject = raw["subject"]
     if not isinstance(subject, str) or len(subject) > 200:
         raise InputError(f"{where}: subject: expected a pseudonymous id of at most 200 characters")
+    _no_control(subject, f"{where}: subject")
     subjects.check(subject, where)
     identifier = raw.get("id")
     if identifier is not None and (isinstance(identifier, bool) or not isinstance(identifier, (str, int))
@@ -69,6 +70,7 @@ def check_decision(raw: Any, where: str) -> dict[str, Any]:
         raise InputError(f"{where}: id: expected the decision's own id, a text or whole number of at most 200 characters")
     if not isinstance(raw["system"], str):
         raise InputError(f"{where}: system: expected a registered system id")
+    _no_control(raw["system"], f"{where}: system")
     version = raw.get("system_version")
     if version is not None and (not isinstance(version, int) or isinstance(version, bool) or version < 1):
         raise InputError(f"{where}: system_version: expected a positive whole number")
@@ -106,6 +108,15 @@ def check_decision(raw: Any, where: str) -> dict[str, Any]:
             raise InputError(f"{where}: {name}: holds an IIN, which the ledger could never erase; "
                              "only the subject may name the person (it is stored as a keyed pseudonym)")
     return record
+
+
+def _no_control(value: str, where: str) -> None:
+    """Ids are stored as column text as well as in the ledger's JSON: a NUL
+    cannot be stored in PostgreSQL text, and an escape sequence would reach
+    every terminal that lists them."""
+    for char in value:
+        if ord(char) < 32 or 127 <= ord(char) < 160:
+            raise InputError(f"{where}: holds the control character U+{ord(char):04X}; an id is printable text")
 
 
 def _holds_iin(value: Any, where: str) -> bool:

@@ -1,5 +1,5 @@
 """Incidents: what happened, to which systems, who learned of it when, what
-was done, and the notification deadlines that follow from packs/incident-deadlines.yaml."""
+was done, and the notification deadlines that follow from law/packs/*/data/incident-deadlines.yaml."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from senim.ledger.canonical import canonical
 from senim.registry import deadlines as deadline_rules
 from senim.registry.db import Database
 from senim.registry.models import Incident, IncidentUpdate, System, SystemVersion
-from senim.registry.records import iso, jsonable, parse_moment, utc_now
+from senim.registry.records import iso, jsonable, parse_moment, storable_number, utc_now
 from senim.registry.tenancy import Actor, NotFound, ledger, scoped
 
 KINDS = (
@@ -148,6 +148,8 @@ def update_incident(
     reported = parse_moment(reported_at, f"{where}: reported_at") if reported_at is not None else None
     if not any(v is not None for v in (status, severity, action, note, reported)):
         raise InputError(f"{where}: update: nothing to change (give a status, a severity, an action or a note)")
+    if not storable_number(number):
+        raise NotFound(f"{where}: no such incident in {db.display}")
     with db.write() as conn:
         row = conn.execute(scoped(select(Incident).where(Incident.id == number), Incident.organisation_id, actor)).first()
         if row is None:
@@ -187,9 +189,13 @@ def update_incident(
 
 
 def _with_deadlines(number: int, record: dict[str, Any], now: datetime) -> dict[str, Any]:
+    try:
+        aware = parse_moment(record["aware_at"], f"incident {number}: aware_at")
+    except InputError as error:  # stored by a Senim that did not check its dates: listed, without deadlines
+        return {"id": number, **record, "deadlines": [], "overdue": False, "deadline_problem": str(error)}
     facts = {
         "kind": record["kind"],
-        "aware_at": parse_moment(record["aware_at"], f"incident {number}"),
+        "aware_at": aware,
         "eu_high_risk": record.get("eu_high_risk", False),
         "widespread": record.get("widespread", False),
     }
@@ -201,6 +207,8 @@ def _with_deadlines(number: int, record: dict[str, Any], now: datetime) -> dict[
 def get_incident(db: Database, number: int, now: datetime | None = None, *,
                  actor: Actor | None = None) -> dict[str, Any]:
     now = now or utc_now()
+    if not storable_number(number):
+        raise NotFound(f"incident {number}: no such incident in {db.display}")
     with db.read() as conn:
         row = conn.execute(scoped(select(Incident).where(Incident.id == number), Incident.organisation_id, actor)).first()
         if row is None:
@@ -275,11 +283,20 @@ def why_no_deadline(incident: dict[str, Any], lang: str) -> list[str]:
     return reasons
 
 
+def _readable(incident: dict[str, Any]) -> None:
+    """An incident whose stored dates no notice can show (an older Senim did
+    not check them) is one sentence; `incident list` still lists it."""
+    if incident.get("deadline_problem"):
+        raise InputError(f"{incident['deadline_problem']}; it was stored by an older Senim and cannot be shown "
+                         "or reported (`senim incident list` still lists it)")
+
+
 def incident_text(incident: dict[str, Any], lang: str = "en", owners: list[dict[str, Any]] | None = None) -> str:
     """An incident as `incident show` prints it: every field in words, deadlines with their state."""
     from senim.i18n import text
     from senim.i18n.formats import format_datetime
 
+    _readable(incident)
     t = lambda key, **kw: text(f"registry.{key}", lang, **kw)  # noqa: E731
     lines = [t("show_title", number=incident["id"], kind=t(f"kind_{incident['kind']}"),
                severity=t(f"severity_{incident['severity']}"), status=t(f"status_{incident['status']}"))]
@@ -373,6 +390,7 @@ def report(db: Database, number: int, lang: str = "en", now: datetime | None = N
     from senim.i18n.formats import format_datetime
 
     incident = get_incident(db, number, now, actor=actor)
+    _readable(incident)
     owners = _owners(db, incident["systems"])
     t = lambda key, **kw: text(f"registry.{key}", lang, **kw)  # noqa: E731
     lines = [t("report_title", number=number), ""]

@@ -42,6 +42,13 @@ FIRST_YEAR, LAST_YEAR = 1900, 2999
 # How deep a record (a decision, its output and reasons) may nest: real ones
 # are two or three levels; Python's own parsers give up near 1,000.
 MAX_DEPTH = 32
+# The largest number a registry row can have (a signed 64-bit integer, on
+# SQLite and PostgreSQL alike); a larger one names no row.
+MAX_NUMBER = 2**63 - 1
+
+
+def storable_number(number: object) -> bool:
+    return isinstance(number, int) and not isinstance(number, bool) and -MAX_NUMBER <= number <= MAX_NUMBER
 
 
 def parse_moment(value: Any, where: str) -> datetime:

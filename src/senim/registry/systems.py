@@ -14,7 +14,7 @@ from senim.errors import InputError, ParameterError
 from senim.ledger.canonical import canonical
 from senim.registry.db import Database
 from senim.registry.models import System, SystemVersion
-from senim.registry.records import iso, jsonable, utc_now
+from senim.registry.records import iso, jsonable, storable_number, utc_now
 from senim.registry.tenancy import Actor, NotFound, ledger, org_for_manifest, scoped
 
 
@@ -135,6 +135,8 @@ def show(db: Database, system_id: str, version: int | None = None, *, actor: Act
         known = _one(conn, system_id, actor, f"{system_id}: system", f"not registered in {db.display}")
         org = known.organisation_id
         wanted = version or known.latest_version
+        if not storable_number(wanted):
+            raise ParameterError(f"no version {wanted} (latest is {known.latest_version})", file=system_id, field="version")
         row = conn.execute(
             select(SystemVersion).where(SystemVersion.organisation_id == org,
                                         SystemVersion.system_id == system_id, SystemVersion.version == wanted)
@@ -168,6 +170,8 @@ def system_version(conn, system_id: str, version: int | None, where: str,
     """The version to cite (latest when not given) and that version's manifest."""
     known = _one(conn, system_id, actor, f"{where}: system: {system_id!r}", "is not registered")
     wanted = version or known.latest_version
+    if not storable_number(wanted):
+        raise InputError(f"{where}: system_version: {system_id!r} has no version {wanted}")
     manifest = conn.execute(
         select(SystemVersion.manifest).where(SystemVersion.organisation_id == known.organisation_id,
                                              SystemVersion.system_id == system_id, SystemVersion.version == wanted)

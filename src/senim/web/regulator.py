@@ -13,7 +13,7 @@ from fastapi.responses import Response
 
 from senim.web.api import ERRORS
 from senim.web.app import Signed, permission
-from senim.web.permissions import READ
+from senim.web.permissions import READ, WRITE
 
 api = APIRouter(prefix="/api/v1/registry", responses=ERRORS, tags=["registry"])
 pages = APIRouter(include_in_schema=False)
@@ -100,3 +100,58 @@ def regulator_incidents(request: Request, signed: Signed = permission("registry"
     from senim.registry.oversight import incidents
 
     return r_page(request, "regulator/incidents.html", {"incidents": incidents(_db(request), signed.actor)})
+
+
+# --- bundles from organisations that run their own Senim
+
+BUNDLE_LIMIT = 25 * 1024 * 1024
+
+
+@pages.get("/regulator/bundles")
+def bundles_page(request: Request, signed: Signed = permission("registry", READ)):
+    return _bundles(request, None, None)
+
+
+def _bundles(request: Request, problem, done, status: int = 200):
+    from senim.registry.regbundle import bundles
+
+    return r_page(request, "regulator/bundles.html", {"bundles": bundles(_db(request)), "problem": problem,
+                                                      "done": done}, status=status)
+
+
+@pages.post("/regulator/bundles")
+async def bundles_upload(request: Request, signed: Signed = permission("registry", WRITE)):
+    """The bundle's files (the multipart field `files`, several): refused whole if one byte is wrong."""
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    from starlette.concurrency import run_in_threadpool
+
+    from senim.errors import InputError
+    from senim.registry.regbundle import FILES, import_bundle
+    from senim.web.app import _problem
+
+    declared = request.headers.get("content-length", "")
+    if not declared.isdigit():
+        return _bundles(request, _problem("files: send the bundle's files as a form (its length is needed)"), None, 411)
+    if int(declared) > BUNDLE_LIMIT:
+        return _bundles(request, _problem(f"files: larger than {BUNDLE_LIMIT // (1024 * 1024)} MB"), None, 413)
+    form = await request.form(max_files=len(FILES) + 1, max_fields=5)
+    folder = Path(tempfile.mkdtemp(prefix="senim-bundle-"))
+    try:
+        for upload in form.getlist("files"):
+            name = Path(getattr(upload, "filename", "") or "").name  # a folder upload sends "DIR/name"
+            if name not in FILES:
+                return _bundles(request, _problem(f"files: {name or 'a file'} is not part of a regulator bundle"),
+                                None, 422)
+            (folder / name).write_bytes(await upload.read())
+        try:
+            done = await run_in_threadpool(import_bundle, _db(request), folder, actor=signed.actor)
+        except InputError as refused:
+            return _bundles(request, _problem(str(refused).replace(str(folder) + "/", "").replace(str(folder), "bundle")),
+                            None, 422)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+        await form.close()
+    return _bundles(request, None, done)

@@ -1,0 +1,79 @@
+"""`senim registry`: bundles for the regulator from an organisation that runs
+its own Senim (export, offline verify, import on the regulator's server).
+Heavy imports happen inside the commands."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from senim.cli.app import app
+from senim.cli.options import Format, print_json
+from senim.cli.registry import DbOption, _open, _trusted
+from senim.errors import InputError
+
+registry_app = typer.Typer(help="Bundles for the regulator: export, verify, import.", no_args_is_help=True)
+app.add_typer(registry_app, name="registry")
+
+
+@registry_app.command("export")
+def registry_export(
+    for_regulator: Path = typer.Option(..., "--for-regulator", metavar="DIR",
+                                       help="Write the signed bundle for the regulator into DIR (new or empty)."),
+    org: Optional[str] = typer.Option(None, "--org", metavar="BIN", help="The organisation (needed when the "
+                                      "registry holds several)."),
+    db: Optional[str] = DbOption,
+) -> None:
+    """Systems, classifications, assessments, incidents and trusted-list steps, each with its inclusion
+    proof against the signed ledger; no decision about a person."""
+    from senim.registry.regbundle import export
+
+    summary = export(_open(db, existing=True), for_regulator, org_bin=org)
+    sys.stdout.write(f"{for_regulator}: {summary['entries']} entries of {summary['organisation']['name']} "
+                     f"(BIN {summary['organisation']['bin'] or '-'}), signed by key {summary['key'][:16]}\n")
+
+
+@registry_app.command("verify")
+def registry_verify(
+    directory: Path = typer.Argument(..., metavar="DIR"),
+    key: Optional[Path] = typer.Option(None, "--key", help="Accept only a checkpoint signed by this public key (PEM)."),
+    fmt: Format = typer.Option(Format.text, "--format"),
+) -> None:
+    """Check a regulator bundle offline, no database needed. Exit 1 if any byte is wrong."""
+    from senim.registry.regbundle import Refused, verify
+
+    try:
+        checked = verify(directory, _trusted(key))
+    except Refused as refused:
+        if fmt is Format.json:
+            print_json({"ok": False, "problem": str(refused)})
+        else:
+            sys.stdout.write(f"refused: {refused}\n")
+        raise typer.Exit(1) from None
+    summary = checked["summary"]
+    if fmt is Format.json:
+        print_json({"ok": True, "problem": None, **summary})
+    else:
+        sys.stdout.write(f"ok: {summary['entries']} entries of {summary['organisation']['name']} "
+                         f"(BIN {summary['organisation']['bin'] or '-'}), checkpoint of {summary['signed_at']}\n")
+        sys.stderr.write(f"signing key {checked['key_id']}: compare it with the one the organisation publishes\n")
+
+
+@registry_app.command("import")
+def registry_import(
+    directory: Path = typer.Argument(..., metavar="DIR"),
+    key: Optional[Path] = typer.Option(None, "--key", help="Accept only a checkpoint signed by this public key (PEM)."),
+    db: Optional[str] = DbOption,
+) -> None:
+    """Verify a regulator bundle and keep it in this registry (the regulator's view lists it). A bundle
+    that does not verify is refused and nothing is stored."""
+    from senim.registry.regbundle import import_bundle
+
+    if not directory.is_dir():
+        raise InputError(f"{directory}: DIR: not a folder")
+    done = import_bundle(_open(db), directory, trusted=_trusted(key))
+    sys.stdout.write(f"{directory}: {done['status']} as bundle {done['id']}, {done['entries']} entries of "
+                     f"{done['organisation']['name']} (BIN {done['organisation']['bin'] or '-'})\n")
