@@ -15,7 +15,7 @@ from senim.registry.db import Database
 
 
 def test_concurrent_first_writes_in_threads_leave_no_lock_behind(tmp_path):
-    for attempt in range(30):  # each attempt is a fresh Database: the race is at the first writes
+    for attempt in range(20):  # each attempt is a fresh Database: the race is at the first writes
         db = Database(str(tmp_path / f"r{attempt}.db"))
         start, inside, most = threading.Barrier(8), [0], [0]
         guard = threading.Lock()
@@ -33,7 +33,7 @@ def test_concurrent_first_writes_in_threads_leave_no_lock_behind(tmp_path):
         for worker in workers:
             worker.start()
         for worker in workers:
-            worker.join(timeout=120)
+            worker.join(timeout=30)
         assert not any(w.is_alive() for w in workers), f"attempt {attempt}: a writer waits on a lock nobody will free"
         assert most[0] == 1, f"attempt {attempt}: {most[0]} writers were inside at once"
         # ... and a later write still gets its turn.

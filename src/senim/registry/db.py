@@ -234,6 +234,12 @@ class Database:
         except Exception as error:  # a driver that is not installed, a malformed URL
             raise ParameterError(hide_password(_first_line(error), self.url), file=self.display, field="db") from None
         self._lock_fd: int | None = None
+        # Threads of one process (the server's requests and jobs) take turns here
+        # first: flock does not order threads sharing one descriptor, and two
+        # threads opening the file at once once left a descriptor locked for ever.
+        import threading
+
+        self._turn, self._depth = threading.RLock(), 0
         database = self.engine.url.database if self.url.startswith("sqlite") else None
         self._lock_path = database + ".lock" if database and database != ":memory:" else None
         if self._lock_path:
@@ -357,13 +363,19 @@ class Database:
             return
         import fcntl
 
-        if self._lock_fd is None:
-            self._lock_fd = _open_lock(self._lock_path)
-        fcntl.flock(self._lock_fd, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
+        with self._turn:
+            if self._lock_fd is None:
+                self._lock_fd = _open_lock(self._lock_path)
+            fd = self._lock_fd
+            if self._depth == 0:
+                fcntl.flock(fd, fcntl.LOCK_EX)
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+                if self._depth == 0:
+                    fcntl.flock(fd, fcntl.LOCK_UN)
 
     def dispose(self) -> None:
         self.engine.dispose()
