@@ -103,3 +103,26 @@ def test_check_digit_refuses_fewer_than_eleven_digits():
     for short in ("8801013", "", "8801013000a"):
         with pytest.raises(ValueError):
             kz_check_digit(short)
+
+
+def test_email_start_is_the_run_of_local_part_bytes_before_the_last_at():
+    """The start of an address, walked back byte by byte (issue 16, item 6),
+    is what the local part's definition gives: the longest run of bytes that
+    may stand in a local part (RFC 5321 atoms and dots, any UTF-8 letter per
+    RFC 6531) ending at the last `@`; the run may be longer than any window."""
+    import re
+
+    from senim.checks.personal_data.detectors import email
+
+    local_run = re.compile(rb"[A-Za-z0-9._%+\x80-\xff-]*\Z")
+    pieces = [b"a", b"Z", b"0", b".", b"_", b"%", b"+", b"-", "ә".encode(), "Ж".encode(), b" ", b",", b":", b"\n",
+              b"<", b"(", b"!", b"@"]
+    r = random.Random(406)
+    for _ in range(3000):
+        before = b"".join(r.choice(pieces) for _ in range(r.randrange(0, 60)))
+        if r.random() < 0.05:
+            before = "клиент".encode() * 40 + before.replace(b"@", b"")  # a run longer than any look-back window
+        data = before + b"@mail.kz "
+        at = len(before)
+        expected = local_run.search(data, 0, at).start()
+        assert email.start_of(data, len(data)) == expected, data

@@ -80,22 +80,33 @@ def _peak_child_rss(args: list[str], output) -> int:
     return int(out) * 1024
 
 
-def test_r12_csv_gz_is_streamed_in_bounded_memory(tmp_path):
-    small, big = tmp_path / "small.csv.gz", tmp_path / "big.csv.gz"
+def _bomb(path, megabytes: int) -> None:
+    """A .csv.gz of about `megabytes` MB decompressed, one IIN in its last row."""
     row = "привет подскажите статус заявки номер 12 и 13,ok,2024-01-01\n"
-    with gzip.open(small, "wt", encoding="utf-8", compresslevel=1) as out:
-        out.write("note,flag,day\n" + row * 10 + f"ИИН {IIN},x,y\n")
-    with gzip.open(big, "wt", encoding="utf-8", compresslevel=1) as out:
+    with gzip.open(path, "wt", encoding="utf-8", compresslevel=1) as out:
         out.write("note,flag,day\n")
         block = row * 20_000
-        for _ in range(120 * (1 << 20) // len(block.encode())):  # about 120 MB decompressed
+        for _ in range(megabytes * (1 << 20) // len(block.encode())):
             out.write(block)
         out.write(f"ИИН {IIN},x,y\n")
+
+
+# Streaming holds a few 1 MB batches whatever the file's size; decompressing
+# whole holds the file (twice, as the red team measured). The base is a file
+# big enough for the allocators to have reached their plateau.
+BASE_MB, BIG_MB = 24, 120
+MOST_GROWTH = (BIG_MB - BASE_MB) // 2 << 20
+
+
+def test_r12_csv_gz_is_streamed_in_bounded_memory(tmp_path):
+    base_file, big = tmp_path / "base.csv.gz", tmp_path / "big.csv.gz"
+    _bomb(base_file, BASE_MB)
+    _bomb(big, BIG_MB)
     assert big.stat().st_size < 8 << 20
     out = tmp_path / "out.jsonl"
-    base = _peak_child_rss([SENIM, "scan", str(small), "--workers", "1", "--format", "jsonl"], out)
+    base = _peak_child_rss([SENIM, "scan", str(base_file), "--workers", "1", "--format", "jsonl"], out)
     peak = _peak_child_rss([SENIM, "scan", str(big), "--workers", "1", "--format", "jsonl"], out)
-    assert peak - base < 80 << 20, (base, peak)  # the whole file decompressed would be 120 MB more
+    assert peak - base < MOST_GROWTH, (base, peak)
     records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [(r["row"], r["column"], r["type"]) for r in records] == [(1_320_001, "note", "kz_iin")]
 
@@ -165,6 +176,15 @@ def test_r37_redact_folder_refuses_to_overwrite_without_force(tmp_path):
     assert (target / "b.txt").read_text() == "keep me\n" and not (target / "a.txt").exists()
     forced = senim("redact", str(source), "-o", str(target), "--force")
     assert forced.returncode == 0 and (target / "b.txt").read_text() == "ничего\n"
+    # its sibling: one file onto a file that is there
+    other = tmp_path / "other.txt"
+    other.write_text("keep me too\n")
+    one = senim("redact", str(source / "a.txt"), "-o", str(other))
+    assert one.returncode == 2 and one.stderr.decode() == (
+        f"senim: {other}: already exists; nothing was written: give --force to overwrite it\n")
+    assert other.read_text() == "keep me too\n"
+    assert senim("redact", str(source / "a.txt"), "-o", str(other), "--force").returncode == 0
+    assert other.read_text(encoding="utf-8") == "ИИН **********12\n"
 
 
 def test_r39_hyperscan_cache_is_checked_by_content_not_name(tmp_path):
@@ -181,3 +201,34 @@ def test_r39_hyperscan_cache_is_checked_by_content_not_name(tmp_path):
             shutil.copyfile(smallest, other)
     after = jsonl(senim("scan", str(path), "--format", "jsonl", env=env))
     assert after == before and len(before) == 4
+
+
+def test_r39_a_cache_others_can_write_to_is_never_loaded(tmp_path):
+    """The deeper form of R39: a forged file that carries the right key and
+    the SHA-256 of the database it holds (neither is a secret) passes every
+    check a file can carry; so a cache folder or file that another user can
+    write to is not read at all."""
+    import hashlib
+
+    from senim.checks.personal_data.engine import TYPES, Engine
+    from senim.settings import Settings
+
+    text = f"ИИН {IIN}, тел. {PHONE}, a.b@mail.kz, {NAME}\n".encode()
+    home = tmp_path / "home"
+    with Settings(home=home).active():
+        before = Engine(TYPES).scan(text)
+        folder = home / "cache"
+        assert os.stat(folder).st_mode & 0o777 == 0o700
+        cached = sorted(folder.glob("hyperscan-*.db"))
+        smallest = min(cached, key=lambda p: p.stat().st_size).read_bytes()[73:]
+        for path in cached:  # each file keeps its own key, and carries the smallest database with its digest
+            blob = path.read_bytes()
+            path.write_bytes(blob[:41] + hashlib.sha256(smallest).digest() + smallest)
+        os.chmod(folder, 0o777)
+        assert Engine(TYPES).scan(text) == before and len(before) == 4
+        os.chmod(folder, 0o770)  # group-writable is no better
+        assert Engine(TYPES).scan(text) == before
+        os.chmod(folder, 0o700)
+        for path in cached:  # nor are files others can write to, in a folder of ours
+            os.chmod(path, 0o666)
+        assert Engine(TYPES).scan(text) == before

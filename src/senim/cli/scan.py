@@ -237,7 +237,7 @@ def redact(
     recognizers: Optional[str] = typer.Option(
         None, "--recognizers", help="YAML file of your own recognizers, allow list and threshold."),
     min_confidence: Optional[float] = typer.Option(None, "--min-confidence", help="Leave findings below this (0-1)."),
-    force: bool = typer.Option(False, "--force", help="Overwrite files already in the output folder."),
+    force: bool = typer.Option(False, "--force", help="Overwrite the output file, or files already in the output folder."),
     lang: Lang = LANG,
 ) -> None:
     import os
@@ -270,6 +270,8 @@ def redact(
             raise InputError(f"{existing[0]}: already exists ({len(existing)} of the {len(pairs)} files to write "
                              "are in the output folder); nothing was written: give --force to overwrite them")
     elif os.path.exists(source):
+        if os.path.lexists(output) and not force:  # as for a folder: another file is never replaced unasked
+            raise InputError(f"{output}: already exists; nothing was written: give --force to overwrite it")
         pairs = [(source, output)]
     else:
         raise InputError(f"{source}: no such file or folder")

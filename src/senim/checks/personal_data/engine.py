@@ -45,34 +45,67 @@ def context_expression(words) -> bytes:
     return rb"(?:^|[^A-Za-z\x80-\xff])(?:" + body + rb")"
 
 
+def _trusted(path) -> bool:
+    """A cache file Senim may load: a regular file (not a link) in a folder
+    (not a link), both owned by this user and writable by nobody else. A
+    database is machine code Hyperscan runs; a folder others can write to
+    could hand it one that passes every check the file itself can carry."""
+    import stat
+
+    return _own(path.parent, stat.S_ISDIR) and _own(path, stat.S_ISREG)
+
+
+def _own(path, kind) -> bool:
+    """`path` is of this kind (not a link), owned by this user, writable by nobody else."""
+    import os
+    import stat
+
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return False
+    return kind(info.st_mode) and info.st_uid == os.geteuid() and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+
+
 def _compiled(expressions: list[bytes], ids: list[int], flags: list[int]):
     """The Hyperscan database, from the cache in SENIM_HOME when this machine
     compiled the same patterns before (compiling takes ~80 ms per process,
     loading well under 1 ms). A cached file holds the key of its patterns and
     the SHA-256 of the database it carries, both checked before it is used:
-    a file copied over another, cut short or damaged is compiled again."""
+    a file copied over another, cut short or damaged is compiled again. It is
+    read only from a folder and file this user owns and nobody else can
+    write (`_trusted`); the folder is made 0700. The key and the digest are
+    not secrets, so the cache is as trusted as the user's own files, no more
+    (docs/personal-data.md)."""
     import hashlib
     import platform
+    import stat
 
     import hyperscan
 
     from senim.paths import senim_home, write_atomic
 
     key = hashlib.sha256(repr((expressions, ids, flags, hyperscan.__version__, platform.machine())).encode()).digest()
-    cached = senim_home() / "cache" / f"hyperscan-{key.hex()[:32]}.db"
+    folder = senim_home() / "cache"
+    cached = folder / f"hyperscan-{key.hex()[:32]}.db"
     magic = b"senim-hs1"
+    trusted = _trusted(cached)
     try:
-        blob = cached.read_bytes()
-        head, stored_key, digest, body = blob[:9], blob[9:41], blob[41:73], blob[73:]
-        if head == magic and stored_key == key and hashlib.sha256(body).digest() == digest:
-            return hyperscan.loadb(body, hyperscan.HS_MODE_BLOCK)
+        if trusted:
+            blob = cached.read_bytes()
+            head, stored_key, digest, body = blob[:9], blob[9:41], blob[41:73], blob[73:]
+            if head == magic and stored_key == key and hashlib.sha256(body).digest() == digest:
+                return hyperscan.loadb(body, hyperscan.HS_MODE_BLOCK)
     except Exception:  # absent, truncated, or built for another CPU
         pass
     database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
     database.compile(expressions=expressions, ids=ids, elements=len(expressions), flags=flags)
     try:
-        body = hyperscan.dumpb(database)
-        write_atomic(cached, magic + key + hashlib.sha256(body).digest() + body)
+        if not folder.exists():
+            folder.mkdir(parents=True, mode=0o700)
+        if _own(folder, stat.S_ISDIR):  # never into a folder others can write to
+            body = hyperscan.dumpb(database)
+            write_atomic(cached, magic + key + hashlib.sha256(body).digest() + body)
     except OSError:
         pass
     return database

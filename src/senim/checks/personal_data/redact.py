@@ -7,7 +7,6 @@ keeps; the same key gives the same pseudonym in every file and table.
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import hmac
 import os
@@ -210,13 +209,18 @@ def redact_file(source: str, target: str, types=TYPES, mode: str = "mask", key: 
     target_path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target_path.parent, prefix=f".{target_path.name}.", suffix=".tmp")
     os.close(fd)
+    codec = src.compression_of(source)
     try:
-        if kind in ("text", "gzip-text"):
-            opener = gzip.open if kind == "gzip-text" else open
-            with opener(source, "rb") as reader, opener(tmp, "wb") as writer:
-                count = redact_bytes_stream(reader.read, writer.write, what, replace)
-        elif kind in ("csv", "tsv", "gzip-csv", "gzip-tsv"):
-            count = _redact_csv(source, tmp, kind, what, replace)
+        if kind in ("text", "z-text"):
+            try:
+                with _open(source, codec, "rb") as reader, _open(tmp, codec, "wb") as writer:
+                    count = redact_bytes_stream(reader.read, writer.write, what, replace)
+            except src.decompression_errors() as error:
+                first = str(error).splitlines()[0] if str(error) else type(error).__name__
+                raise InputError(f"{source}: not a readable {codec or 'text'} file "
+                                 f"({tables.masked_message(first)}); nothing was written") from None
+        elif kind in ("csv", "tsv", "z-csv", "z-tsv"):
+            count = _redact_csv(source, tmp, "\t" if kind.endswith("tsv") else ",", codec, what, replace)
         elif kind == "parquet":
             count = _redact_parquet(source, tmp, what, replace)
         else:
@@ -230,15 +234,17 @@ def redact_file(source: str, target: str, types=TYPES, mode: str = "mask", key: 
     return count
 
 
-def _redact_csv(source, tmp, kind, what, replace) -> int:
+def _open(path: str, codec: str | None, mode: str):
+    return src.open_compressed(path, codec, mode) if codec else open(path, mode)
+
+
+def _redact_csv(source, tmp, separator, codec, what, replace) -> int:
     import polars as pl
 
-    separator = "\t" if kind.endswith("tsv") else ","
     engine = engine_for(*what)
     count, names, header = 0, None, []
-    opener = gzip.open if kind.startswith("gzip") else open
-    with opener(tmp, "wb") as out:
-        for table in tables.csv_tables(source, separator, kind.startswith("gzip"), header):
+    with _open(tmp, codec, "wb") as out:
+        for table in tables.csv_tables(source, separator, codec, header):
             first = names is None
             if first:  # the header as written, with its personal data replaced
                 names = _renamed(header, engine, replace, source)

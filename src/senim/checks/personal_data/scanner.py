@@ -11,7 +11,6 @@ offsets after bad bytes stay right.
 
 from __future__ import annotations
 
-import gzip
 import os
 import sys
 from dataclasses import dataclass
@@ -165,15 +164,17 @@ def plan(sources: list[src.Source], what: tuple, notes: list[str], chunk: int = 
         if source.kind == "text":
             for start, end in src.chunks(source.path, chunk):
                 yield ("range", index, source.path, start, end, what)
-        elif source.kind == "gzip-text":
+        elif source.kind == "z-text":
+            codec = src.compression_of(source.path)
             try:
-                with gzip.open(source.path, "rb") as stream:
+                with src.open_compressed(source.path, codec) as stream:
                     yield from _stream_tasks(index, stream, what, chunk)
-            except (OSError, EOFError) as error:
-                raise InputError(f"{source.path}: not a readable gzip file ({error})") from None
-        elif source.kind in ("csv", "tsv", "gzip-csv", "gzip-tsv"):
+            except src.decompression_errors() as error:
+                raise InputError(f"{source.path}: not a readable {codec} file "
+                                 f"({tables.masked_message(str(error).splitlines()[0] if str(error) else type(error).__name__)})") from None
+        elif source.kind in ("csv", "tsv", "z-csv", "z-tsv"):
             separator = "\t" if source.kind.endswith("tsv") else ","
-            yield ("csv", index, source.path, separator, source.kind.startswith("gzip"), what)
+            yield ("csv", index, source.path, separator, src.compression_of(source.path), what)
         elif source.kind == "parquet":
             import pyarrow.parquet as pq
 
@@ -310,7 +311,7 @@ def chosen_types(types: Iterable[str], recognizers: str = "") -> tuple[str, ...]
 
 def _bounded(pool, tasks: Iterator[tuple], window: int):
     """Results in task order with at most `window` tasks in flight, so that a
-    stream (standard input, gzip) is never read far ahead of the workers."""
+    stream (standard input, a compressed file) is never read far ahead of the workers."""
     from collections import deque
 
     pending: deque = deque()

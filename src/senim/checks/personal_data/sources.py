@@ -21,12 +21,16 @@ CHUNK = 2 << 20
 OVERLAP = 1024
 TABLE_SUFFIXES = (".csv", ".parquet", ".pq", ".tsv")
 SNIFF = 8192
+# Compressed files are read (and redacted) as streams, never whole: suffix,
+# codec name, and the magic bytes the file must begin with.
+COMPRESSIONS = {".gz": ("gzip", b"\x1f\x8b"), ".bz2": ("bz2", b"BZh"), ".xz": ("xz", b"\xfd7zXZ\x00"),
+                ".zst": ("zstd", b"\x28\xb5\x2f\xfd")}
 
 
 @dataclass(frozen=True)
 class Source:
     path: str | None  # as the user will read it; "-" for standard input; None for data in memory
-    kind: str  # text | csv | tsv | parquet | gzip-text | gzip-csv | stdin | stream | frame | special
+    kind: str  # text | csv | tsv | parquet | z-text | z-csv | z-tsv (compressed) | stdin | stream | frame | special
     data: Any = None  # a binary stream or a Polars frame, for kinds stream and frame
 
 
@@ -39,13 +43,56 @@ def _is_regular(path: str) -> bool:
         return False
 
 
+def compression_of(path: str) -> str | None:
+    """The codec of a compressed file, by its suffix (gzip, bz2, xz, zstd), else None."""
+    for suffix, (codec, _magic) in COMPRESSIONS.items():
+        if path.lower().endswith(suffix):
+            return codec
+    return None
+
+
+def open_compressed(path: str, codec: str, mode: str = "rb"):
+    """A binary stream of the file decompressed as it is read (or compressed
+    as it is written)."""
+    if codec == "gzip":
+        import gzip
+
+        return gzip.open(path, mode)
+    if codec == "bz2":
+        import bz2
+
+        return bz2.open(path, mode)
+    if codec == "xz":
+        import lzma
+
+        return lzma.open(path, mode)
+    import pyarrow as pa
+
+    return pa.CompressedInputStream(path, codec) if mode == "rb" else pa.CompressedOutputStream(path, codec)
+
+
+def decompression_errors() -> tuple:
+    """What a damaged or cut compressed stream raises."""
+    import lzma
+
+    errors: tuple = (OSError, EOFError, ValueError, lzma.LZMAError)
+    try:
+        import pyarrow as pa
+
+        errors += (pa.ArrowException,)
+    except ImportError:  # pragma: no cover - pyarrow is a dependency
+        pass
+    return errors
+
+
 def kind_of(path: str) -> str:
     name = path.lower()
-    if name.endswith(".gz"):
-        inner = name[:-3]
-        if inner.endswith((".csv", ".tsv")):
-            return "gzip-" + inner[-3:]
-        return "gzip-text"
+    for suffix in COMPRESSIONS:
+        if name.endswith(suffix):
+            inner = name[: -len(suffix)]
+            if inner.endswith((".csv", ".tsv")):
+                return "z-" + inner[-3:]
+            return "z-text"
     if name.endswith(".csv"):
         return "csv"
     if name.endswith(".tsv"):
@@ -93,8 +140,11 @@ def is_binary(path: str) -> bool:
     """A NUL byte in the first 8 KB: an image, an archive, a model file."""
     with open(path, "rb") as handle:
         head = handle.read(SNIFF)
-    if head[:2] == b"\x1f\x8b" or head[:4] == b"PAR1":
+    if head[:4] == b"PAR1":
         return False
+    for suffix, (_codec, magic) in COMPRESSIONS.items():
+        if head.startswith(magic) and path.lower().endswith(suffix):
+            return False
     return b"\0" in head
 
 

@@ -19,7 +19,6 @@ regex engine on the whole column cost more than the scan itself).
 from __future__ import annotations
 
 import csv
-import gzip
 import io
 from typing import Iterator
 
@@ -49,10 +48,12 @@ def masked_message(text: str) -> str:
     return replace_in_text(text, engine_for(TYPES), mask)
 
 
-def _ragged_line(path: str, compressed: bool, separator: str) -> tuple[int, int, int] | None:
+def _ragged_line(path: str, codec: str | None, separator: str) -> tuple[int, int, int] | None:
     """(line, fields, header fields) of the first row with more fields than the header."""
-    opener = gzip.open if compressed else open
-    with opener(path, "rt", encoding="utf-8", errors="replace", newline="") as handle:
+    from senim.checks.personal_data.sources import open_compressed
+
+    raw = open_compressed(path, codec) if codec else open(path, "rb")
+    with io.TextIOWrapper(raw, encoding="utf-8", errors="replace", newline="") as handle:
         reader = csv.reader(handle, delimiter=separator)
         header = next(reader, [])
         for row in reader:
@@ -61,25 +62,30 @@ def _ragged_line(path: str, compressed: bool, separator: str) -> tuple[int, int,
     return None
 
 
-def csv_batches(path: str, separator: str, compressed: bool) -> Iterator:
+def csv_batches(path: str, separator: str, compressed: str | None) -> Iterator:
     """Polars frames of a CSV file, every column as text, streamed in batches
-    of about BATCH_BYTES (a .csv.gz is decompressed as it is read)."""
+    of about BATCH_BYTES (a compressed file, `compressed` its codec, is
+    decompressed as it is read)."""
     import polars as pl
 
     for table in csv_tables(path, separator, compressed):
         yield pl.from_arrow(table)
 
 
-def csv_tables(path: str, separator: str, compressed: bool, header: list | None = None) -> Iterator:
+def csv_tables(path: str, separator: str, compressed: str | None, header: list | None = None) -> Iterator:
     """PyArrow tables of a CSV file, as `csv_batches`; a blank column name
     is read as `column_<position>` (as Polars names it), the names as written
     are put in `header`."""
     import pyarrow as pa
     import pyarrow.csv as pc
 
+    from senim.checks.personal_data.sources import decompression_errors, open_compressed
+
     def open_stream():
+        if compressed == "xz":  # not an Arrow codec: Python's decompressor, read through
+            return pa.PythonFile(open_compressed(path, "xz"), mode="r")
         raw = pa.OSFile(path, "rb")
-        return pa.CompressedInputStream(raw, "gzip") if compressed else raw
+        return pa.CompressedInputStream(raw, compressed) if compressed else raw
 
     parse = pc.ParseOptions(delimiter=separator)
     read = pc.ReadOptions(block_size=BATCH_BYTES)
@@ -120,8 +126,9 @@ def csv_tables(path: str, separator: str, compressed: bool, header: list | None 
             raise InputError(f"{path}: a row has fewer or more fields than the header (a quoted field that is "
                              "never closed?), so nothing was read") from None
         raise InputError(f"{path}: not a readable CSV file ({masked_message(message.splitlines()[0])})") from None
-    except (OSError, EOFError, gzip.BadGzipFile, pa.ArrowException) as error:
-        raise InputError(f"{path}: not a readable CSV file ({masked_message(str(error).splitlines()[0])})") from None
+    except decompression_errors() as error:
+        first = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise InputError(f"{path}: not a readable CSV file ({masked_message(first)})") from None
 
 
 def parquet_table(path: str, group: int):
