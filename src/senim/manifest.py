@@ -18,6 +18,8 @@ the test suite checks that it agrees with `jsonschema` on every document.
 from __future__ import annotations
 
 import json
+import math
+import os
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -46,6 +48,12 @@ class ManifestProblems(InputError):
 
 
 MAX_BYTES = 1 << 20  # a manifest is a page of facts; 1 MiB is generous
+# The registry stores a manifest as canonical JSON (RFC 8785), which holds
+# whole numbers up to 2^53 - 1 exactly and no NaN or infinity: what it cannot
+# store is refused here already, so that `validate` never says valid to what
+# `register` refuses.
+MAX_SAFE_INTEGER = 2**53 - 1
+MAX_NUMBER_TEXT = 400  # characters of a number as written; past this it is refused unread
 SCHEMA_FILE = Path(__file__).parent / "schemas" / "ai-system.schema.json"
 
 # Fields this project adds to format 1.0 (the contract allows additions).
@@ -93,28 +101,17 @@ class Manifest:
 
 def load_manifest(path: str | Path) -> Manifest:
     """Read, parse and validate one manifest file."""
+    from senim.reading import read_bounded
+
     name = str(path)
-    try:
-        blob = _read_bounded(Path(path))
-    except FileNotFoundError:
-        raise InputError("no such file", file=name) from None
-    except IsADirectoryError:
+    if Path(path).is_dir():
         candidate = Path(path) / "senim.yaml"
-        if candidate.is_file():
+        if os.path.lexists(candidate):  # a FIFO or a dangling link there gets its own sentence
             return load_manifest(candidate)
-        raise InputError("is a folder without a senim.yaml in it", file=name) from None
-    except PermissionError:
-        raise InputError("permission denied", file=name) from None
+        raise InputError("is a folder without a senim.yaml in it", file=name)
+    # a FIFO or a device (/dev/zero) is refused before any reading: it could block or never end
+    blob = read_bounded(path, MAX_BYTES, "manifest", bound="a manifest is a short text of at most 1 MB")
     return parse_manifest(blob, name)
-
-
-def _read_bounded(path: Path) -> bytes:
-    with open(path, "rb") as handle:
-        blob = handle.read(MAX_BYTES + 1)
-    if len(blob) > MAX_BYTES:
-        size = path.stat().st_size
-        raise InputError(f"the file is {size / 1e6:.1f} MB; a manifest is a short text of at most 1 MB", file=path)
-    return blob
 
 
 def parse_manifest(blob: bytes, name: str = "<manifest>") -> Manifest:
@@ -142,9 +139,12 @@ def _parse_text(text: str, name: str) -> tuple[Any, dict[tuple, int], list[_Prob
     json_document = None
     if text.lstrip().startswith(("{", "[")):
         try:
-            json_document = json.loads(text, parse_constant=_refuse_constant)
+            json_document = json.loads(text, parse_constant=_refuse_constant(name, text))
         except json.JSONDecodeError as error:
             raise InputError(f"JSON syntax error: {error.msg}", file=name, line=error.lineno) from None
+        except ValueError:  # Python's bound on the digits of an int (4,300) in json.loads
+            line = _line_of_match(text, r"\d{%d,}" % MAX_NUMBER_TEXT)
+            raise InputError(_too_long_number(), file=name, line=line) from None
         except RecursionError:
             raise InputError("is nested too deeply for a manifest", file=name) from None
     import yaml
@@ -170,7 +170,10 @@ def _parse_text(text: str, name: str) -> tuple[Any, dict[tuple, int], list[_Prob
     if len(nodes) > 1:
         raise InputError("holds several YAML documents; a manifest is one", file=name, line=nodes[1].start_mark.line + 1)
     builder = _Builder(name)
-    document = builder.build(nodes[0], ())
+    try:
+        document = builder.build(nodes[0], ())
+    except RecursionError:  # a merge key that merges its own mapping, through an anchor
+        raise InputError("is nested too deeply for a manifest (a merge key that merges itself?)", file=name) from None
     if json_document is not None and not builder.problems:
         return json_document, builder.lines, builder.problems  # JSON's own reading of the values, YAML's lines
     # With a key written twice, json kept the last value but the lines are the first's:
@@ -179,8 +182,22 @@ def _parse_text(text: str, name: str) -> tuple[Any, dict[tuple, int], list[_Prob
     return document, builder.lines, builder.problems
 
 
-def _refuse_constant(word: str) -> None:
-    raise InputError(f"JSON: {word} is not a number a manifest can hold")
+def _refuse_constant(name: str, text: str):
+    def refuse(word: str) -> None:
+        line = _line_of_match(text, r"(?<![\w\"])-?%s(?![\w\"])" % re.escape(word))
+        raise InputError(f"JSON: {word} is not a number a manifest can hold", file=name, line=line)
+
+    return refuse
+
+
+def _line_of_match(text: str, pattern: str) -> int | None:
+    found = re.search(pattern, text)
+    return text.count("\n", 0, found.start()) + 1 if found else None
+
+
+def _too_long_number() -> str:
+    return (f"holds a number written with more than {MAX_NUMBER_TEXT} characters; a manifest's whole numbers "
+            f"are at most {MAX_SAFE_INTEGER:,} (2^53 - 1): write a large amount with an exponent, such as 3e25")
 
 
 MAX_NODES = 100_000  # far beyond any manifest; stops alias bombs
@@ -201,18 +218,25 @@ class _Builder:
         self.numeric: dict[tuple, str] = {}  # plain scalars that read as numbers: place -> text
         self.count = 0
 
-    def build(self, node: Any, place: tuple) -> Any:
-        import yaml
-
+    def _tick(self, node: Any, place: tuple) -> None:
+        """Count one value read (merged mappings too: empty ones cost nothing to
+        write but expand like any alias) and stop at the limits."""
         self.count += 1
         if self.count > MAX_NODES or len(place) > MAX_DEPTH:
             what = "nested too deeply" if len(place) > MAX_DEPTH else "too large once its aliases are expanded"
             raise InputError(f"the manifest is {what}", file=self.name, line=node.start_mark.line + 1)
+
+    def build(self, node: Any, place: tuple) -> Any:
+        import yaml
+
+        self._tick(node, place)
         self.lines.setdefault(place, node.start_mark.line + 1)
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, place)
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, place + (i,)) for i, item in enumerate(node.value)]
+        if node.tag in (_TAG + "int", _TAG + "float") and len(node.value) > MAX_NUMBER_TEXT:
+            raise InputError(_too_long_number(), file=self.name, line=node.start_mark.line + 1)
         value = _scalar(node)
         if isinstance(value, (int, float)) and not isinstance(value, bool) or (
             node.tag == _TAG + "str" and not node.style and _looks_numeric(node.value)
@@ -224,16 +248,22 @@ class _Builder:
         import yaml
 
         result: dict[str, Any] = {}
-        merged: list[dict[str, Any]] = []
+        merged: list[tuple[dict[str, Any], dict[tuple, str]]] = []
         for key_node, value_node in node.value:
             line = key_node.start_mark.line + 1
             if key_node.tag == _TAG + "merge":  # `<<: *anchor`: the anchor's fields, unless written here
                 sources = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
                 for source in sources:
+                    self._tick(source, place)
                     if not isinstance(source, yaml.MappingNode):
                         self._problem(line, place, f"{_dotted(place) or 'the document'}: '<<' merges a mapping only")
                         continue
-                    merged.append(self._mapping(source, place))
+                    # the numbers read in a merged mapping count only for the keys it gives
+                    outer, self.numeric = self.numeric, {}
+                    try:
+                        merged.append((self._mapping(source, place), self.numeric))
+                    finally:
+                        self.numeric = outer
                 continue
             if not isinstance(key_node, yaml.ScalarNode):
                 self._problem(line, place, f"{_dotted(place) or 'the document'} has a key that is not a plain name")
@@ -244,9 +274,13 @@ class _Builder:
                 continue
             self.lines[place + (key,)] = line
             result[key] = self.build(value_node, place + (key,))
-        for source in merged:
+        for source, numeric in merged:
             for key, value in source.items():
-                result.setdefault(key, value)
+                if key in result:
+                    continue  # written here, or given by an earlier merged mapping
+                result[key] = value
+                inside = place + (key,)
+                self.numeric.update((p, t) for p, t in numeric.items() if p[:len(inside)] == inside)
         return result
 
     def _problem(self, line: int, place: tuple, message: str) -> None:
@@ -299,12 +333,18 @@ def _coerce_numbers(document: Any, numeric: dict[tuple, str]) -> None:
         kinds = rule.get("type")
         kinds = [kinds] if isinstance(kinds, str) else (kinds or [])
         parent = document
-        for part in place[:-1]:
-            parent = parent[part]
-        value = parent[place[-1]]
+        try:
+            for part in place[:-1]:
+                parent = parent[part]
+            value = parent[place[-1]]
+        except (KeyError, IndexError, TypeError):
+            continue  # a place another value took (a key written twice): nothing to coerce there
         if isinstance(value, str) and ("number" in kinds or "integer" in kinds):
             cleaned = written.replace("_", "")
-            parent[place[-1]] = float(cleaned) if any(c in cleaned for c in ".eE") else int(cleaned)
+            try:
+                parent[place[-1]] = float(cleaned) if any(c in cleaned for c in ".eE") else int(cleaned)
+            except ValueError:
+                continue  # left as text: the validator says it is not a number
         elif not isinstance(value, str) and "string" in kinds and not ({"number", "integer"} & set(kinds)):
             parent[place[-1]] = _WrittenNumber(written)
 
@@ -355,6 +395,8 @@ def validate_document(document: dict[str, Any], lines: dict[tuple, int], name: s
     flagged = {p.place for p in found}
     # the check digit, where the BIN is otherwise well written
     found += [p for p in _semantic_problems(document) if p.place not in flagged]
+    flagged = {p.place for p in found}
+    found += [p for p in _unstorable(document, ()) if p.place not in flagged]
     problems = list(problems or []) + found
     if problems:
         _raise_all(problems, lines, name)
@@ -487,7 +529,8 @@ def _check(value: Any, rule: dict[str, Any], place: tuple, problems: list[_Probl
                     raise ValueError
             except ValueError:
                 problems.append(_Problem(place, f"{where}: {_show(value)} is not a date written YYYY-MM-DD"))
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and "minimum" in rule and value < rule["minimum"]:
+    if (isinstance(value, (int, float)) and not isinstance(value, bool) and "minimum" in rule
+            and value < rule["minimum"] and math.isfinite(value)):  # -infinity: said once, as not storable
         problems.append(_Problem(place, f"{where}: {value} is below the minimum, {rule['minimum']}"))
     if isinstance(value, list):
         if len(value) < rule.get("minItems", 0):
@@ -524,6 +567,56 @@ def _identity(value: Any) -> Any:
     if isinstance(value, (int, float)):
         return ("number", value)
     return value  # text, null
+
+
+def _unstorable(value: Any, place: tuple) -> list[_Problem]:
+    """Values anywhere in the document (extensions too) that the registry could
+    not store as they are: NaN and infinity, whole numbers past 2^53 - 1, and
+    text holding NUL or a lone UTF-16 surrogate (PostgreSQL and UTF-8 refuse them)."""
+    problems: list[_Problem] = []
+    stack = [(value, place)]
+    while stack:
+        item, where = stack.pop()
+        if isinstance(item, dict):
+            for key, sub in item.items():
+                text = _text_problem(key)
+                if text:
+                    problems.append(_Problem(where, f"{_dotted(where) or 'the document'} has a key that {text}"))
+                    continue
+                stack.append((sub, where + (key,)))
+        elif isinstance(item, list):
+            stack.extend((sub, where + (i,)) for i, sub in enumerate(item))
+        elif isinstance(item, bool) or isinstance(item, _WrittenNumber):
+            continue
+        elif isinstance(item, float) and not math.isfinite(item):
+            problems.append(_Problem(where, f"{_dotted(where)}: {'NaN' if item != item else 'infinity'} "
+                                            "is not a number a manifest can hold"))
+        elif isinstance(item, int) and abs(item) > MAX_SAFE_INTEGER:
+            problems.append(_Problem(where, f"{_dotted(where)}: {_digits(item)} is past the largest whole number a "
+                                            f"manifest can hold exactly ({MAX_SAFE_INTEGER:,}, 2^53 - 1); "
+                                            "write a large amount with an exponent, such as 3e25"))
+        elif isinstance(item, float) and item.is_integer() and abs(item) > MAX_SAFE_INTEGER:
+            continue  # 3e25 is stored as the float it is
+        elif isinstance(item, str):
+            text = _text_problem(item)
+            if text:
+                problems.append(_Problem(where, f"{_dotted(where)}: the text {text}"))
+    return problems
+
+
+def _text_problem(text: Any) -> str | None:
+    if not isinstance(text, str):
+        return None
+    if "\0" in text:
+        return "holds a NUL character (\\0), which the registry cannot store"
+    if any("\ud800" <= c <= "\udfff" for c in text):
+        return "holds a lone UTF-16 surrogate, which is not text the registry can store"
+    return None
+
+
+def _digits(number: int) -> str:
+    written = str(number)
+    return written if len(written) <= 24 else f"a whole number of {len(written.lstrip('-'))} digits"
 
 
 def _semantic_problems(document: dict[str, Any]) -> list[_Problem]:

@@ -59,7 +59,9 @@ async def login(request: Request, signed=public()):
         return page(request, "login.html", {"next": target, "problem": "too_many", "email": email}, status=429)
     if done is None:
         return page(request, "login.html", {"next": target, "problem": "wrong", "email": email}, status=401)
-    secret, _person = done
+    secret, person = done
+    if person.role == "regulator" and target == "/":  # an authority has no dashboard of its own systems
+        target = "/regulator"
     response = _see(target)
     response.set_cookie(SESSION_COOKIE, secret, httponly=True, samesite="lax", secure=request.url.scheme == "https",
                         path="/")
