@@ -13,7 +13,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
 
-MODULES = ["senim", "senim.errors", "senim.settings", "senim.report", "senim.api.law", "senim.api.registry"]
+MODULES = ["senim", "senim.errors", "senim.settings", "senim.report", "senim.api.law", "senim.api.registry",
+           "senim.api.provenance", "senim.provenance.verification"]
 
 
 @pytest.fixture

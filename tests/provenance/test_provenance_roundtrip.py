@@ -85,9 +85,11 @@ def test_verify_json_shape_and_trust_anchors(labelled, session_key, tmp_path, se
     assert done.returncode == 0, done.stderr
     results = json.loads(done.stdout)
     for result in results:
-        assert set(result) == {"path", "labelled", "valid", "signer", "trusted", "digital_source_type", "marks",
-                               "issues"}
-        assert result["trusted"] is True
+        assert set(result) == {"path", "state", "ai_labelled", "generator", "signer", "signing_time",
+                               "digital_source_type", "media_type", "marks", "issues", "labelled", "valid", "trusted"}
+        assert result["state"] == "valid" and result["trusted"] is True
+        assert result["generator"] == "TestDiffusion 2"
+        assert result["signing_time"] is None  # signed without a time-stamp authority: no trusted time
         assert result["digital_source_type"] == TRAINED
     kinds = {m["kind"] for m in results[0]["marks"]}
     assert kinds == {"c2pa", "xmp", "declared-warning"}
@@ -100,6 +102,7 @@ def test_verify_json_shape_and_trust_anchors(labelled, session_key, tmp_path, se
     other = run_senim("verify", "--format", "json", "--trust-anchors", other_ca, labelled["png"],
                       env_home=senim_home)
     assert json.loads(other.stdout)[0]["trusted"] is False
+    assert json.loads(other.stdout)[0]["state"] == "untrusted"
     assert other.returncode == 0  # labelled and valid, trust is reported, not required
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from senim.api import inputs
 from senim.api.results import Audit, Labelling, Verification
-from senim.errors import InputError, ParameterError
+from senim.errors import ParameterError
 
 __all__ = ["label", "verify"]
 
@@ -29,10 +29,9 @@ def _anchors(value: Any) -> str | None:
         if not path.is_file():
             raise ParameterError("no such file" if not path.exists() else "is a folder, not a PEM file",
                                  file=path, field="trust_anchors")
-        value = path.read_text(encoding="utf-8", errors="replace")
-        if "BEGIN CERTIFICATE" not in value:
-            raise InputError("no PEM certificate found", file=path, line=1)
-        return value
+        from senim.provenance.verification import read_trust_anchors
+
+        return read_trust_anchors(path)  # read with a bound
     if not isinstance(value, str):
         raise ParameterError(f"expected a PEM file's path or PEM text, got {type(value).__name__}",
                              field="trust_anchors")
@@ -97,15 +96,17 @@ def label(source: Any, output: Any, *, lang: str = "en", warning: bool = True,
     return Labelling.from_dict(done)
 
 
-def verify(source: Any, *, trust_anchors: Any = None, max_bytes: int = DEFAULT_MAX_BYTES,
-           name: str | None = None) -> Verification | Audit:
-    """Check a file's AI marks and C2PA credentials, or audit a folder of them.
+def verify(source: Any, *, media_type: str | None = None, trust_anchors: Any = None,
+           max_bytes: int = DEFAULT_MAX_BYTES, name: str | None = None) -> Verification | Audit:
+    """Check a file's AI label (one of four states), or audit a folder of them.
 
     Parameters
     ----------
     source : str, os.PathLike, or bytes
-        A file to check, its bytes (its type is told from its content), or a
-        folder to audit.
+        A file to check, its bytes (its type told by `media_type` or by its
+        first bytes), or a folder to audit.
+    media_type : str, optional
+        The content's MIME type (``image/png``) or suffix (``.png``).
     trust_anchors : str, bytes or os.PathLike, optional
         Trusted root certificates: a PEM file's path or the PEM text.
     max_bytes : int
@@ -116,58 +117,41 @@ def verify(source: Any, *, trust_anchors: Any = None, max_bytes: int = DEFAULT_M
     Returns
     -------
     Verification or Audit
-        For a file: ``.labelled`` (a machine-readable mark names an AI
-        source type), ``.valid`` (the C2PA signature and hashes hold),
-        ``.trusted``, ``.signer``, ``.issues`` and ``.verdict`` (``pass``
-        when labelled and valid). For a folder: an `Audit` with each file's
-        verification, the summary (labelled and valid, altered, invalid,
-        unlabelled, unreadable, skipped) and the verdict of
-        ``senim verify --report``.
+        For a file: ``.state`` (``valid``: the credentials hold and the
+        signer is on the trust list; ``untrusted``: they hold, the signer is
+        not recognised; ``invalid``: altered or broken; ``none``: no
+        credentials), ``.ai_labelled``, ``.generator``, ``.signer``,
+        ``.signing_time``, ``.issues`` and ``.verdict`` (``pass`` when
+        AI-labelled and valid or untrusted). For a folder: an `Audit` with
+        each file's verification, the summary and the verdict of
+        ``senim verify --report`` (`senim.provenance.folder_verdict`).
+
+    Raises
+    ------
+    ParameterError
+        A parameter of the wrong kind (`max_bytes`, `trust_anchors`, `media_type`).
+    InputError
+        Content that cannot be examined at all (empty, too large, a type
+        Senim does not check); broken credentials are the state ``invalid``.
+
+    Examples
+    --------
+    >>> import senim
+    >>> senim.verify(b"# Notes", media_type="text/markdown").state
+    'none'
     """
     from senim.checks import runs
+    from senim.provenance.formats import format_of_media_type
 
     anchors, max_bytes = _anchors(trust_anchors), _max_bytes(max_bytes)
+    if media_type is not None and (not isinstance(media_type, str) or format_of_media_type(media_type) is None):
+        raise ParameterError(f"{media_type!r} is not a type Senim checks (a MIME type such as image/png, or .png)",
+                             field="media_type")
     if isinstance(source, (bytes, bytearray, memoryview)):
-        return _verify_bytes(bytes(source), anchors, max_bytes, name or "<bytes>")
+        run = runs.verify(bytes(source), trust_anchors=anchors, max_bytes=max_bytes, media_type=media_type,
+                          name=name or "<bytes>")
+        return Verification.from_dict(run.result, evidence=run.evidence, verdict=run.verdict)
     path = inputs.data_path(source, "source")
-    run = runs.verify(path, trust_anchors=anchors, max_bytes=max_bytes)
+    run = runs.verify(path, trust_anchors=anchors, max_bytes=max_bytes, media_type=media_type)
     kind = Audit.from_audit if path.is_dir() else Verification.from_dict
     return kind(run.result, evidence=run.evidence, verdict=run.verdict)
-
-
-# What the first bytes say a file is, as the name it is checked under.
-_SUFFIX = {"PNG": ".png", "JPEG": ".jpg", "WebP": ".webp", "WAV": ".wav", "MP4": ".mp4", "MP3": ".mp3"}
-
-
-def _verify_bytes(data: bytes, anchors: str | None, max_bytes: int, name: str) -> Verification:
-    import hashlib
-    import tempfile
-    from pathlib import Path
-
-    from senim.checks import runs
-    from senim.provenance.formats import _looks_like
-
-    if not data:
-        raise InputError("the content is empty", file=name)
-    if len(data) > max_bytes:
-        raise InputError(f"{len(data) / 2**20:,.0f} MiB is over the limit of {max_bytes / 2**20:,.0f} MiB",
-                         file=name)
-    seen = _looks_like(data[:64])
-    if seen == "text":
-        head = data[:4096].lower()
-        suffix = ".html" if b"<html" in head or b"<!doctype" in head or b"<meta" in head else ".md"
-    elif seen in _SUFFIX:
-        suffix = _SUFFIX[seen]
-    else:
-        raise InputError("is not a PNG, JPEG, WebP, MP4, WAV, MP3, HTML or Markdown file", file=name)
-    with tempfile.TemporaryDirectory(prefix="senim-verify-") as folder:
-        path = Path(folder) / f"content{suffix}"
-        path.write_bytes(data)
-        content = {"content": {"path": name, "sha256": hashlib.sha256(data).hexdigest()}}
-        try:
-            run = runs.verify(path, trust_anchors=anchors, max_bytes=max_bytes, inputs=content)
-        except InputError as error:  # named as the caller names the content, not by the temporary file
-            raise InputError(str(error).replace(f"{path}: ", "", 1).replace(str(path), name), file=name) from None
-    result = {**run.result, "path": name}
-    evidence = {**run.evidence, "result": result}
-    return Verification.from_dict(result, evidence=evidence, verdict=run.verdict)

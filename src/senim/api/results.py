@@ -247,20 +247,28 @@ class Explanation(CheckRun):
 
 @dataclass(frozen=True)
 class Verification(CheckRun):
-    """The marks one file carries and whether its C2PA credentials hold
-    (one item of ``senim verify --format json``): `labelled` when a
-    machine-readable mark names an AI source type, `valid` when its
-    signature and hashes check out, `trusted` when its signer chains to a
-    trust anchor given."""
+    """The AI label of one file (one item of ``senim verify --format json``,
+    `senim.provenance.LabelCheck` with its evidence): `state` is ``valid``
+    (the credentials hold and the signer is on the trust list),
+    ``untrusted`` (they hold; the signer is not recognised), ``invalid``
+    (altered or broken) or ``none`` (no credentials); `ai_labelled` whether a
+    machine-readable mark names an AI source type. `labelled`, `valid`
+    (valid or untrusted) and `trusted` (valid) are the same facts as the
+    booleans of earlier versions."""
 
     path: str = ""
-    labelled: bool = False
-    valid: bool = False
+    state: str = "none"
+    ai_labelled: bool = False
+    generator: str | None = None
     signer: str | None = None
-    trusted: bool = False
+    signing_time: str | None = None
     digital_source_type: str | None = None
+    media_type: str | None = None
     marks: list[dict[str, Any]] = field(default_factory=list)
     issues: list[str] = field(default_factory=list)
+    labelled: bool = False
+    valid: bool = False
+    trusted: bool = False
     extra: dict[str, Any] = field(default_factory=dict, metadata=_NOT_JSON, repr=False)
     verdict: str | None = field(default=None, metadata=_NOT_JSON)
 
@@ -268,7 +276,7 @@ class Verification(CheckRun):
     def from_dict(cls, data: dict[str, Any], **beside: Any) -> "Verification":
         names = {f.name for f in fields(cls) if f.metadata.get("json", True)}
         extra = {k: copy.deepcopy(v) for k, v in data.items() if k not in names}
-        ok = bool(data.get("labelled") and data.get("valid"))
+        ok = bool(data.get("ai_labelled", data.get("labelled")) and data.get("state") in ("valid", "untrusted"))
         beside.setdefault("verdict", "pass" if ok else "fail")
         return super().from_dict(data, extra=extra, **beside)
 

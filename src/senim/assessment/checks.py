@@ -145,21 +145,16 @@ def _scan(answer: Answer, lang: str) -> dict[str, Any]:
 
 
 def _verify(answer: Answer, lang: str) -> dict[str, Any]:
-    from senim.provenance.verify import audit_folder, verify_file
+    from senim.checks.runs import AUDIT_FAILURES
+    from senim.provenance.verification import outcome
 
-    target = answer.path("path")
-    if target.is_dir():
-        summary = audit_folder(target)["summary"]
-    else:
-        one = verify_file(target)
-        summary = {"labelled_valid": [one["path"]] if one["labelled"] and one["valid"] else [],
-                   "unlabelled": [] if one["labelled"] else [one["path"]],
-                   "altered": [], "invalid": [one["path"]] if one["labelled"] and not one["valid"] else []}
-    bad = len(summary["unlabelled"]) + len(summary.get("altered", [])) + len(summary.get("invalid", []))
+    # The provenance area's one rule, so that assess and `senim verify --report` agree on a folder.
+    _, summary, verdict = outcome(answer.path("path"))
+    bad = sum(len(summary[key]) for key in AUDIT_FAILURES)
     good = len(summary["labelled_valid"])
-    if bad:
+    if verdict == "fail":
         status, reason = "not_met", _t(lang, "reason.verify_bad", bad=bad, total=bad + good)
-    elif good:
+    elif verdict == "pass":
         status, reason = "met", _t(lang, "reason.verify_good", total=good)
     else:
         status, reason = "not_assessed", _t(lang, "reason.verify_empty")

@@ -18,8 +18,9 @@ FAIRNESS_LIBRARIES = ("polars", "numpy", "pyarrow")
 EXPLAIN_LIBRARIES = ("scikit-learn", "shap", "skops", "numpy", "polars")
 PROVENANCE_LIBRARIES = ("c2pa-python", "pillow")
 
-# A folder's audit fails when one of these lists a file (as `senim verify --report` exits 1).
-AUDIT_FAILURES = ("altered", "invalid", "unlabelled", "unreadable")
+# A folder's audit fails when one of these lists a file (as `senim verify --report` exits 1);
+# the rule itself is `senim.provenance.verification.folder_verdict`.
+AUDIT_FAILURES = ("altered", "invalid", "unsigned", "unlabelled", "unreadable")
 
 
 @dataclass(frozen=True)
@@ -85,29 +86,44 @@ def explain(model: Any, data: Any, *, rows: Sequence[str] = (), id_column: str |
 
 
 def audit_verdict(summary: dict[str, list]) -> str | None:
-    """``fail`` when a file is altered, invalid, unlabelled or unreadable;
-    ``pass`` when at least one is labelled and valid and none fails; None
-    when there was nothing to check."""
-    if any(summary.get(key) for key in AUDIT_FAILURES):
-        return "fail"
-    return "pass" if summary.get("labelled_valid") else None
+    """``fail`` when a file is altered, invalid, unsigned, unlabelled or
+    unreadable; ``pass`` when at least one is labelled and valid and none
+    fails; None when there was nothing to check (the provenance area's
+    `folder_verdict`, so that every door decides alike)."""
+    from senim.provenance.verification import folder_verdict
+
+    return folder_verdict(summary)
 
 
 def verify(path: Any, *, trust_anchors: str | None = None, max_bytes: int | None = None,
-           inputs: dict[str, Any] | None = None) -> Run:
-    """The labels of one file (passes when labelled and valid) or the audit of a folder (`audit_verdict`)."""
-    from senim.provenance import audit_folder, verify_file
+           inputs: dict[str, Any] | None = None, media_type: str | None = None, name: str | None = None) -> Run:
+    """The labels of one file (passes when AI-labelled and its state is valid or
+    untrusted) or the audit of a folder (`audit_verdict`); `path` may be the
+    content's bytes, named `name`, of type `media_type`."""
     from senim.provenance.formats import DEFAULT_MAX_BYTES
+    from senim.provenance.verification import folder_verdict, outcome, summarise
+    from senim.provenance.verification import verify as check
 
-    path = Path(path)
     limit = max_bytes or DEFAULT_MAX_BYTES
-    if path.is_dir():
-        result = audit_folder(path, trust_anchors=trust_anchors, max_bytes=limit)
-        verdict = audit_verdict(result["summary"])
+    if isinstance(path, (bytes, bytearray, memoryview)):
+        import hashlib
+
+        data = bytes(path)
+        result = check(data, media_type=media_type, trust_anchors=trust_anchors, max_bytes=limit,
+                       name=name).to_dict()
+        verdict = folder_verdict(summarise([result]))
+        inputs = inputs if inputs is not None else {
+            "content": {"path": result["path"], "sha256": hashlib.sha256(data).hexdigest()}}
     else:
-        result = verify_file(path, trust_anchors=trust_anchors, max_bytes=limit)
-        verdict = "pass" if result["labelled"] and result["valid"] else "fail"
+        path = Path(path)
+        if media_type is not None and not path.is_dir():
+            result = check(path, media_type=media_type, trust_anchors=trust_anchors, max_bytes=limit).to_dict()
+            verdict = folder_verdict(summarise([result]))
+        else:
+            result, _, verdict = outcome(path, trust_anchors=trust_anchors, max_bytes=limit)
+        inputs = inputs if inputs is not None else {"path": path}
     parameters = {"trust_anchors": trust_anchors is not None, "max_bytes": limit}
-    inputs = inputs if inputs is not None else {"path": path}
+    if media_type is not None:
+        parameters["media_type"] = media_type
     return Run(result, _evidence("provenance.verify", inputs, parameters, result, PROVENANCE_LIBRARIES, verdict),
                verdict)

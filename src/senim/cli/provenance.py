@@ -136,16 +136,18 @@ def label(
 
 
 def _verdict_line(result: dict, lang: str) -> str:
-    parts = [_say("labelled_yes" if result["labelled"] else "labelled_no", lang),
-             _say("valid_yes" if result["valid"] else "valid_no", lang)]
-    if result["trusted"]:
-        parts.append(_say("trusted_yes", lang))
+    from senim.provenance.verification import passes
+
+    parts = [_say("labelled_yes" if result["ai_labelled"] else "labelled_no", lang),
+             _say(f"state_{result['state']}", lang)]
     if result["signer"]:
         parts.append(_say("signed_by", lang, signer=result["signer"]))
-    mark = "✓" if result["labelled"] and result["valid"] else "✗"
+    mark = "✓" if passes(result) else "✗"
     lines = [f"{mark} {result['path']}: " + "; ".join(parts)]
     if result["digital_source_type"]:
         lines.append(f"    digitalSourceType: {result['digital_source_type']}")
+    if result.get("signing_time"):
+        lines.append(f"    signed: {result['signing_time']}")
     lines += [f"    - {issue}" for issue in result["issues"]]
     return "\n".join(lines)
 
@@ -159,19 +161,20 @@ def verify(
     max_mb: int = typer.Option(1024, "--max-mb", help="Refuse files larger than this."),
     lang: Lang = typer.Option(Lang.en, "--lang", help="Language of the messages."),
 ) -> None:
-    """Check AI marks and C2PA credentials. Exit 0: all labelled and valid; 1: one is not; 2: bad input."""
+    """Check AI labels: valid, untrusted (signer not on the trust list), invalid or none.
+
+    Exit 0: every file AI-labelled with credentials that hold (valid or untrusted); 1: one is not; 2: bad input.
+    """
     from senim.errors import InputError
-    from senim.provenance import audit_folder, verify_file
+    from senim.provenance.verification import FOLDER_FAILURES, outcome, passes, read_trust_anchors, verify_file
 
     anchors = None
     if trust_anchors is not None:
-        if not trust_anchors.exists():
-            raise InputError(f"{trust_anchors}: --trust-anchors: no such file")
-        if not trust_anchors.is_file():
-            raise InputError(f"{trust_anchors}: --trust-anchors: is a folder, not a PEM file")
-        anchors = trust_anchors.read_text(encoding="utf-8", errors="replace")
-        if "BEGIN CERTIFICATE" not in anchors:
-            raise InputError(f"{trust_anchors}: line 1: no PEM certificate found")
+        try:
+            anchors = read_trust_anchors(trust_anchors)
+        except InputError as error:
+            place = f"{trust_anchors}:{error.line}" if error.line else str(trust_anchors)
+            raise InputError(f"{place}: --trust-anchors: {error.problem}") from None
     max_bytes = max_mb << 20
 
     if report or (len(paths) == 1 and paths[0].is_dir()):
@@ -179,19 +182,19 @@ def verify(
             raise InputError(f"{paths[0]}: no such folder")
         if len(paths) != 1 or not paths[0].is_dir():
             raise InputError(f"{paths[0]}: --report needs exactly one folder")
-        audit = audit_folder(paths[0], trust_anchors=anchors, max_bytes=max_bytes)
-        summary = audit["summary"]
+        audit, summary, verdict = outcome(paths[0], trust_anchors=anchors, max_bytes=max_bytes)
         if fmt is Format.json:
             print(json.dumps(audit, ensure_ascii=False, indent=2))
         else:
             print(_say("audit_heading", lang.value, folder=audit["folder"], total=len(audit["files"])))
-            for key in ("labelled_valid", "altered", "invalid", "unlabelled", "unreadable"):
+            for key in ("labelled_valid", *FOLDER_FAILURES):
+                if key == "unsigned" and not summary[key]:
+                    continue  # a list only old-style XMP-only files fill
                 print(f"\n{_say('audit_' + key, lang.value)} ({len(summary[key])})")
                 for item in summary[key]:
                     print(f"  {item}")
             print("\n" + _say("audit_skipped", lang.value, count=len(summary["skipped"])))
-        bad = summary["altered"] or summary["invalid"] or summary["unlabelled"] or summary["unreadable"]
-        raise typer.Exit(1 if bad else 0)
+        raise typer.Exit(1 if verdict == "fail" else 0)
 
     results, bad_input = [], False
     for path in paths:
@@ -207,4 +210,4 @@ def verify(
             print(_verdict_line(result, lang.value))
     if bad_input:
         raise typer.Exit(2)
-    raise typer.Exit(0 if all(r["labelled"] and r["valid"] for r in results) else 1)
+    raise typer.Exit(0 if all(passes(r) for r in results) else 1)

@@ -44,16 +44,34 @@ def manifest_definition(*, action: str, digital_source_type: str, generator: str
     }
 
 
+# Never reach the network while reading: a manifest stored at a URL in the file
+# is not fetched (the reader says so), and neither is an OCSP answer.
+OFFLINE = {"verify": {"remote_manifest_fetch": False, "ocsp_fetch": False}}
+
+
 def _context(settings: dict):
     import c2pa
 
     return c2pa.Context(c2pa.Settings.from_dict(settings))
 
 
+def reading_context(trust_anchors: str | None = None):
+    """The reader's settings: offline, with the trust anchors given (PEM text), if any."""
+    settings = {"verify": dict(OFFLINE["verify"])}
+    if trust_anchors:
+        settings["trust"] = {"trust_anchors": trust_anchors}
+    return _context(settings)
+
+
+@lru_cache(maxsize=1)
+def _offline_context():
+    return reading_context()
+
+
 @lru_cache(maxsize=1)
 def _signing_context():
     # Built once per process: no thumbnail (it would add ~75 KB to a small file).
-    return _context({"builder": {"thumbnail": {"enabled": False}}})
+    return _context({"builder": {"thumbnail": {"enabled": False}}, **OFFLINE})
 
 
 def make_signer(key: SigningKey, tsa_url: str | None = None):
@@ -99,10 +117,18 @@ def sign(definition: dict, signer, mime: str, source: BinaryIO, dest: BinaryIO, 
         raise InputError(f"{name}: C2PA signing failed: {message}") from None
 
 
+# The reader's validation state, as Senim's verification states name it.
+STATES = {"Trusted": "valid", "Valid": "untrusted", "Invalid": "invalid"}
+
+# Failure codes that say whom to trust, not that anything is broken: the
+# reader keeps the state Valid for them (outside finding D4).
+UNTRUSTED_CODES = ("signingCredential.untrusted", "cawg.x509.credential.untrusted")
+
+
 @dataclass
 class CredentialReport:
     present: bool = False
-    state: str | None = None  # Valid | Trusted | Invalid
+    state: str | None = None  # the reader's: Valid | Trusted | Invalid
     signer: str | None = None
     issuer: str | None = None
     claim_generator: str | None = None
@@ -112,6 +138,9 @@ class CredentialReport:
     warning: dict | None = None
     failures: list = field(default_factory=list)
     untrusted: bool = True
+    untrusted_codes: list = field(default_factory=list)
+    signing_time: str | None = None
+    remote: bool = False  # the manifest is stored at a URL, which is not fetched
     error: str | None = None
 
 
@@ -123,7 +152,7 @@ def has_manifest(mime: str, data: bytes | BinaryIO) -> bool:
         return False  # every embedded manifest store carries its "c2pa" label
     stream = io.BytesIO(data) if isinstance(data, (bytes, bytearray)) else data
     try:
-        with c2pa.Reader(mime, stream):
+        with c2pa.Reader(mime, stream, context=_offline_context()):
             return True
     except Exception:
         return False
@@ -137,12 +166,10 @@ def read(mime: str, stream: BinaryIO, *, manifest_data: bytes | None = None,
     """What the C2PA reference reader says about a file; never raises for a bad manifest."""
     import c2pa
 
-    settings: dict = {}
-    if trust_anchors:
-        settings["trust"] = {"trust_anchors": trust_anchors}
     report = CredentialReport()
+    context = reading_context(trust_anchors) if trust_anchors else _offline_context()
     try:
-        with c2pa.Reader(mime, stream, manifest_data, context=_context(settings)) as reader:
+        with c2pa.Reader(mime, stream, manifest_data, context=context) as reader:
             report.present = True
             report.state = reader.get_validation_state()
             store = json.loads(reader.json())
@@ -152,6 +179,7 @@ def read(mime: str, stream: BinaryIO, *, manifest_data: bytes | None = None,
             return report
         report.present = True
         report.state = "Invalid"
+        report.remote = message.startswith("Remote:")
         report.error = message
         report.failures.append({"code": "manifest.unreadable", "explanation": message})
         return report
@@ -160,6 +188,7 @@ def read(mime: str, stream: BinaryIO, *, manifest_data: bytes | None = None,
     info = active.get("signature_info") or {}
     report.signer = info.get("common_name")
     report.issuer = info.get("issuer")
+    report.signing_time = info.get("time")
     generators = active.get("claim_generator_info") or []
     report.claim_generator = (generators[0].get("name") if generators else None) or active.get("claim_generator")
     for assertion in active.get("assertions", []):
@@ -174,11 +203,15 @@ def read(mime: str, stream: BinaryIO, *, manifest_data: bytes | None = None,
                 if agent and not report.generator:
                     report.generator = agent.get("name") if isinstance(agent, dict) else str(agent)
     results = (store.get("validation_results") or {}).get("activeManifest") or {}
-    report.failures = [
-        {"code": item.get("code"), "explanation": item.get("explanation")}
-        for item in results.get("failure", [])
-        if item.get("code") != "signingCredential.untrusted"
-    ]
+    failures = results.get("failure", [])
+    report.failures = [{"code": item.get("code"), "explanation": item.get("explanation")}
+                       for item in failures if item.get("code") not in UNTRUSTED_CODES]
+    # Failures in ingredients make the state Invalid too; the reader lists them all here.
+    for item in store.get("validation_status") or []:
+        entry = {"code": item.get("code"), "explanation": item.get("explanation")}
+        if entry["code"] not in UNTRUSTED_CODES and entry not in report.failures:
+            report.failures.append(entry)
+    report.untrusted_codes = sorted({item.get("code") for item in failures if item.get("code") in UNTRUSTED_CODES})
     codes = {item.get("code") for item in results.get("success", [])}
     report.untrusted = "signingCredential.trusted" not in codes
     return report
