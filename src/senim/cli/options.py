@@ -29,7 +29,7 @@ AS_OF = typer.Option(None, "--as-of", metavar="DATE", help="Apply the law as in 
 
 
 # A library parameter whose option is not spelt `--` + its name with dashes.
-FLAGS = {"systems": "--system", "actions": "--action", "chain": "--cert"}
+FLAGS = {"systems": "--system", "actions": "--action", "chain": "--cert", "evidence_roots": "--evidence-root"}
 
 
 def flag(parameter: str) -> str:
