@@ -143,6 +143,22 @@ def _named(error: OSError, files) -> str:
     return names[0] if len(names) == 1 else "output"
 
 
+def read_secret(path: Path, what: str, *, warn: bool = True) -> bytes:
+    """A key file's bytes, stripped: a regular file of at most 64 KB (a FIFO,
+    /dev/zero or a huge file is refused with a sentence, never read for ever),
+    with a notice when it is a link or open to others than its owner."""
+    from senim.errors import InputError
+    from senim.reading import LIMITS, check_key_file, read_bounded
+    from senim.settings import notify
+
+    if warn:
+        check_key_file(path, notify)
+    try:
+        return read_bounded(path, LIMITS["key"], what).strip()
+    except InputError as error:
+        raise InputError(f"{path}: the {what} cannot be read: {error.problem}") from None
+
+
 # How long a reader waits for an empty key file to be filled: a first run
 # writing it takes milliseconds; an empty file that stays is an interrupted run.
 KEY_FILL_WAIT = 1.0
@@ -157,11 +173,10 @@ def read_key_file(path: Path, what: str) -> bytes:
     from senim.errors import InputError
 
     deadline = time.monotonic() + KEY_FILL_WAIT
+    warned = False
     while True:
-        try:
-            data = path.read_bytes().strip()
-        except OSError as error:
-            raise InputError(f"{path}: the {what} cannot be read ({error.strerror})") from None
+        data = read_secret(path, what, warn=not warned)
+        warned = True
         if data:
             return data
         if time.monotonic() >= deadline:

@@ -120,17 +120,17 @@ def report_verify(
     if key is not None:
         from senim.ledger.keys import key_id as id_of, load_public_pem
 
+        from senim.reading import LIMITS, read_bounded
+
+        pem = read_bounded(key, LIMITS["key"], "public key")
         try:
-            key_id = id_of(load_public_pem(key.read_bytes()))
-        except (OSError, ValueError) as error:
+            key_id = id_of(load_public_pem(pem))
+        except (OSError, ValueError, TypeError) as error:
             raise InputError(f"{key}: --key: not an Ed25519 public key in PEM ({type(error).__name__})") from None
 
-    try:
-        blob = file.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{file}: no such file") from None
-    except IsADirectoryError:
-        raise InputError(f"{file}: is a folder, not a report") from None
+    from senim.reading import LIMITS, read_bounded
+
+    blob = read_bounded(file, LIMITS["report"], "report")  # /dev/zero or a FIFO: refused, not read for ever
     ok, detail = verify(blob, key_id)
     if ok:
         sys.stdout.write(text("assess.verify.ok", lang.value, key_id=detail) + "\n")

@@ -160,9 +160,12 @@ def _trusted(key: Optional[Path]):
         return None
     from senim.ledger import keys
 
+    from senim.reading import LIMITS, read_bounded
+
+    pem = read_bounded(key, LIMITS["key"], "public key")  # /dev/zero or a FIFO: refused, not read for ever
     try:
-        public = keys.load_public_pem(key.read_bytes())
-    except (OSError, ValueError):
+        public = keys.load_public_pem(pem)
+    except (OSError, ValueError, TypeError):
         raise InputError(f"{key}: --key: not a readable Ed25519 public key (PEM)") from None
     return {keys.key_id(public): public}
 
