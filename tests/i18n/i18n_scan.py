@@ -40,6 +40,7 @@ NOISE = [
     re.compile(r"(?<!\w)--[a-z][a-z-]*(?:\s+[A-Z_]+)?"),   # options and their metavars
     re.compile(r"\bsenim(?:\s+[a-z][a-z-]*)+"),            # command lines
     re.compile(r"\b\d{4}-\d{2}-\d{2}(?:T[\d:.]+(?:Z|[+-]\d{2}:\d{2})?)?"),
+    re.compile(r"(?<=[\d)–-])\([a-z]{1,3}\)"),        # a point of an article, lettered as the act does: 5(1)(ba), (h)(iii)
 ]
 
 

@@ -24,7 +24,8 @@ ALL_ROLES = [(BANK, r) for r in ROLES] + [(AUTHORITY, "regulator")]
 
 def _path(path: str, ids: dict) -> str:
     names = {"system_id": ids["system"], "assessment_id": ids["assessment"], "evidence_id": ids["evidence"],
-             "incident_id": ids["incident"], "job_id": ids["job"], "seq": ids["ledger_seq"], "token_id": ids["token"]}
+             "incident_id": ids["incident"], "job_id": ids["job"], "seq": ids["ledger_seq"], "token_id": ids["token"],
+             "request_id": ids.get("request", 1), "tracking": "AAAA-BBBB-CCCC-DDDD-EEEE-FFFF"}
     return re.sub(r"\{(\w+)\}", lambda m: str(names[m.group(1)]), path)
 
 
@@ -56,6 +57,12 @@ def _request(world, method: str, path: str, ids: dict) -> dict:
         ("POST", "/admin/users"): {"data": {"email": "admin@940140000385.kz", "role": "auditor", "password": PASSWORD}},
         ("POST", "/admin/tokens"): {"data": {"email": "nobody@example.kz"}},
         ("POST", "/admin/tokens/{token_id}/revoke"): {"data": {}},
+        ("POST", "/api/v1/requests/{request_id}/answer"): {"json": {"kind": "own_words", "text": "replay"}},
+        ("POST", "/requests/{request_id}/answer"): {"data": {"kind": "own_words", "text": "replay"}},
+        ("POST", "/public/requests"): {"json": {"owner": BANK, "system": "none", "kind": "refusal",
+                                                "contact": "a@example.kz", "text": "replay"}},
+        ("POST", "/public/label-check"): {"files": {"file": ("a.png", b"\x89PNG\r\n\x1a\n", "image/png")}},
+        ("POST", "/public/reports"): {"json": {"where": "replay", "description": "replay"}},
     }
     if method in UNSAFE:
         assert (method, path) in bodies, f"{method} {path}: add a well-formed request to the isolation matrix"
@@ -69,7 +76,7 @@ OWN = {("GET", "/api/v1/systems"), ("POST", "/api/v1/systems"), ("GET", "/api/v1
        ("GET", "/api/v1/ledger/verify"), ("GET", "/api/v1/ledger/export"), ("GET", "/"), ("GET", "/systems"),
        ("GET", "/systems/new"), ("POST", "/systems/new"), ("GET", "/incidents"), ("GET", "/decisions"),
        ("POST", "/decisions/letter/x"), ("GET", "/ledger"), ("GET", "/admin"), ("POST", "/admin/users"),
-       ("POST", "/admin/tokens"), ("POST", "/logout"),
+       ("POST", "/admin/tokens"), ("POST", "/logout"), ("GET", "/api/v1/requests"), ("GET", "/requests"),
        # the regulator's registry-wide views: every organisation's, by design (tests/web/test_regulator)
        ("GET", "/api/v1/registry/systems"), ("GET", "/api/v1/registry/incidents"), ("GET", "/regulator"),
        ("GET", "/regulator/export"), ("GET", "/regulator/incidents")}
@@ -85,7 +92,9 @@ def test_every_route_declares_a_permission_or_is_public(world):
             resource, verb = declared
             assert resource in RESOURCES + AUTHORITY_RESOURCES and verb in ("read", "write"), (method, path, declared)
     public = sorted(f"{m} {p}" for m, p, r in routes if declared_permission(r) == "public")
-    assert public == ["GET /healthz", "GET /lang/{code}", "GET /login", "POST /login"]
+    assert public == ["GET /check", "GET /healthz", "GET /lang/{code}", "GET /login", "GET /public/requests/{tracking}",
+                      "GET /request", "POST /login", "POST /public/label-check", "POST /public/reports",
+                      "POST /public/requests"]
 
 
 def test_the_permission_table_names_every_role_and_the_auditor_only_reads():

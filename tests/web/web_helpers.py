@@ -138,6 +138,11 @@ def _seed(world: World, org: str, ids: dict, systems: tuple[str, ...]) -> None:
                       content=(line + "\n").encode())
     assert recorded.status_code == 201, recorded.text
     ids["subject"] = f"p-{name}-7f3a"
+    asked = c.post("/public/requests", headers={"accept": "application/json"}, json={
+        "owner": org, "system": systems[0], "kind": "explanation", "contact": f"person@{name}.kz", "text": "Why?",
+        "subject": f"p-{name}-7f3a"})
+    assert asked.status_code == 201, asked.text
+    ids["request"] = c.get("/api/v1/requests", headers=h).json()[0]["id"]
     from senim.registry.people import list_tokens
     from senim.registry.tenancy import Actor
 

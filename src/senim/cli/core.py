@@ -174,14 +174,14 @@ def law_diff(
                 empty = False
                 when = item.get("date") or item.get("applies_from", "")
                 sign = "+" if change == "added" else "−"
-                lines.append(f"  {sign} {when}  {escape(item['title'])} [dim]({item['id']}; {escape(citation(item['ref'], lang.value))}){by(item)}[/dim]")
+                lines.append(f"  {sign} {when}  {escape(item['title'])} [dim](`{item['id']}`; {escape(citation(item['ref'], lang.value))}){by(item)}[/dim]")
         for item in part.get("moved", []):
             empty = False
-            lines.append(f"  » {item['applies_from']}  {escape(item['title'])} [dim]({item['id']}; "
+            lines.append(f"  » {item['applies_from']}  {escape(item['title'])} [dim](`{item['id']}`; "
                          + escape(text("core.diff.moved", lang.value, before=item["was_from"], after=item["applies_from"])) + f"){by(item)}[/dim]")
         for item in part.get("amended", []):
             empty = False
-            lines.append(f"  ~ {item['date']}  {escape(item['title'])} [dim]({item['id']}; " + escape(_amendment_words(item, lang.value)) + f"){by(item)}[/dim]")
+            lines.append(f"  ~ {item['date']}  {escape(item['title'])} [dim](`{item['id']}`; " + escape(_amendment_words(item, lang.value)) + f"){by(item)}[/dim]")
     if empty:
         lines.append("  " + text("core.diff.none", lang.value, start=first, end=last))
     print_rich("\n".join(lines))

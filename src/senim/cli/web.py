@@ -7,6 +7,7 @@ commands, so that the CLI's start-up does not grow.
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Optional
 
 import typer
@@ -40,6 +41,7 @@ def serve(
     files: Optional[str] = typer.Option(None, "--files", help="Folder for uploaded evidence (default SENIM_HOME/files)."),
     job_threads: int = typer.Option(2, "--job-threads", min=0, help="Worker threads for jobs in this process (0: leave them to `senim worker`)."),
     trusted_origin: list[str] = typer.Option([], "--trusted-origin", help="Another origin (https://host) allowed to post forms here, e.g. the proxy's public name if it rewrites Host."),
+    trust_anchors: Optional[Path] = typer.Option(None, "--trust-anchors", help="PEM file of the CAs whose signers the public label check (/check) recognises."),
 ) -> None:
     """Serve the pages and the API (/api/v1) from one process on the registry."""
     try:
@@ -48,7 +50,15 @@ def serve(
         from senim.web.app import create_app
     except ImportError:
         raise InputError("senim serve needs the web extra: pip install 'senim[web]'") from None
-    application = create_app(db, files=files, job_threads=job_threads, trusted_origins=tuple(trusted_origin))
+    anchors = None
+    if trust_anchors is not None:
+        if not trust_anchors.is_file():
+            raise InputError(f"{trust_anchors}: --trust-anchors: no such file")
+        anchors = trust_anchors.read_text(encoding="utf-8", errors="replace")
+        if "-----BEGIN CERTIFICATE-----" not in anchors:
+            raise InputError(f"{trust_anchors}: line 1: no PEM certificate found")
+    application = create_app(db, files=files, job_threads=job_threads, trusted_origins=tuple(trusted_origin),
+                             trust_anchors=anchors)
     sys.stderr.write(f"senim: serving {application.state.db.display} on http://{host}:{port}/ (Ctrl-C stops)\n")
     uvicorn.run(application, host=host, port=port, log_level="warning", proxy_headers=True,
                 forwarded_allow_ips="127.0.0.1", server_header=False)

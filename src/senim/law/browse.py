@@ -150,10 +150,32 @@ def article(query: str, lang: str = "en") -> list[dict[str, Any]]:
             "rules": [_rule_summary(r, lang) for r in rules],
         })
     if not found:
+        found = _topic(key.lower(), wanted_pack, lang)
+    if not found:
+        from senim.i18n import text
+
         packs = [p for p in load_packs() if p.name == wanted_pack] if wanted_pack else list(load_packs())
         known = sorted({a for p in packs for a in p.articles}, key=_article_order)
-        where = f"the {wanted_pack.upper()} pack" if wanted_pack else "any pack"
-        raise InputError(f"law show: article {key!r} is not in {where}; its articles: {', '.join(known)}")
+        listed = ", ".join(known if lang == "en" else (f"«{a}»" for a in known))  # codes stay quoted in kk/ru
+        raise InputError(text("core.law_show.unknown_in" if wanted_pack else "core.law_show.unknown", lang,
+                              article=key, pack=(wanted_pack or "").upper(), articles=listed))
+    return found
+
+
+def _topic(word: str, wanted_pack: str | None, lang: str) -> list[dict[str, Any]]:
+    """The rules of a topic named in their ids (`prohibited` for kz.prohibited.* and eu.prohibited.*)."""
+    found = []
+    for pack in load_packs():
+        if wanted_pack and pack.name != wanted_pack:
+            continue
+        rules = [r for r in pack.all_rules() if word in r.id.split(".")[1:-1]]
+        if rules:
+            from senim.i18n import catalog, text
+
+            key = f"core.law_show.topic.{word}"
+            title = text(key, lang) if key in catalog("core") else word
+            found.append({"pack": pack.name, "article": None, "topic": word, "title": title, "confidence": None,
+                          "rules": [_rule_summary(r, lang) for r in rules]})
     return found
 
 

@@ -21,10 +21,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from sqlalchemy import func, insert, select
 
@@ -33,7 +34,7 @@ from senim.ledger.canonical import canonical
 from senim.registry import subjects
 from senim.registry.db import Database
 from senim.registry.models import Decision, System
-from senim.registry.records import iso, jsonable, parse_moment, utc_now
+from senim.registry.records import check_depth, iso, jsonable, parse_moment, utc_now
 from senim.registry.systems import system_version
 from senim.registry.tenancy import Actor, NotFound, ledger, scoped
 
@@ -51,6 +52,7 @@ def check_decision(raw: Any, where: str) -> dict[str, Any]:
     given: they are filled in when the decision is recorded."""
     if not isinstance(raw, dict):
         raise InputError(f"{where}: expected a JSON object, got {type(raw).__name__}")
+    check_depth(raw, where)
     unknown = sorted(set(raw) - FIELDS)
     if unknown:
         raise InputError(f"{where}: {unknown[0]}: unknown field (known: {', '.join(sorted(FIELDS))})")
@@ -107,35 +109,84 @@ def check_decision(raw: Any, where: str) -> dict[str, Any]:
 
 
 def _holds_iin(value: Any, where: str) -> bool:
-    if isinstance(value, int) and not isinstance(value, bool):  # not floats: 0.850315400124 is a score
-        value = str(value)
-    if isinstance(value, str):
+    for text in _texts(value):
         try:
-            return subjects.find_iin(value, where) is not None
+            if subjects.find_iin(text, where) is not None:
+                return True
         except InputError:  # two IINs
             return True
-    if isinstance(value, list):
-        return any(_holds_iin(v, where) for v in value)
-    if isinstance(value, dict):
-        return any(_holds_iin(v, where) for v in [*value.keys(), *value.values()])
     return False
+
+
+def _texts(value: Any) -> Iterator[str]:
+    """Every text a value shows, numbers included as a spreadsheet writes them:
+    a whole number, or a float with a zero fraction (`850315400124.0`, as
+    pandas exports a float column, which canonical JSON then writes as
+    `850315400124`), also with the leading zero a number loses
+    (`61211600012` is `061211600012`). Not other floats: 0.850315400124 is a
+    score. Keys too. Iterative: the depth is bounded, but a guard must not be
+    the thing that overflows."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, bool) or item is None:
+            continue
+        if isinstance(item, float) and item.is_integer() and abs(item) < 1e15:
+            item = int(item)
+        if isinstance(item, int):
+            digits = str(abs(item))
+            yield digits
+            if 10 <= len(digits) < 12:
+                yield digits.zfill(12)
+        elif isinstance(item, str):
+            yield item
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+
+
+# One decision is a few hundred bytes; a line longer than this is not one.
+MAX_LINE = 1 << 20
 
 
 def read_jsonl(path: str | Path) -> tuple[list[dict[str, Any]], list[str]]:
     """Every record of a JSON Lines file, all checked before any is stored,
-    with the place (FILE:LINE) of each."""
+    with the place (FILE:LINE) of each. Read line by line, each at most
+    MAX_LINE bytes; a FIFO or a device is refused."""
+    import stat
+
     try:
-        with open(path, encoding="utf-8") as handle:
-            records, places = _read_lines(handle, str(path))
+        if not stat.S_ISDIR(os.stat(path).st_mode) and not stat.S_ISREG(os.stat(path).st_mode):
+            # before opening it: opening a FIFO waits for a writer
+            raise InputError(f"{path}: not a regular file (a device, a FIFO?); give a JSON Lines file")
+        with open(path, "rb") as handle:
+            records, places = _read_lines(_bounded_lines(handle, str(path)), str(path))
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
     except IsADirectoryError:
         raise InputError(f"{path}: is a folder, not a JSON Lines file") from None
-    except UnicodeDecodeError:
-        raise InputError(f"{path}: not UTF-8 text") from None
+    except PermissionError:
+        raise InputError(f"{path}: cannot be read (permission denied)") from None
     if not records:
         raise InputError(f"{path}: no decision records")
     return records, places
+
+
+def _bounded_lines(handle, name: str) -> Iterator[str]:
+    number = 0
+    while True:
+        line = handle.readline(MAX_LINE + 1)
+        if not line:
+            return
+        number += 1
+        if len(line) > MAX_LINE:
+            raise InputError(f"{name}:{number}: a line longer than {MAX_LINE // (1 << 20)} MB is not a decision record")
+        try:
+            yield line.decode("utf-8")
+        except UnicodeDecodeError:
+            raise InputError(f"{name}:{number}: not UTF-8 text") from None
 
 
 def read_jsonl_text(blob: bytes, name: str) -> tuple[list[dict[str, Any]], list[str]]:
@@ -156,10 +207,14 @@ def _read_lines(lines: Iterable[str], name: str) -> tuple[list[dict[str, Any]], 
         if not line.strip():
             continue
         where = f"{name}:{number}"
+        if len(line) > MAX_LINE:
+            raise InputError(f"{where}: a line longer than {MAX_LINE // (1 << 20)} MB is not a decision record")
         try:
             raw = json.loads(line)
         except ValueError as error:
             raise InputError(f"{where}: not valid JSON ({error.args[0].split(':')[0]})") from None
+        except RecursionError:
+            raise InputError(f"{where}: nested too deep to read (a decision record is a few levels deep)") from None
         records.append(check_decision(raw, where))
         places.append(where)
     return records, places

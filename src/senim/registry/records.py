@@ -33,8 +33,20 @@ def iso(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
+# The moments a registry holds: what a decision or an incident can truly be
+# dated, with room for every deadline after it. Outside, Python cannot hold
+# the moment in UTC (9999-12-31T23:59:59-23:59) or a deadline after it
+# (9999-12-31T23:00:00+00:00 plus 72 hours): refused at the door, so that no
+# stored value can make a later command fail.
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+# How deep a record (a decision, its output and reasons) may nest: real ones
+# are two or three levels; Python's own parsers give up near 1,000.
+MAX_DEPTH = 32
+
+
 def parse_moment(value: Any, where: str) -> datetime:
-    """An ISO 8601 date-time with an offset (a bare date means its start, UTC)."""
+    """An ISO 8601 date-time with an offset (a bare date means its start, UTC),
+    between the years FIRST_YEAR and LAST_YEAR in UTC."""
     if isinstance(value, datetime):
         moment = value
     elif isinstance(value, date):
@@ -43,9 +55,32 @@ def parse_moment(value: Any, where: str) -> datetime:
         try:
             moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
         except ValueError:
-            raise InputError(f"{where}: {value!r} is not an ISO 8601 date-time") from None
+            raise InputError(f"{where}: {_short(value)!r} is not an ISO 8601 date-time") from None
     else:
         raise InputError(f"{where}: expected an ISO 8601 date-time, got {type(value).__name__}")
-    if moment.tzinfo is None:
-        raise InputError(f"{where}: {value!s} has no UTC offset (write e.g. 2026-03-02T10:00:00+05:00)")
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise InputError(f"{where}: {_short(str(value))} has no UTC offset (write e.g. 2026-03-02T10:00:00+05:00)")
+    try:
+        year = moment.astimezone(timezone.utc).year
+    except (OverflowError, ValueError):
+        year = None
+    if year is None or not FIRST_YEAR <= year <= LAST_YEAR:
+        raise InputError(f"{where}: {_short(str(value))} is outside the years {FIRST_YEAR} to {LAST_YEAR} (UTC) "
+                         "a registry date can be")
     return moment
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
+def check_depth(value: Any, where: str, limit: int = MAX_DEPTH) -> None:
+    """Refuse a value nested deeper than `limit` lists and objects (iteratively:
+    the check itself must not overflow)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, (list, dict)):
+            if depth > limit:
+                raise InputError(f"{where}: nested more than {limit} levels deep (lists and objects within each other)")
+            stack.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))

@@ -45,8 +45,30 @@ KEY_ENV = "SENIM_PSEUDONYM_KEY"  # how the settings' pseudonym key is named when
 KEY_FILE = PSEUDONYM_KEY
 PREFIX = "iin-hmac:"
 PSEUDONYM = re.compile(r"^iin-hmac:[0-9a-f]{8}:[0-9a-f]{64}$")
-# Twelve digits, or the printed grouping YYMMDD CNNNNK, not inside a longer number.
-_CANDIDATE = re.compile(r"(?<![0-9])([0-9]{6})[ -]?([0-9]{6})(?![0-9])")
+# Twelve digits, or the printed grouping YYMMDD CNNNNK (a space or a dash of
+# any kind between), not inside a longer number; matched in `plain` text.
+_CANDIDATE = re.compile(r"(?<![0-9])([0-9]{6})[ \t\-\u2010-\u2015\u2212]?([0-9]{6})(?![0-9])")
+# What a reader never sees: format characters (zero-width space and joiners,
+# the soft hyphen, word joiner, BOM, direction marks) and combining marks left
+# after NFKC. Inside an IIN they hide it from a plain pattern, not from a person.
+_INVISIBLE = frozenset(("Cf", "Mn", "Me"))
+
+
+def plain(text: str) -> str:
+    """`text` as a reader sees its digits: NFKC, invisible characters dropped and
+    every decimal digit (Arabic-Indic, Devanagari, fullwidth...) made ASCII,
+    so that an IIN with a zero-width space or a soft hyphen inside, or written
+    in fullwidth digits, is the IIN it shows."""
+    normal = unicodedata.normalize("NFKC", text)
+    if normal.isascii():
+        return normal
+    out = []
+    for char in normal:
+        if unicodedata.category(char) in _INVISIBLE:
+            continue
+        digit = unicodedata.decimal(char, None)
+        out.append(str(digit) if digit is not None else char)
+    return "".join(out)
 
 
 def key_path() -> Path:
@@ -159,7 +181,7 @@ def find_iin(subject: str, where: str) -> str | None:
         return None
     from senim.checks.personal_data.detectors import kz_iin
 
-    normal = unicodedata.normalize("NFKC", subject)
+    normal = plain(subject)
     found = {m[1] + m[2] for m in _CANDIDATE.finditer(normal) if kz_iin.is_valid(m[1] + m[2])}
     if len(found) > 1:
         raise InputError(f"{where}: subject: holds {len(found)} different IINs; a decision is about one person")
@@ -172,7 +194,7 @@ def masked(subject: str) -> str:
     if iin is None:
         return subject
     return _CANDIDATE.sub(lambda m: m[0] if m[1] + m[2] != iin else iin[:4] + "******" + iin[-2:],
-                          unicodedata.normalize("NFKC", subject))
+                          plain(subject))
 
 
 def pseudonym(iin: str, secret: bytes) -> str:
@@ -189,7 +211,7 @@ def check(subject: str, where: str) -> None:
     from senim.checks.personal_data.detectors import kz_iin
 
     find_iin(subject, where)  # two different IINs are refused there
-    normal = unicodedata.normalize("NFKC", subject)
+    normal = plain(subject)
     if any(not kz_iin.is_valid(m[1] + m[2]) for m in _CANDIDATE.finditer(normal)):
         raise InputError(f"{where}: subject: 12 digits that are not a valid IIN (a mistyped one?); "
                          "record a pseudonymous id or the correct IIN")

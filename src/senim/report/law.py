@@ -50,9 +50,10 @@ def render_article(found: list[dict[str, Any]], lang: str) -> str:
 
     lines = []
     for block in found:
-        cite = _article(block["pack"], block["article"], lang)
+        cite = _article(block["pack"], block["article"], lang) if block["article"] else None
         head = f"{block['pack'].upper()}" + (f", {cite}" if cite else "")
-        lines.append(f"[bold]{head}: {escape(block['title'] or '')}[/bold] [dim]({_confidence(lang, block['confidence'])})[/dim]")
+        confidence = f" [dim]({_confidence(lang, block['confidence'])})[/dim]" if block["confidence"] else ""
+        lines.append(f"[bold]{head}: {escape(block['title'] or '')}[/bold]{confidence}")
         for rule in block["rules"]:
             until = f"–{_date(rule['until'], lang)}" if rule["until"] else ""
             lines.append(f"  • `{rule['id']}`: {escape(rule['title'])} [dim]— {escape(citation(rule['ref'], lang))}; "

@@ -146,18 +146,19 @@ def public() -> Callable:
 
 
 def create_app(db: str | None = None, *, files: str | Path | None = None, job_threads: int = 2,
-               trusted_origins: tuple[str, ...] = ()) -> FastAPI:
+               trusted_origins: tuple[str, ...] = (), trust_anchors: str | None = None) -> FastAPI:
     """The application over the registry `db` (SQLite path or PostgreSQL URL).
 
     `files`: where uploaded evidence is kept (content-addressed; default
     SENIM_HOME/files). `job_threads`: worker threads that run jobs in this
-    process (0: leave them to `senim worker` processes).
+    process (0: leave them to `senim worker` processes). `trust_anchors`:
+    the PEM text of the CAs whose signers the public label check recognises.
     """
     import os
 
     from senim.registry import jobs, people
     from senim.registry.db import Database
-    from senim.web import api, pages, regulator
+    from senim.web import api, pages, public, regulator
 
     people.configure(os.environ)  # session lifetimes and Argon2 parameters, if set
     jobs.LEASE = float(os.environ.get("SENIM_JOB_LEASE", jobs.LEASE))
@@ -183,7 +184,9 @@ def create_app(db: str | None = None, *, files: str | Path | None = None, job_th
     app.state.templates = templates()
     app.state.jobs = JobThreads(database, app.state.files, job_threads)
     app.state.limits = {"evidence": 25 * 1024 * 1024, "decisions": 20 * 1024 * 1024}
-    app.state.routers = (api.router, api.health, pages.router, regulator.api, regulator.pages)
+    app.state.routers = (api.router, api.health, pages.router, regulator.api, regulator.pages, public.api, public.pages,
+                         public.owner_pages)
+    app.state.trust_anchors = trust_anchors  # PEM text: the label check's trust list
     for router in app.state.routers:
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
