@@ -96,7 +96,7 @@ def verify_bundle(directory: str | Path, trusted: dict[str, object] | None = Non
                 key = keymod.load_public_pem(pem)
                 if keymod.key_id(key) == kid:
                     trusted[kid] = key
-        except (ValueError, AttributeError):
+        except (ValueError, AttributeError, TypeError, RecursionError):  # a PEM that is not text; deep JSON
             return Verdict(ok=False, problem=f"{directory / 'keys.json'}: not a map of key ids to PEM public keys")
 
     def checkpoints():
