@@ -23,14 +23,33 @@ CHUNK = 1 << 20
 
 
 def file_sha256(path: str | Path) -> str:
-    """SHA-256 of a file, or of every file below a folder in name order."""
+    """SHA-256 of a file, or of every file below a folder in name order.
+
+    Only regular files are read (a FIFO or a device would block or never
+    end), streamed in chunks; below a folder, a link that leads out of it is
+    refused, so that hashing a folder never reads a file elsewhere."""
+    import os
+
+    from senim.errors import InputError
+    from senim.reading import open_regular
+
     path = Path(path)
     digest = hashlib.sha256()
-    files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+    if path.is_dir():
+        root = Path(os.path.realpath(path))
+        files = []
+        for member in sorted(p for p in path.rglob("*") if p.is_file()):
+            real = Path(os.path.realpath(member))
+            if root not in real.parents:
+                raise InputError(f"{member}: is a link to {real}, out of the folder {path}; "
+                                 "Senim hashes only the folder's own files")
+            files.append(member)
+    else:
+        files = [path]
     for file in files:
         if path.is_dir():
             digest.update(str(file.relative_to(path)).encode() + b"\0")
-        with open(file, "rb") as handle:
+        with os.fdopen(open_regular(file), "rb") as handle:
             while chunk := handle.read(CHUNK):
                 digest.update(chunk)
     return digest.hexdigest()

@@ -31,27 +31,132 @@ def write_atomic(path: Path, data: bytes, *, private: bool = False) -> None:
     """Write `data` to `path` through a temporary file in the same folder.
 
     With private=True the file is created 0600 from the start, so a key is
-    never readable by others, not even for a moment.
+    never readable by others, not even for a moment. A name that is a
+    symbolic link is written through (its target is replaced, the link
+    stays); a character device or a FIFO (`-o /dev/null`, `-o /dev/stdout`)
+    is written into, never replaced by a file (as root, renaming over
+    /dev/full destroyed it); a block device is refused. An error names
+    `path`, never the hidden temporary file.
     """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    write_all_atomic([(Path(path), data)], private=private)
+
+
+def write_all_atomic(files, *, private: bool = False) -> None:
+    """Write several files so that either all of them are there or none
+    changed (`senim assess --report DIR` writes five): every temporary file
+    is written and flushed first, and only then are they renamed into place;
+    on any error the temporary files are removed and the error names the file."""
+    from senim.errors import InputError
+
+    staged: list[tuple[str, str]] = []  # (temporary file, real target)
+    streams: list[tuple[Path, str, bytes]] = []  # devices and FIFOs: written into, after the files
+    try:
+        for path, data in files:
+            path = Path(path)
+            real = os.path.realpath(path)  # through links, so that a link is never replaced by a file
+            kind = _special(real)
+            if kind == "folder":
+                raise InputError(f"{path}: is a folder; give the name of a file to write")
+            if kind == "block device":
+                raise InputError(f"{path}: is a block device; Senim does not write onto a disk")
+            if kind is not None:
+                streams.append((path, real, data))
+                continue
+            staged.append((_stage(path, Path(real), data, private), real))
+        for tmp, real in staged:
+            try:
+                os.replace(tmp, real)
+            except OSError as error:
+                error.filename = real
+                raise
+        staged.clear()
+        for path, real, data in streams:
+            _write_into(path, real, data)
+    except OSError as error:
+        raise InputError(f"{_named(error, files)}: cannot be written ({error.strerror or error})") from None
+    finally:
+        for tmp, _ in staged:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+
+
+def _special(real: str) -> str | None:
+    import stat
+
+    try:
+        mode = os.stat(real).st_mode
+    except FileNotFoundError:
+        return None
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "folder"
+    if stat.S_ISBLK(mode):
+        return "block device"
+    return "stream"  # a character device, a FIFO, a socket
+
+
+def _stage(path: Path, real: Path, data: bytes, private: bool) -> str:
+    real.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd, tmp = tempfile.mkstemp(dir=real.parent, prefix=f".{real.name}.", suffix=".tmp")
+    except OSError as error:
+        error.filename = str(path)  # the user's name for it, not the temporary file's
+        raise
     try:
         os.fchmod(fd, 0o600 if private else 0o644)
         with os.fdopen(fd, "wb") as out:
             out.write(data)
             out.flush()
             os.fsync(out.fileno())
-        try:
-            os.replace(tmp, path)
-        except IsADirectoryError:
-            from senim.errors import InputError
-
-            raise InputError(f"{path}: is a folder; give the name of a file to write") from None
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    except BaseException as error:
+        os.unlink(tmp)
+        if isinstance(error, OSError):
+            error.filename = str(path)
         raise
+    return tmp
+
+
+def _write_into(path: Path, real: str, data: bytes) -> None:
+    # O_NONBLOCK: a FIFO with no reader fails at once (ENXIO) instead of hanging
+    try:
+        fd = os.open(real, os.O_WRONLY | os.O_NOCTTY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as error:
+        error.filename = str(path)
+        raise
+    try:
+        os.set_blocking(fd, True)
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    except OSError as error:
+        error.filename = str(path)
+        raise
+    finally:
+        os.close(fd)
+
+
+def _named(error: OSError, files) -> str:
+    if error.filename:
+        return str(error.filename)
+    names = [str(p) for p, _ in files]
+    return names[0] if len(names) == 1 else "output"
+
+
+def read_secret(path: Path, what: str, *, warn: bool = True) -> bytes:
+    """A key file's bytes, stripped: a regular file of at most 64 KB (a FIFO,
+    /dev/zero or a huge file is refused with a sentence, never read for ever),
+    with a notice when it is a link or open to others than its owner."""
+    from senim.errors import InputError
+    from senim.reading import LIMITS, check_key_file, read_bounded
+    from senim.settings import notify
+
+    if warn:
+        check_key_file(path, notify)
+    try:
+        return read_bounded(path, LIMITS["key"], what).strip()
+    except InputError as error:
+        raise InputError(f"{path}: the {what} cannot be read: {error.problem}") from None
 
 
 # How long a reader waits for an empty key file to be filled: a first run
@@ -68,11 +173,10 @@ def read_key_file(path: Path, what: str) -> bytes:
     from senim.errors import InputError
 
     deadline = time.monotonic() + KEY_FILL_WAIT
+    warned = False
     while True:
-        try:
-            data = path.read_bytes().strip()
-        except OSError as error:
-            raise InputError(f"{path}: the {what} cannot be read ({error.strerror})") from None
+        data = read_secret(path, what, warn=not warned)
+        warned = True
         if data:
             return data
         if time.monotonic() >= deadline:

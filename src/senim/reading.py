@@ -25,8 +25,10 @@ LIMITS = {
     "manifest": 1 * MIB,
     "key": 64 * KIB,  # a PEM or a raw secret is a few hundred bytes
     "report": 64 * MIB,  # a report file checked by `report verify`
-    "evidence": 256 * MIB,  # a document or file an evidence entry names, hashed in chunks
+    "evidence_json": 64 * MIB,  # a check's evidence file named by `file:` in a manifest
 }
+# Evidence documents and check inputs are hashed in 1 MiB chunks, never held whole:
+# they are bounded by being regular files (no device, no FIFO) inside the allowed folders.
 
 
 def kind_of(mode: int) -> str | None:

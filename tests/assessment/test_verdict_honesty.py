@@ -64,7 +64,8 @@ def _credit_copy(tmp_path, threshold_lines):
 def test_failing_fairness_threshold_blocks_and_comes_first(tmp_path, threshold):
     text = _credit_copy(tmp_path, threshold).replace("    repeats: 3\n", "    repeats: 1\n")
     manifest = write(tmp_path, text)
-    done = run("assess", manifest, "--run-checks", "--format", "json", home=tmp_path / "home", timeout=300)
+    done = run("assess", manifest, "--run-checks", "--format", "json", "--evidence-root", CREDIT,
+               home=tmp_path / "home", timeout=300)  # the data stays in the example's folder
     assert done.returncode == 1, done.stderr
     report = json.loads(done.stdout)
     assert report["gaps"][0] == "kz.principle.fairness_equality"
@@ -75,7 +76,8 @@ def test_failing_fairness_threshold_blocks_and_comes_first(tmp_path, threshold):
     assert "not_assessed" not in statuses[:1] and statuses.index("not_assessed") > 0
     # The evidence entry may call the threshold advisory: told, not blocking.
     write(tmp_path, text.replace(threshold, threshold + "    advisory: true\n"))
-    done = run("assess", manifest, "--run-checks", "--format", "json", home=tmp_path / "home", timeout=300)
+    done = run("assess", manifest, "--run-checks", "--format", "json", "--evidence-root", CREDIT,
+               home=tmp_path / "home", timeout=300)  # the data stays in the example's folder
     assert done.returncode == 0, done.stderr
     entry = _entry(json.loads(done.stdout), "kz.principle.fairness_equality")
     assert entry["status"] == "not_met" and not entry["blocking"]

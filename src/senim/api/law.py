@@ -61,7 +61,7 @@ def classify(manifest: Any, *, as_of: date | str | None = None, lang: str = "en"
 
 
 def assess(manifest: Any, *, as_of: date | str | None = None, run_checks: bool = False,
-           lang: str = "en") -> Assessment:
+           lang: str = "en", evidence_roots: Any = ()) -> Assessment:
     """Assess a system: every obligation joined with its evidence, the gaps, the verdict.
 
     Parameters
@@ -77,6 +77,11 @@ def assess(manifest: Any, *, as_of: date | str | None = None, run_checks: bool =
         explain); without it they are listed as not assessed.
     lang : {"en", "kk", "ru"}
         Language of the report.
+    evidence_roots : sequence of str or os.PathLike, optional
+        Folders besides the manifest's own that its evidence paths may be
+        in; a path elsewhere (after following links) is refused, so that a
+        manifest from someone else cannot have ``/etc/shadow`` hashed into
+        a report.
 
     Returns
     -------
@@ -97,4 +102,11 @@ def assess(manifest: Any, *, as_of: date | str | None = None, run_checks: bool =
     on, lang = inputs.day(as_of), inputs.language(lang)
     run_checks = inputs.flag(run_checks, "run_checks")
     loaded = inputs.manifest(manifest)
-    return Assessment.from_dict(run(loaded, as_of=on, lang=lang, run_checks=run_checks))
+    import os
+
+    from senim.errors import ParameterError
+
+    if isinstance(evidence_roots, (str, bytes)) or not all(isinstance(r, (str, os.PathLike)) for r in evidence_roots):
+        raise ParameterError("expected a list of folders", field="evidence_roots")
+    return Assessment.from_dict(run(loaded, as_of=on, lang=lang, run_checks=run_checks,
+                                    evidence_roots=tuple(evidence_roots)))

@@ -64,8 +64,10 @@ def _combine(statuses: list[str]) -> str:
     return "partly_met"
 
 
-def assess(manifest: Any, *, as_of: date | None = None, lang: str = "en", run_checks: bool = False) -> dict[str, Any]:
-    """The assessment of one manifest (a path or a loaded `Manifest`)."""
+def assess(manifest: Any, *, as_of: date | None = None, lang: str = "en", run_checks: bool = False,
+           evidence_roots: Any = ()) -> dict[str, Any]:
+    """The assessment of one manifest (a path or a loaded `Manifest`); its
+    evidence paths are read from its folder and the `evidence_roots` only."""
     from senim import __version__
     from senim.assessment.checks import judge
     from senim.assessment.evidence import key_lines, read_evidence
@@ -79,7 +81,7 @@ def assess(manifest: Any, *, as_of: date | None = None, lang: str = "en", run_ch
     as_of = as_of or date.today()
     classification = classify(manifest, as_of, lang)
     known = {o.id: o for pack in load_packs() for o in pack.obligations}
-    answers = read_evidence(manifest, set(known))
+    answers = read_evidence(manifest, set(known), roots=evidence_roots)
     keys = key_lines(manifest.path) if answers else {}  # the line of each evidence entry's key
 
     entries: list[dict[str, Any]] = []

@@ -176,6 +176,13 @@ def _explain(answer: Answer, lang: str) -> dict[str, Any]:
     return {"status": "met", "reason": _t(lang, "reason.explain_done", features=", ".join(top)), "evidence": record}
 
 
+def _hash_or_none(path: Path) -> str | None:
+    try:
+        return file_sha256(path)
+    except InputError:  # no longer a regular file (a FIFO swapped in): not the data that was checked
+        return None
+
+
 RUNNERS = {"fairness": _fairness, "scan": _scan, "verify": _verify, "explain": _explain}
 
 
@@ -183,11 +190,14 @@ RUNNERS = {"fairness": _fairness, "scan": _scan, "verify": _verify, "explain": _
 
 
 def _from_file(answer: Answer, lang: str) -> dict[str, Any]:
+    from senim.assessment.evidence import inside
+    from senim.reading import LIMITS, read_bounded
+
     path = answer.path("file")
     where = f"{answer.fields['file']}"
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        data = json.loads(read_bounded(path, LIMITS["evidence_json"], "evidence file").decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError, ValueError) as error:
         raise InputError(f"{where}: not a readable evidence JSON file ({type(error).__name__})") from None
     if not isinstance(data, dict) or "check" not in data or "result" not in data:
         raise InputError(f"{where}: not a Senim evidence file (it needs check and result)")
@@ -195,10 +205,16 @@ def _from_file(answer: Answer, lang: str) -> dict[str, Any]:
     record.update(check=data["check"], created=data.get("created"), original_inputs=data.get("inputs", {}))
     # An auditor's first question: is the data still the data that was checked?
     changed = []
-    for role, entry in (data.get("inputs") or {}).items():
-        source = Path(entry.get("path", ""))
+    inputs = data.get("inputs") if isinstance(data.get("inputs"), dict) else {}
+    for role, entry in inputs.items():
+        if not isinstance(entry, dict) or not isinstance(entry.get("path"), str) or "\0" in entry["path"]:
+            continue  # an input in memory (no path), or not Senim's shape: nothing on disk to compare
+        source = Path(entry["path"])
         source = source if source.is_absolute() else answer.base / source
-        if source.exists() and file_sha256(source) != entry.get("sha256"):
+        # the paths an evidence file names are hashed only where the manifest's own may be:
+        # an evidence file is input too, and could name /etc/shadow or /dev/zero
+        if source.exists() and inside(source, answer.roots or (answer.base.resolve(),)) \
+                and _hash_or_none(source) != entry.get("sha256"):
             changed.append(str(entry.get("path")))
     if data["check"] == "fairness" and isinstance(data["result"], dict) and "groups" in data["result"]:
         out = _fairness_status(answer, data["result"], lang, {"file": answer.fields["file"]})

@@ -20,12 +20,18 @@ Keys are obligation ids; each value is one answer or a list of answers:
       kz.users.explanation:
         file: evidence/explain.json    # evidence written earlier by a check
 
-Paths are relative to the manifest's folder. Problems are `InputError`s
-naming the file, the line and the field.
+Paths are relative to the manifest's folder, and must stay inside it (after
+following links): a manifest is often someone else's file, and its evidence
+paths are read and hashed into a report, so `document: /etc/shadow` or
+`file: /dev/zero` is refused unless the caller names more folders
+(`evidence_roots`, `senim assess --evidence-root DIR`). A FIFO or a device
+is refused everywhere. Problems are `InputError`s naming the file, the line
+and the field.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -56,18 +62,32 @@ class Answer:
     line: int
     fields: dict[str, Any] = field(default_factory=dict)
     base: Path = Path(".")
+    roots: tuple[Path, ...] = ()  # the folders its paths may be in (resolved): the manifest's and those allowed
 
     def path(self, name: str) -> Path:
         return (self.base / self.fields[name]).resolve() if not Path(self.fields[name]).is_absolute() else Path(self.fields[name])
 
 
-def read_evidence(manifest: Any, known_ids: set[str]) -> dict[str, list[Answer]]:
-    """The evidence section of a loaded manifest, by obligation id."""
+def allowed_roots(base: Path, extra: Any = ()) -> tuple[Path, ...]:
+    """The folders evidence may be read from: the manifest's own and the `extra` ones, resolved."""
+    return tuple(dict.fromkeys([Path(base or ".").resolve(), *(Path(r).resolve() for r in extra or ())]))
+
+
+def inside(path: Path, roots: tuple[Path, ...]) -> bool:
+    """Whether `path`, its links followed, is one of `roots` or below one."""
+    real = Path(os.path.realpath(path))
+    return any(real == root or root in real.parents for root in roots)
+
+
+def read_evidence(manifest: Any, known_ids: set[str], *, roots: Any = ()) -> dict[str, list[Answer]]:
+    """The evidence section of a loaded manifest, by obligation id; its paths
+    confined to the manifest's folder and the folders in `roots`."""
     section = manifest.raw.get("evidence")
     name = manifest.path
     if section is None:
         return {}
     base = Path(name).parent
+    allowed = allowed_roots(base, roots)
     keys = key_lines(name)
 
     def where(*place: Any) -> dict[str, Any]:
@@ -91,7 +111,7 @@ def read_evidence(manifest: Any, known_ids: set[str]) -> dict[str, list[Answer]]
         for i, item in enumerate(items):
             place = (obligation, i) if isinstance(value, list) else (obligation,)
             label = f"evidence.{obligation}" + (f"[{i}]" if isinstance(value, list) else "")
-            answer = _answer(item, obligation, label, place, where, base, manifest.lines)
+            answer = _answer(item, obligation, label, place, where, base, manifest.lines, allowed)
             if not isinstance(value, list):
                 answer.line = keys.get(obligation, answer.line)
             answers.append(answer)
@@ -100,7 +120,7 @@ def read_evidence(manifest: Any, known_ids: set[str]) -> dict[str, list[Answer]]
 
 
 def _answer(item: Any, obligation: str, label: str, place: tuple, where: Any, base: Path,
-            lines: dict[tuple, int]) -> Answer:
+            lines: dict[tuple, int], roots: tuple[Path, ...]) -> Answer:
     if not isinstance(item, dict):
         raise InputError("expected a mapping with one of check, file, document or answer", **where(*place), field=label)
     shapes = [s for s in ("check", "file", "document") if s in item]
@@ -130,7 +150,7 @@ def _answer(item: Any, obligation: str, label: str, place: tuple, where: Any, ba
                                  field=f"{label}.{key}")
         for key, kind in {**required, **optional}.items():
             if key in item:
-                fields[key] = _kind(item[key], kind, bad, key, base)
+                fields[key] = _kind(item[key], kind, bad, key, base, roots)
     else:
         allowed = {shape if shape != "statement" else "answer", "answer", "by", "on", "note"}
         if shape == "file":  # a check's evidence written earlier may be advisory, as the check itself
@@ -139,7 +159,7 @@ def _answer(item: Any, obligation: str, label: str, place: tuple, where: Any, ba
             if key not in allowed:
                 raise bad(key, f"is not a field of a {shape} answer (use {', '.join(sorted(allowed))})")
         if shape in ("file", "document"):
-            fields[shape] = _kind(item[shape], "path", bad, shape, base)
+            fields[shape] = _kind(item[shape], "path", bad, shape, base, roots)
         if shape in ("document", "statement"):
             for key in ("answer", "by", "on"):
                 if key not in item:
@@ -158,18 +178,21 @@ def _answer(item: Any, obligation: str, label: str, place: tuple, where: Any, ba
         if "note" in item and not isinstance(item["note"], str):
             raise bad("note", "expected text")
         if "advisory" in item:
-            fields["advisory"] = _kind(item["advisory"], "flag", bad, "advisory", base)
-    return Answer(obligation=obligation, shape=shape, line=line, fields=fields, base=base)
+            fields["advisory"] = _kind(item["advisory"], "flag", bad, "advisory", base, roots)
+    return Answer(obligation=obligation, shape=shape, line=line, fields=fields, base=base, roots=roots)
 
 
 def key_lines(path: str) -> dict[str, int]:
     """The line of each key of the evidence section (the manifest keeps value lines)."""
     import yaml
 
-    try:
-        with open(path, encoding="utf-8-sig") as handle:
-            node = yaml.compose(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except (OSError, yaml.YAMLError):
+    from senim.manifest import MAX_BYTES
+    from senim.reading import read_bounded
+
+    try:  # the manifest was read already; read again with the same bound, in case it changed
+        text = read_bounded(path, MAX_BYTES, "manifest").decode("utf-8-sig")
+        node = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except (InputError, UnicodeDecodeError, yaml.YAMLError, RecursionError):
         return {}
     for key, value in getattr(node, "value", []) if isinstance(node, yaml.MappingNode) else []:
         if key.value == "evidence" and isinstance(value, yaml.MappingNode):
@@ -177,13 +200,21 @@ def key_lines(path: str) -> dict[str, int]:
     return {}
 
 
-def _kind(value: Any, kind: str, bad: Any, key: str, base: Path) -> Any:
+def _kind(value: Any, kind: str, bad: Any, key: str, base: Path, roots: tuple[Path, ...] = ()) -> Any:
     if kind == "path":
-        if not isinstance(value, str) or not value.strip():
+        if not isinstance(value, str) or not value.strip() or "\0" in value:
             raise bad(key, "expected a path")
         target = Path(value) if Path(value).is_absolute() else base / value
         if not target.exists():
             raise bad(key, f"{value}: no such file or folder (relative to {base or '.'})")
+        if not inside(target, roots or allowed_roots(base)):
+            raise bad(key, f"{value}: is outside the manifest's folder ({base or '.'}); evidence is read only from "
+                           "there, unless `evidence_roots` names another folder")
+        from senim.reading import kind_of
+
+        what = kind_of(target.stat().st_mode)
+        if what not in (None, "a folder"):
+            raise bad(key, f"{value}: is {what}, not a regular file or a folder")
         return value
     if kind == "text":
         if not isinstance(value, str) or not value:

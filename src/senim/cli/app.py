@@ -94,6 +94,9 @@ def run() -> None:
     wanted = COMMANDS.get(sys.argv[1]) if len(sys.argv) > 1 else None
     for name in (wanted,) if wanted else COMMAND_MODULES:
         importlib.import_module(f"senim.cli.{name}")
+    from senim.cli.options import guard_terminal
+
+    guard_terminal()  # control characters from manifests never reach a terminal raw (R35)
     try:
         with _run:
             app()

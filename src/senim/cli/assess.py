@@ -44,6 +44,7 @@ def assess(
     lang: Lang = LANG,
     db: Optional[str] = typer.Option(None, "--db", envvar="SENIM_DB", help="Registry database: store and ledger the assessment (default ./senim.db when it exists, as the other registry commands; env SENIM_DB)."),
     no_db: bool = typer.Option(False, "--no-db", help="Store nothing, even when ./senim.db exists."),
+    evidence_roots: Optional[list[Path]] = typer.Option(None, "--evidence-root", metavar="DIR", help="Also read evidence paths from DIR (repeatable); by default only from the manifest's folder."),
 ) -> None:
     """Assess a system: every obligation with its status, evidence and gaps; exit 1 when a gap blocks a release."""
     from senim.assessment import assess as run, exit_code
@@ -68,7 +69,8 @@ def assess(
         db = "senim.db"
     if no_db:
         db = None
-    report = run(manifest, as_of=parse_date(as_of, "--as-of"), lang=lang.value, run_checks=run_checks)
+    report = run(manifest, as_of=parse_date(as_of, "--as-of"), lang=lang.value, run_checks=run_checks,
+                 evidence_roots=tuple(evidence_roots or ()))
     if db:
         from senim.assessment.store import store
 
@@ -76,11 +78,13 @@ def assess(
     uri = report["manifest"]["path"]
     if report_dir is not None:
         base = f"{report['manifest']['system']}.{lang.value}"
-        written = []
-        for fmt in (f for f in FORMATS.values() if f.folder):
-            target = report_dir / f"{base}.{fmt.extension}"
-            write_atomic(target, fmt.render(report, uri))
-            written.append(target)
+        from senim.paths import write_all_atomic
+
+        # every file rendered and staged before any is renamed: a full disk leaves none, not four of five
+        staged = [(report_dir / f"{base}.{fmt.extension}", fmt.render(report, uri))
+                  for fmt in FORMATS.values() if fmt.folder]
+        write_all_atomic(staged)
+        written = [target for target, _ in staged]
         for target in written:
             sys.stderr.write(text("assess.report_written", lang.value, path=target) + "\n")
     if output is not None:
@@ -116,17 +120,17 @@ def report_verify(
     if key is not None:
         from senim.ledger.keys import key_id as id_of, load_public_pem
 
+        from senim.reading import LIMITS, read_bounded
+
+        pem = read_bounded(key, LIMITS["key"], "public key")
         try:
-            key_id = id_of(load_public_pem(key.read_bytes()))
-        except (OSError, ValueError) as error:
+            key_id = id_of(load_public_pem(pem))
+        except (OSError, ValueError, TypeError) as error:
             raise InputError(f"{key}: --key: not an Ed25519 public key in PEM ({type(error).__name__})") from None
 
-    try:
-        blob = file.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{file}: no such file") from None
-    except IsADirectoryError:
-        raise InputError(f"{file}: is a folder, not a report") from None
+    from senim.reading import LIMITS, read_bounded
+
+    blob = read_bounded(file, LIMITS["report"], "report")  # /dev/zero or a FIFO: refused, not read for ever
     ok, detail = verify(blob, key_id)
     if ok:
         sys.stdout.write(text("assess.verify.ok", lang.value, key_id=detail) + "\n")
@@ -188,6 +192,7 @@ def pack(
     submit_on: Optional[str] = typer.Option(None, "--submit-on", metavar="DATE", help="Filing date for the trusted-list timeline (default today)."),
     as_of: Optional[str] = AS_OF,
     lang: Lang = LANG,
+    evidence_roots: Optional[list[Path]] = typer.Option(None, "--evidence-root", metavar="DIR", help="Also read evidence paths from DIR (repeatable); by default only from the manifest's folder."),
 ) -> None:
     """Draft an application pack: the document, filled where Senim knows the answer, marked where a person must write."""
     from senim.assessment import assess as run
@@ -197,18 +202,22 @@ def pack(
     from senim.paths import write_atomic
 
     loaded = load_manifest(manifest)
-    report = run(loaded, as_of=parse_date(as_of, "--as-of"), lang=lang.value, run_checks=run_checks)
+    report = run(loaded, as_of=parse_date(as_of, "--as-of"), lang=lang.value, run_checks=run_checks,
+                 evidence_roots=tuple(evidence_roots or ()))
     out = output or Path(f"pack-{kind.value}")
-    files = []
+    from senim.paths import write_all_atomic
+
+    files, staged = [], []
     if kind is PackKind.trusted_list:
         for fmt in (FORMATS[name] for name in ("json", "html", "pdf")):
             target = out / f"audit-report.{lang.value}.{fmt.extension}"
-            write_atomic(target, fmt.render(report, report["manifest"]["path"]))
+            staged.append((target, fmt.render(report, report["manifest"]["path"])))
             files.append(target.name)
     document = build_pack(kind.value, report, loaded, out, lang=lang.value,
                           submit_on=parse_date(submit_on, "--submit-on"), report_files=files)
     name = {"trusted-list": "application", "eu-annex-iv": "annex-iv", "fria": "fria"}[kind.value]
     target = out / f"{name}.{lang.value}.md"
-    write_atomic(target, document.encode("utf-8"))
+    staged.append((target, document.encode("utf-8")))
+    write_all_atomic(staged)  # the pack whole or not at all
     for written in [target, *(out / f for f in files)]:
         sys.stderr.write(text("assess.report_written", lang.value, path=written) + "\n")

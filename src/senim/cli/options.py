@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from datetime import date
 from enum import Enum
@@ -29,7 +30,7 @@ AS_OF = typer.Option(None, "--as-of", metavar="DATE", help="Apply the law as in 
 
 
 # A library parameter whose option is not spelt `--` + its name with dashes.
-FLAGS = {"systems": "--system", "actions": "--action", "chain": "--cert"}
+FLAGS = {"systems": "--system", "actions": "--action", "chain": "--cert", "evidence_roots": "--evidence-root"}
 
 
 def flag(parameter: str) -> str:
@@ -52,7 +53,77 @@ def print_json(value: Any) -> None:
 
 
 def print_rich(markup: Any) -> None:
-    """Rich markup or renderables; colours only on a terminal."""
+    """Rich markup or renderables; colours only on a terminal. What the
+    markup holds is cleaned of control characters first (`terminal_text`):
+    rich writes past the terminal guard, since its colours are its own."""
     from rich.console import Console
 
-    Console(highlight=False, soft_wrap=True).print(markup)
+    Console(highlight=False, soft_wrap=True).print(_clean_renderable(markup))
+
+
+# ---------------------------------------------------------------- terminal
+
+# C0 controls but newline and tab, DEL, C1 controls, and the bidirectional
+# overrides and isolates that reorder what a terminal shows (Trojan Source).
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def terminal_text(text: str) -> str:
+    r"""`text` with every control character written as an escape, so that a
+    manifest's name cannot retitle, clear or recolour the terminal that shows it.
+
+    >>> terminal_text("a\x1b]0;PWNED\x07b\tc\nd")
+    'a\\x1b]0;PWNED\\x07b\tc\nd'
+    """
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
+                        else f"\\u{ord(m.group()):04x}", text)
+
+
+class TerminalGuard:
+    """A text stream that escapes control characters on their way to a
+    terminal: every `sys.stdout.write` and `sys.stderr.write` of every
+    command passes here (the CLI installs it on streams that are terminals).
+    Bytes written to `.buffer` (a PDF asked for on stdout) pass as they are;
+    rich's consoles write to the stream underneath (`rich_proxied_file`), and
+    what they print is cleaned by `print_rich`."""
+
+    def __init__(self, raw):
+        self.raw = raw
+        self.rich_proxied_file = raw
+
+    def write(self, text: str) -> int:
+        self.raw.write(terminal_text(text))
+        return len(text)
+
+    def writelines(self, lines) -> None:
+        for line in lines:
+            self.write(line)
+
+    def __getattr__(self, name: str):
+        return getattr(self.raw, name)
+
+
+def guard_terminal() -> None:
+    """Install the guard on stdout and stderr where they are terminals."""
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        try:
+            tty = stream.isatty() and not isinstance(stream, TerminalGuard)
+        except (AttributeError, ValueError):
+            tty = False
+        if tty:
+            setattr(sys, name, TerminalGuard(stream))
+
+
+def _clean_renderable(markup: Any) -> Any:
+    if isinstance(markup, str):
+        return terminal_text(markup)
+    columns = getattr(markup, "columns", None)  # a rich Table: its header and cells
+    if isinstance(columns, list):
+        for column in columns:
+            if isinstance(getattr(column, "header", None), str):
+                column.header = terminal_text(column.header)
+            cells = getattr(column, "_cells", None)  # rich keeps a column's cells here
+            if isinstance(cells, list):
+                column._cells = [terminal_text(c) if isinstance(c, str) else c for c in cells]
+    return markup

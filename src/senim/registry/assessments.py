@@ -65,7 +65,8 @@ def assess_system(db, files: Path, actor: Actor, params: dict[str, Any], progres
     with tempfile.TemporaryDirectory(prefix="senim-assess-") as folder:
         path = _manifest_with_evidence(Path(folder), system["manifest"], evidence, files)
         as_of = date.fromisoformat(params["as_of"]) if params.get("as_of") else None
-        report = assess(path, as_of=as_of, lang=lang, run_checks=False)
+        # the evidence links lead to the stored files: that folder is allowed, nothing else
+        report = assess(path, as_of=as_of, lang=lang, run_checks=False, evidence_roots=(files,))
     report["manifest"]["path"] = f"{system['id']}.yaml"
     data = {
         "system": system["id"], "system_version": system["version"], "manifest_sha256": report["manifest"]["sha256"],

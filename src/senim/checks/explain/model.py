@@ -5,7 +5,9 @@ types it would have to create that it does not trust by itself, and Senim
 loads the file only if each of those is a scikit-learn type known to be plain
 data (a fitted tree, a histogram-boosting predictor, a distance metric).
 Pickle and joblib files run whatever code they contain when loaded, so they
-are refused unless the user says they trust the file.
+are refused unless the user says they trust the file. A skops file's
+arrays are checked too (`structure`): the types alone do not stop a tree
+whose indices point outside it from crashing the process.
 """
 
 from __future__ import annotations
@@ -52,6 +54,9 @@ def load_model(path: str | Path, *, trust: bool = False):
 def _load_skops(path: Path, trust: bool):
     import skops.io as sio
 
+    from senim.checks.explain.structure import check_archive, check_model
+
+    check_archive(path)  # a zip bomb or lying array headers: refused before skops inflates anything
     try:
         untrusted = sio.get_untrusted_types(file=path)
     except Exception as error:
@@ -63,6 +68,9 @@ def _load_skops(path: Path, trust: bool):
             "check them and pass `trust_model` to load it anyway"
         )
     try:
-        return sio.load(path, trusted=list(untrusted))
+        model = sio.load(path, trusted=list(untrusted))
     except Exception as error:
         raise InputError(f"{path}: cannot be loaded: {type(error).__name__}: {error}") from None
+    if not trust:  # plain-data types, but their arrays drive compiled code: checked before any use
+        check_model(model, path)
+    return model

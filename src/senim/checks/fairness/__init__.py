@@ -75,7 +75,8 @@ def check_counts(path, counts: Counts, spec: Spec, max_groups: int) -> None:
                 f"{path}: column '{column}' ({role}) has {totals[f'{role}_other']} values other than 0 and 1, so it is not binary"
             )
     if spec.score and totals["score_null"]:
-        raise InputError(f"{path}: column '{spec.score}' (score) has {totals['score_null']} empty values")
+        raise InputError(f"{path}: column '{spec.score}' (score) has {totals['score_null']} empty or NaN values; "
+                         "an AUC needs a number in every row")
 
 
 def count(path, spec: Spec, *, cluster: str | None = None, workers: int | None = None,

@@ -68,7 +68,9 @@ def aggregate(frame, spec: Spec, *, streaming: bool = True) -> Counts:
         (p.is_not_null() & ~p.is_in([0.0, 1.0])).sum().alias("prediction_other"),
     ]
     if spec.score:
-        aggs.append(pl.col(spec.score).is_null().sum().alias("score_null"))
+        # NaN is no score either: all-NaN scores gave an AUC of 0.500 [0.500, 0.500] without a word
+        score = pl.col(spec.score).cast(pl.Float64)
+        aggs.append((score.is_null() | score.is_nan()).sum().alias("score_null"))
     else:
         aggs.append(pl.lit(0).alias("score_null"))
     keys = list(spec.sensitive)

@@ -33,10 +33,9 @@ def load_key(key_file: str | None) -> bytes:
     from senim.settings import current
 
     if key_file:
-        try:
-            key = Path(key_file).read_bytes().strip()
-        except OSError as error:
-            raise InputError(f"{key_file}: the pseudonym key cannot be read ({error.strerror})") from None
+        from senim.paths import read_secret
+
+        key = read_secret(Path(key_file), "pseudonym key")  # bounded, warned when open to others
     else:
         key = current().pseudonym_key or b""
     if len(key) < 16:
