@@ -31,20 +31,11 @@ class TableFormat(str, Enum):
 
 
 def _open(db: Optional[str], *, existing: bool = False):
-    """The registry; with existing=True (commands that only read) a SQLite file
-    must already be there, so that a mistyped --db is not a new, empty, "intact" registry."""
-    from senim.registry.db import Database, resolve_url
+    """The registry, as the library opens it (`senim.open_registry`); with existing=True (commands
+    that only read) a SQLite file must already be there."""
+    from senim.api.registry import open_registry
 
-    if existing:
-        from sqlalchemy.engine import make_url
-
-        url = make_url(resolve_url(db))
-        if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:") \
-                and not Path(url.database).exists():
-            raise InputError(f"{url.database}: no such registry database (`senim register` creates one)")
-    return Database(db)
-
-
+    return open_registry(db, existing=existing)
 
 
 def _emit(text: str, output: Optional[Path]) -> None:
