@@ -204,3 +204,31 @@ class LedgerOwner(Base):
     __tablename__ = "ledger_owners"
     seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     organisation_id: Mapped[int] = mapped_column(Integer, index=True)
+
+
+# Schema 0005 (the regulator's side): trusted-list applications and imported bundles.
+
+
+class TrustedApplication(Base):
+    __tablename__ = "trusted_applications"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    system_id: Mapped[str] = mapped_column(String(200))
+    system_version: Mapped[int] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(40), index=True)
+    record: Mapped[str] = mapped_column(Text)
+    created: Mapped[str] = mapped_column(String(40))
+    ledger_seq: Mapped[int] = mapped_column(BigInteger)
+
+
+class ImportedBundle(Base):
+    __tablename__ = "imported_bundles"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    source_bin: Mapped[str | None] = mapped_column(String(12), index=True)
+    source_name: Mapped[str] = mapped_column(Text)
+    key_id: Mapped[str] = mapped_column(String(64))
+    bundle_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    exported: Mapped[str] = mapped_column(String(40))
+    imported: Mapped[str] = mapped_column(String(40))
+    content: Mapped[str] = mapped_column(Text)
+    ledger_seq: Mapped[int] = mapped_column(BigInteger)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 READ, WRITE = "read", "write"
 RESOURCES = ("systems", "evidence", "assessments", "incidents", "decisions", "letters", "ledger", "people", "jobs",
-             "requests", "literacy")
+             "requests", "literacy", "applications")
 # An authority's resources: no owner's role has them, whatever RESOURCES gives it.
 AUTHORITY_RESOURCES = ("registry", "reviews")
 
@@ -26,13 +26,13 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "assessments": frozenset({READ, WRITE}), "incidents": frozenset({READ, WRITE}),
         "decisions": frozenset({READ, WRITE}), "letters": frozenset({READ}),
         "ledger": frozenset({READ}), "jobs": frozenset({READ}),
-        "requests": frozenset({READ, WRITE}), "literacy": frozenset({READ, WRITE}),
+        "requests": frozenset({READ, WRITE}), "literacy": frozenset({READ, WRITE}), "applications": frozenset({READ, WRITE}),
     },
     "engineer": {
         "systems": frozenset({READ, WRITE}), "evidence": frozenset({READ, WRITE}),
         "assessments": frozenset({READ, WRITE}), "incidents": frozenset({READ}),
         "decisions": frozenset({WRITE}), "ledger": frozenset({READ}), "jobs": frozenset({READ}),
-        "literacy": frozenset({READ}),
+        "literacy": frozenset({READ}), "applications": frozenset({READ}),
     },
     "auditor": {r: frozenset({READ}) for r in RESOURCES},
     "regulator": {"registry": frozenset({READ, WRITE}), "reviews": frozenset({READ, WRITE})},
