@@ -6,7 +6,10 @@ Targets (issue 2): one manifest under 0.5 s wall time, start-up included;
 interpreter starting and importing nothing. Issue 12: `import senim` and
 `senim --help` no slower than before the public API (its names are imported
 on first use); the floor for `import senim` is the interpreter with its site
-packages (which an installed `senim` needs) importing nothing.
+packages (which an installed `senim` needs) importing nothing. Each row is
+printed beside the median of the last results written
+(`bench/results/core.md`), so that a run shows whether start-up grew; compare
+them on a machine as idle as the one that wrote them.
 """
 
 from __future__ import annotations
@@ -23,6 +26,18 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 SENIM = str(Path(sys.executable).parent / "senim")
 DATA = ROOT / "bench" / "data" / "manifests"
+PREVIOUS = ROOT / "bench" / "results" / "core.md"
+
+
+def previous_medians() -> dict[str, str]:
+    """what -> median, from the table of the last results written (empty if none)."""
+    found = {}
+    text = PREVIOUS.read_text(encoding="utf-8") if PREVIOUS.is_file() else ""
+    for line in text.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) >= 3 and cells[2].endswith(" s"):
+            found[cells[0]] = cells[2]
+    return found
 
 
 def wall(command: list[str], runs: int) -> list[float]:
@@ -72,12 +87,14 @@ def main() -> None:
     ]
     print("### Classification (issue 2)\n")
     print("Command: `make bench` (or `BENCH=core bash bench/run.sh`); wall time of the whole command, start-up included.\n")
-    print("| what | runs | median | min | target | median / target |")
-    print("|---|---:|---:|---:|---:|---:|")
+    before = previous_medians()
+    print("| what | runs | median | min | target | median / target | previous median |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
     for name, times, target in rows:
         median = statistics.median(times)
         ratio = f"{median / target:.2f}" if target else ""
-        print(f"| {name} | {len(times)} | {median:.3f} s | {min(times):.3f} s | {f'{target} s' if target else ''} | {ratio} |")
+        print(f"| {name} | {len(times)} | {median:.3f} s | {min(times):.3f} s | {f'{target} s' if target else ''} | {ratio} "
+              f"| {before.get(name, '')} |")
     per = statistics.median(many) / 1000 * 1000
     print(f"\n1,000 manifests: {per:.2f} ms per manifest including one start-up.\n")
 

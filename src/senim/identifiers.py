@@ -11,6 +11,7 @@ from operator import mul
 
 _FIRST = tuple(range(1, 12))
 _SECOND = (3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2)
+WEIGHTS = (_FIRST, _SECOND)  # the two passes; the scanner's vectorised check reads them from here
 _ZEROS = 48 * 66  # both weight sets sum to 66: what the '0' codes add
 
 
@@ -22,7 +23,7 @@ def kz_check_digit(first_eleven: str) -> int | None:
     codes = first_eleven[:11].encode("ascii")
     if len(codes) != 11 or not codes.isdigit():
         raise ValueError(f"{first_eleven!r}: an IIN or BIN begins with eleven digits")
-    for weights in (_FIRST, _SECOND):
+    for weights in WEIGHTS:
         remainder = (sum(map(mul, codes, weights)) - _ZEROS) % 11
         if remainder != 10:
             return remainder

@@ -21,12 +21,7 @@ def _rule_summary(rule: Rule, lang: str) -> dict[str, Any]:
         entry["kind"] = rule.kind
         if rule.applies_from:
             entry["applies_from"] = [d.isoformat() for d, _ in rule.applies_from]
-    if rule.note:
-        entry["note"] = rule.note[lang]
-    if rule.amendments:
-        entry["amended_by"] = [a.act for a in rule.amendments]
-    if rule.added_by:
-        entry["added_by"] = rule.added_by
+    entry.update(rule.history(lang))
     return entry
 
 

@@ -138,12 +138,7 @@ def _obligation_entry(obligation: Obligation, pack: Pack, roles: list[str], star
         entry["applies_until"] = obligation.end.isoformat()
     if obligation.what:
         entry["what"] = obligation.what[lang]
-    if obligation.note:
-        entry["note"] = obligation.note[lang]
-    if obligation.amendments:
-        entry["amended_by"] = [a.act for a in obligation.amendments]
-    if obligation.added_by:
-        entry["added_by"] = obligation.added_by
+    entry.update(obligation.history(lang))
     if obligation.fine:
         entry["fine"] = describe_fine(pack.fines[obligation.fine], pack, facts, max(as_of, start), lang)
     return entry

@@ -91,6 +91,17 @@ class Rule:
     def in_force(self, on: date) -> bool:
         return self.start <= on and (self.end is None or on < self.end)
 
+    def history(self, lang: str) -> dict[str, Any]:
+        """Its note and the acts that changed or inserted it, as the JSON outputs show them."""
+        out: dict[str, Any] = {}
+        if self.note:
+            out["note"] = self.note[lang]
+        if self.amendments:
+            out["amended_by"] = [a.act for a in self.amendments]
+        if self.added_by:
+            out["added_by"] = self.added_by
+        return out
+
 
 @dataclass
 class Obligation(Rule):
@@ -192,25 +203,13 @@ def load_packs(root: str | None = None) -> tuple[Pack, ...]:
 
 
 def load_pack(folder: Path) -> Pack:
-    import yaml
-
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     merged: dict[str, Any] = {}
     origin: dict[int, str] = {}  # id(entry) -> file, for messages
     files = sorted(folder.glob("*.yaml"))
     if not files:
         raise PackError(f"{folder}: a rule pack needs at least one .yaml file")
     for path in files:
-        try:
-            with open(path, encoding="utf-8") as handle:
-                content = yaml.load(handle, Loader=loader) or {}
-        except yaml.YAMLError as error:
-            mark = getattr(error, "problem_mark", None)
-            line = f":{mark.line + 1}" if mark else ""
-            problem = getattr(error, "problem", None) or str(error).splitlines()[0]
-            raise PackError(f"{path}{line}: not valid YAML: {problem}") from None
-        except ValueError as error:  # e.g. a date such as 2026-13-01
-            raise PackError(f"{path}: not valid YAML: {error}") from None
+        content = _read_yaml(path) or {}
         if not isinstance(content, dict):
             raise PackError(f"{path}: a pack file is a mapping of {', '.join(sorted(TOP_KEYS))}")
         unknown = set(content) - TOP_KEYS
@@ -228,6 +227,42 @@ def load_pack(folder: Path) -> Pack:
     _data_folder(folder)
     pack._source = (merged, origin, str(folder))
     return pack
+
+
+def _read_yaml(path: Path | str) -> Any:
+    """A pack file's content; a file that cannot be read is a PackError naming it (and the line)."""
+    import yaml
+
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except OSError as error:
+        raise PackError(f"{path}: cannot be read: {error.strerror}") from None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark else ""
+        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+        raise PackError(f"{path}{line}: not valid YAML: {problem}") from None
+    except ValueError as error:  # e.g. a date such as 2026-13-01
+        raise PackError(f"{path}: not valid YAML: {error}") from None
+
+
+def _cited(entry: dict[str, Any], keys: tuple[str, ...], where: str) -> None:
+    """The keys every cited entry needs (its citation, confidence...) are there, the confidence one we know."""
+    for key in keys:
+        if key not in entry:
+            raise PackError(f"{where}: '{key}' is missing")
+    if entry["confidence"] not in CONFIDENCE:
+        raise PackError(f"{where}: confidence {entry['confidence']!r} is not one of {', '.join(CONFIDENCE)}")
+
+
+def _span(entry: dict[str, Any], where: str) -> tuple[date, date | None]:
+    """`from` and `until` (None: still in force) as dates, `until` after `from`."""
+    start = _date(entry["from"], f"{where}: from")
+    end = _date(entry["until"], f"{where}: until") if entry.get("until") is not None else None
+    if end is not None and end <= start:
+        raise PackError(f"{where}: 'until' {end} is not after 'from' {start}")
+    return start, end
 
 
 def _build(name: str, merged: dict[str, Any], origin: dict[int, str], folder: str,
@@ -295,11 +330,7 @@ def _acts(entries: list[Any], source: str) -> tuple[Act, ...]:
         if not isinstance(entry, dict) or "id" not in entry:
             raise PackError(f"{source}: every act is a mapping with an id")
         where = f"{source}: act {entry['id']}"
-        for key in ("title", "ref", "in_force", "confidence"):
-            if key not in entry:
-                raise PackError(f"{where}: '{key}' is missing")
-        if entry["confidence"] not in CONFIDENCE:
-            raise PackError(f"{where}: confidence {entry['confidence']!r} is not one of {', '.join(CONFIDENCE)}")
+        _cited(entry, ("title", "ref", "in_force", "confidence"), where)
         _texts(entry["title"], f"{where}: title")
         if entry.get("note") is not None:
             _texts(entry["note"], f"{where}: note")
@@ -369,18 +400,11 @@ def _common(entry: Any, pack: str, source: str, allowed: set[str]) -> dict[str, 
     unknown = set(entry) - allowed
     if unknown:
         raise PackError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
-    for key in ("ref", "confidence", "title", "from"):
-        if key not in entry:
-            raise PackError(f"{where}: '{key}' is missing")
-    if entry["confidence"] not in CONFIDENCE:
-        raise PackError(f"{where}: confidence {entry['confidence']!r} is not one of {', '.join(CONFIDENCE)}")
+    _cited(entry, ("ref", "confidence", "title", "from"), where)
     _texts(entry["title"], f"{where}: title")
     if entry.get("note") is not None:
         _texts(entry["note"], f"{where}: note")
-    start = _date(entry["from"], f"{where}: from")
-    end = _date(entry["until"], f"{where}: until") if entry.get("until") is not None else None
-    if end is not None and end <= start:
-        raise PackError(f"{where}: 'until' {end} is not after 'from' {start}")
+    start, end = _span(entry, where)
     return dict(
         id=str(rid), pack=pack, ref=str(entry["ref"]),
         article=str(entry["article"]) if entry.get("article") is not None else None,
@@ -510,20 +534,7 @@ def _data_folder(folder: Path) -> None:
 
 @lru_cache(maxsize=None)
 def _read_section(path: str) -> dict[str, Any]:
-    import yaml
-
-    try:
-        with open(path, encoding="utf-8") as handle:
-            content = yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except OSError as error:
-        raise PackError(f"{path}: cannot be read: {error.strerror}") from None
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = f":{mark.line + 1}" if mark else ""
-        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
-        raise PackError(f"{path}{line}: not valid YAML: {problem}") from None
-    except ValueError as error:  # e.g. a date such as 2026-13-01
-        raise PackError(f"{path}: not valid YAML: {error}") from None
+    content = _read_yaml(path)
     if not isinstance(content, dict) or not content:
         raise PackError(f"{path}: a legal-data section is a mapping of entries, each with ref, confidence and from")
     for key, node in content.items():
@@ -549,20 +560,14 @@ def _data_node(node: Any, where: str) -> None:
 def _data_entry(entry: dict[str, Any], where: str) -> None:
     if entry.get("id") is not None:
         where = f"{where} ({entry['id']})"
-    for key in ("ref", "confidence", "from"):
-        if entry.get(key) is None:
-            raise PackError(f"{where}: '{key}' is missing")
+    _cited(entry, ("ref", "confidence", "from"), where)
     if isinstance(entry["ref"], dict):
         _texts(entry["ref"], f"{where}: ref")
     elif not isinstance(entry["ref"], str) or not entry["ref"].strip():
         raise PackError(f"{where}: 'ref' is a citation (a text, or one in each of {', '.join(LANGUAGES)})")
-    if entry["confidence"] not in CONFIDENCE:
-        raise PackError(f"{where}: confidence {entry['confidence']!r} is not one of {', '.join(CONFIDENCE)}")
-    entry["from"] = _date(entry["from"], f"{where}: from")
-    if entry.get("until") is not None:
-        entry["until"] = _date(entry["until"], f"{where}: until")
-        if entry["until"] <= entry["from"]:
-            raise PackError(f"{where}: 'until' {entry['until']} is not after 'from' {entry['from']}")
+    entry["from"], until = _span(entry, where)
+    if until is not None:
+        entry["until"] = until
     for key in ("title", "note"):
         if isinstance(entry.get(key), dict):
             _texts(entry[key], f"{where}: {key}")

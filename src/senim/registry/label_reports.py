@@ -21,23 +21,15 @@ from senim.errors import InputError
 from senim.registry import subjects
 from senim.registry.models import Organisation
 from senim.registry.public_models import LabelReport
-from senim.registry.records import iso, utc_now
+from senim.registry.records import form_text, iso, utc_now
 from senim.registry.tenancy import Actor, ledger
 
 STATES = ("valid", "untrusted", "invalid", "none")
 
 
 def _text(value: Any, field: str, limit: int, required: bool) -> str | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        if required:
-            raise InputError("required", field=field)
-        return None
-    if not isinstance(value, str):
-        raise InputError("expected text", field=field)
-    value = value.strip()
-    if len(value) > limit:
-        raise InputError(f"at most {limit:,} characters", field=field)
-    if subjects.find_iin(value, field) is not None:
+    value = form_text(value, field, limit, required=required)
+    if value is not None and subjects.find_iin(value, field) is not None:
         raise InputError("holds an IIN; a report needs none", field=field)
     return value
 

@@ -25,6 +25,21 @@ def jsonable(value: Any, where: str) -> Any:
     return plain
 
 
+def form_text(value: Any, field: str, limit: int, *, required: bool = True) -> str | None:
+    """A text a person typed into a form (the public pages' fields): stripped, at most `limit`
+    characters; None when left empty and not `required`."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            raise InputError("required", field=field)
+        return None
+    if not isinstance(value, str):
+        raise InputError("expected text", field=field)
+    value = value.strip()
+    if len(value) > limit:
+        raise InputError(f"at most {limit:,} characters", field=field)
+    return value
+
+
 def utc_now() -> datetime:
     return datetime.now(timezone.utc)
 

@@ -35,7 +35,7 @@ from senim.errors import InputError
 from senim.registry import subjects
 from senim.registry.models import Organisation, System
 from senim.registry.public_models import CitizenRequest
-from senim.registry.records import iso, utc_now
+from senim.registry.records import form_text, iso, utc_now
 from senim.registry.tenancy import Actor, NotFound, ledger
 
 KINDS = ("explanation", "data_basis", "objection", "human_review", "refusal")
@@ -98,16 +98,7 @@ def _no_iin(value: str, field: str) -> None:
 
 
 def _text(value: Any, field: str, limit: int, required: bool = True) -> str | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        if required:
-            raise InputError("required", field=field)
-        return None
-    if not isinstance(value, str):
-        raise InputError("expected text", field=field)
-    value = value.strip()
-    if len(value) > limit:
-        raise InputError(f"at most {limit:,} characters", field=field)
-    return value
+    return form_text(value, field, limit, required=required)
 
 
 def _subject(iin: str | None, subject: str | None) -> tuple[str | None, bytes | None]:

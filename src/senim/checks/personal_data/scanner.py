@@ -219,6 +219,15 @@ class Stitcher:
         out.extend(b"%s%d%s" % (start_of_line, base + line, rest) for line, rest in zip(lines[skip:], tails[skip:]))
         return b"".join(out)
 
+    def _advance(self, index: int, newlines: int, tail_cp: int) -> None:
+        """Past a task's text: `newlines` more lines, and `tail_cp` code points into the last."""
+        if newlines:
+            self.line += newlines
+            self.column = tail_cp
+        else:
+            self.column += tail_cp
+        self.rows[index] = self.line + (1 if self.column else 0)
+
     def feed(self, result) -> Iterator[Finding]:
         index, kind, payload = result
         path = self.sources[index].path
@@ -229,12 +238,7 @@ class Stitcher:
             self.blocks.append(self._finish(path, lines, tails, first))
             for type_, n in counts.items():
                 self.rendered[type_] = self.rendered.get(type_, 0) + n
-            if newlines:
-                self.line += newlines
-                self.column = tail_cp
-            else:
-                self.column += tail_cp
-            self.rows[index] = self.line + (1 if self.column else 0)
+            self._advance(index, newlines, tail_cp)
             yield None  # a mark for the writer: blocks are waiting
         elif kind == "text":
             located, newlines, tail_cp = payload
@@ -242,12 +246,7 @@ class Stitcher:
                 shift = self.column if line == 0 else 0
                 yield Finding(path, self.line + line + 1, None, None, start + shift, end + shift, type_, confidence,
                               value, valid)
-            if newlines:
-                self.line += newlines
-                self.column = tail_cp
-            else:
-                self.column += tail_cp
-            self.rows[index] = self.line + (1 if self.column else 0)
+            self._advance(index, newlines, tail_cp)
         else:
             findings, rows = payload
             for row, column, start, end, type_, confidence, value, valid in findings:

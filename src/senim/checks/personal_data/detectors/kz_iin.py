@@ -24,7 +24,7 @@ from senim.checks.personal_data.detectors.exceptions import (
     InvalidFormat,
     InvalidLength,
 )
-from senim.identifiers import kz_check_digit
+from senim.identifiers import WEIGHTS, kz_check_digit
 
 CENTURY = {1: 1800, 2: 1800, 3: 1900, 4: 1900, 5: 2000, 6: 2000}
 
@@ -94,8 +94,6 @@ def _resolve(text: str, has) -> Hit | None:
     return Hit("kz_iin", 0.99 if has("kz_iin") else 0.85)
 
 
-_W1 = (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11)
-_W2 = (3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2)
 _DAYS = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
@@ -111,8 +109,8 @@ def check_digits_ok(digits):
     (both passes; a second 10 is never valid)? Over an (n, 12) array."""
     import numpy as np
 
-    first = (digits[:, :11] * np.array(_W1)).sum(axis=1) % 11
-    second = (digits[:, :11] * np.array(_W2)).sum(axis=1) % 11
+    # the weights of senim.identifiers (one definition), over many numbers at once
+    first, second = ((digits[:, :11] * np.array(w)).sum(axis=1) % 11 for w in WEIGHTS)
     k = np.where(first == 10, second, first)
     return (k != 10) & (k == digits[:, 11])
 
