@@ -63,6 +63,14 @@ def _request(world, method: str, path: str, ids: dict) -> dict:
                                                 "contact": "a@example.kz", "text": "replay"}},
         ("POST", "/public/label-check"): {"files": {"file": ("a.png", b"\x89PNG\r\n\x1a\n", "image/png")}},
         ("POST", "/public/reports"): {"json": {"where": "replay", "description": "replay"}},
+        ("POST", "/api/v1/literacy/trainings"): {"data": {"person": "p@x.kz", "course": "AI", "date": "2026-10-01",
+                                                          "hours": "1", "provider": "X"},
+                                                 "files": {"file": ("", b"", "application/octet-stream")}},
+        ("POST", "/literacy/trainings"): {"data": {"person": "p@x.kz", "course": "AI", "date": "2026-10-01",
+                                                   "hours": "1", "provider": "X"},
+                                          "files": {"file": ("", b"", "application/octet-stream")}},
+        ("POST", "/api/v1/literacy/operators"): {"json": {"person": "p@x.kz", "system": ids["system"]}},
+        ("POST", "/literacy/operators"): {"data": {"person": "p@x.kz", "system": ids["system"]}},
     }
     if method in UNSAFE:
         assert (method, path) in bodies, f"{method} {path}: add a well-formed request to the isolation matrix"
@@ -77,6 +85,8 @@ OWN = {("GET", "/api/v1/systems"), ("POST", "/api/v1/systems"), ("GET", "/api/v1
        ("GET", "/systems/new"), ("POST", "/systems/new"), ("GET", "/incidents"), ("GET", "/decisions"),
        ("POST", "/decisions/letter/x"), ("GET", "/ledger"), ("GET", "/admin"), ("POST", "/admin/users"),
        ("POST", "/admin/tokens"), ("POST", "/logout"), ("GET", "/api/v1/requests"), ("GET", "/requests"),
+       ("GET", "/api/v1/literacy"), ("GET", "/literacy"), ("POST", "/api/v1/literacy/trainings"),
+       ("POST", "/literacy/trainings"),
        # the regulator's registry-wide views: every organisation's, by design (tests/web/test_regulator)
        ("GET", "/api/v1/registry/systems"), ("GET", "/api/v1/registry/incidents"), ("GET", "/regulator"),
        ("GET", "/regulator/export"), ("GET", "/regulator/incidents")}
