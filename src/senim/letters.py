@@ -27,7 +27,7 @@ The label table is a YAML file the owner writes beside the model
       declined: {kk: қабылданбады, ru: отклонена, en: declined}
 
 The legal parts (the rights, the objection period, the authority, the
-attributes that are sensitive) are data: `law/packs/explanation-letter.yaml`.
+attributes that are sensitive) are data: `law/packs/kz/data/explanation-letter.yaml`.
 """
 
 from __future__ import annotations

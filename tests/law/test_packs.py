@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -140,24 +141,67 @@ def test_law_coverage_document_is_up_to_date():
     assert (ROOT / "docs/law-coverage.md").read_text(encoding="utf-8") == fresh, "run `make coverage-doc`"
 
 
-@pytest.mark.parametrize("name", sorted(p.stem for p in PACKS_DIR.glob("*.yaml")))
-def test_legal_values_beside_the_packs_carry_citation_and_confidence(name):
-    from senim.law.pack import legal_data
+def test_every_legal_value_of_every_pack_section_carries_ref_confidence_and_dates():
+    """Read with plain PyYAML, not the loader: every leaf of every data section
+    sits in an entry with a citation, a confidence and a start date."""
+    import yaml
 
-    found = []
+    files = sorted(PACKS_DIR.glob("*/data/*.yaml"))
+    assert {p.stem for p in files} >= {"labelling", "incident-deadlines", "explanation-letter", "fairness-thresholds",
+                                      "personal-data", "application-packs", "stakes", "citizen-requests"}
+    assert not list(PACKS_DIR.glob("*.yaml")), "legal values live in a pack's data/ folder, not beside the packs"
+    bare = []
 
-    def walk(node):
-        if isinstance(node, dict):
-            if "confidence" in node:
-                found.append(node)
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
+    def walk(node, where):
+        if isinstance(node, dict) and "ref" in node:
+            if not (node["ref"] and node.get("confidence") in ("confirmed", "secondary", "unverified")
+                    and isinstance(node.get("from"), date)):
+                bare.append(where)
+            if node.get("until") is not None and not node["until"] > node["from"]:
+                bare.append(where + " (until)")
+        elif isinstance(node, dict) and node:
+            for key, value in node.items():
+                walk(value, f"{where}.{key}")
+        elif isinstance(node, list) and node:
+            for i, value in enumerate(node):
+                walk(value, f"{where}[{i}]") if isinstance(value, dict) and "ref" in value else bare.append(f"{where}[{i}]")
+        else:
+            bare.append(where)
 
-    walk(legal_data(name))
-    assert found, f"{name}.yaml has no value with a confidence"
-    for node in found:
-        assert node["confidence"] in ("confirmed", "secondary", "unverified"), node
-        assert any(key in node for key in ("ref", "source", "refs")), node
+    for path in files:
+        walk(yaml.safe_load(path.read_text(encoding="utf-8")), f"{path.parent.parent.name}/{path.stem}")
+    assert not bare, "values without ref, confidence and from: " + ", ".join(bare)
+
+
+def test_the_legal_data_loader_merges_the_packs_and_reads_a_day():
+    from senim.law.pack import data_sections, legal_data
+
+    assert "stakes" in data_sections()
+    labelling = legal_data("labelling")
+    assert set(labelling["duty"]) == {"kz", "eu"}  # one duty from each pack
+    ids = {d["id"] for d in legal_data("incident-deadlines")["deadlines"]}
+    assert ids == {"kz.personal_data.breach_notice", "eu.art73.general", "eu.art73.death", "eu.art73.widespread"}
+    # the EU Art. 73 deadlines apply from 2 August 2026; the Kazakh breach notice from 1 July 2024
+    before = {d["id"] for d in legal_data("incident-deadlines", on=date(2026, 8, 1))["deadlines"]}
+    assert before == {"kz.personal_data.breach_notice"}
+    assert set(legal_data("labelling", on=date(2026, 8, 1))["duty"]) == {"kz"}
+
+
+@pytest.mark.parametrize("text, message", [
+    ("value:\n  limit: 3\n", "value.limit: 3 has no ref"),
+    ("value:\n  ref: x\n  confidence: sure\n  from: 2026-01-01\n", "confidence 'sure' is not one of"),
+    ("value:\n  ref: x\n  confidence: secondary\n", "value: 'from' is missing"),
+    ("value:\n  ref: x\n  confidence: secondary\n  from: 2026-02-01\n  until: 2026-01-01\n", "is not after 'from'"),
+    ("items: [a, b]\n", "items[0]: every item of a list of legal values is an entry"),
+])
+def test_a_legal_value_without_its_citation_or_dates_is_refused(tmp_path, text, message):
+    from senim.errors import PackError
+    from senim.law import pack as pack_module
+
+    folder = tmp_path / "kz"
+    shutil.copytree(PACKS_DIR / "kz", folder)
+    (folder / "data" / "broken.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(PackError) as raised:
+        load_pack(folder)
+    assert message in str(raised.value) and "broken.yaml" in str(raised.value)
+    pack_module._read_section.cache_clear()

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import math
 import random
 import struct
+from pathlib import Path
 
 import pytest
 import rfc8785
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from senim.ledger.canonical import CanonicalError, canonical, is_canonical
 
@@ -64,3 +68,80 @@ def test_values_without_a_json_form_are_refused():
     for value in (float("nan"), float("inf"), 2**60, {1: "a"}, {"a": {1, 2}}, "\ud800"):
         with pytest.raises(CanonicalError):
             canonical(value)
+
+
+# D1 (outside tests, December 2026): RFC 8785 writes whole-number doubles
+# between 2**53 and 1e21 as digits, and the checker refused them.
+
+VECTORS = Path(__file__).parent / "vectors" / "jcs"
+MAX_SAFE = 2**53 - 1
+
+
+def _jcs_read(text: str):
+    """JSON as JCS reads it (every number a double), for the yardstick."""
+    return json.loads(text, parse_int=lambda s: int(s) if abs(int(s)) <= MAX_SAFE else float(s))
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in (VECTORS / "input").glob("*.json")))
+def test_D1_cyberphone_vectors(name):
+    source = (VECTORS / "input" / name).read_text(encoding="utf-8")
+    expected = (VECTORS / "output" / name).read_bytes()
+    assert canonical(_jcs_read(source)) == expected
+    assert rfc8785.dumps(_jcs_read(source)) == expected  # the yardstick agrees with its authors
+    assert is_canonical(expected.decode("utf-8"))[0]
+    assert not is_canonical(source)[0]
+
+
+def test_D1_cyberphone_number_vectors():
+    for line in (VECTORS / "numbers.csv").read_text().split():
+        ieee, expected = line.split(",")
+        value = struct.unpack(">d", bytes.fromhex(ieee.rjust(16, "0")))[0]
+        if expected == "null":
+            with pytest.raises(CanonicalError):
+                canonical(value)
+            continue
+        assert canonical(value) == expected.encode()
+        good, read = is_canonical(f'{{"n":{expected}}}')
+        assert good and read["n"] == value, line
+
+
+def test_D1_whole_floats_beyond_2_53_are_canonical():
+    for value in (5e20, 2.0**53 + 2, 1e20, 9.999999999999999e20, -5e20):
+        text = rfc8785.dumps({"training_compute_flops": value}).decode()
+        good, read = is_canonical(text)
+        assert good and read["training_compute_flops"] == value, text
+    assert not is_canonical('{"a":9007199254740993}')[0]  # no double is 2**53 + 1
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-MAX_SAFE, MAX_SAFE)
+    | st.floats(allow_nan=False, allow_infinity=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=5) | st.dictionaries(st.text(max_size=6), inner, max_size=5),
+    max_leaves=25,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(JSON_VALUES)
+def test_D1_checker_agrees_with_rfc8785_on_canonical_documents(value):
+    text = rfc8785.dumps(value).decode("utf-8")
+    good, read = is_canonical(text)
+    assert good
+    assert rfc8785.dumps(read) == text.encode("utf-8")
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**70), 2**70) | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=4), inner, max_size=4),
+    max_leaves=15,
+), st.booleans(), st.booleans(), st.sampled_from([None, 0, 1]))
+def test_D1_checker_agrees_with_rfc8785_on_any_writing(value, ascii_only, sort, indent):
+    text = json.dumps(value, ensure_ascii=ascii_only, sort_keys=sort, indent=indent,
+                      separators=(",", ":") if indent is None else None)
+    try:
+        expected = rfc8785.dumps(_jcs_read(text)) == text.encode("utf-8")
+    except rfc8785.CanonicalizationError:
+        expected = False
+    assert is_canonical(text)[0] == expected, text

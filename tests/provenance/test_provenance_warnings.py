@@ -19,7 +19,7 @@ from PIL import Image
 
 from senim.provenance import banner, label_file
 
-WORDING = yaml.safe_load(open(Path(__file__).resolve().parents[2] / "src/senim/law/packs/labelling.yaml", encoding="utf-8"))
+WORDING = yaml.safe_load(open(Path(__file__).resolve().parents[2] / "src/senim/law/packs/kz/data/labelling.yaml", encoding="utf-8"))
 OCR_LANG = {"kk": "kaz", "ru": "rus", "en": "eng"}
 KAZAKH_LETTERS = "әғқңөұүһі" + "ӘҒҚҢӨҰҮҺІ"
 

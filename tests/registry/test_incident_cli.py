@@ -70,10 +70,10 @@ def test_bad_incident_input_changes_nothing(db_url, tmp_path):
 
 
 def test_deadline_data_matches_the_law():
-    from senim.registry.deadlines import DATA
+    from senim.law.pack import PACKS_DIR
 
-    data = yaml.safe_load(DATA.read_text("utf-8"))
-    rules = {r["id"]: r for r in data["deadlines"]}
+    rules = {r["id"]: r for pack in ("kz", "eu")
+             for r in yaml.safe_load((PACKS_DIR / pack / "data/incident-deadlines.yaml").read_text("utf-8"))["deadlines"]}
     # Regulation (EU) 2024/1689 Art. 73(2), (4), (3); KZ Law No. 44-VIII: one business day
     assert rules["eu.art73.general"]["period"] == {"calendar_days": 15}
     assert rules["eu.art73.death"]["period"] == {"calendar_days": 10}

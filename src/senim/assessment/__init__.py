@@ -6,8 +6,8 @@ The result (the JSON of `docs/assessment.md`) holds the classification,
 every obligation with its status (met, partly_met, not_met, not_assessed,
 not_applicable), the reason and the evidence behind it, the gaps in order of
 what is at stake with the fine each risks and what to do next, and whether a
-gap blocks a release. What is at stake and what blocks is data
-(`stakes.yaml`), not code.
+gap blocks a release. What is at stake and what blocks is data (the packs'
+`stakes` section, `law/packs/*/data/stakes.yaml`), not code.
 """
 
 from __future__ import annotations
@@ -30,10 +30,9 @@ def _t(lang: str, key: str, **values: Any) -> str:
 
 @lru_cache(maxsize=1)
 def stakes() -> dict[str, Any]:
-    import yaml
+    from senim.law.pack import legal_data
 
-    with open(Path(__file__).with_name("stakes.yaml"), encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+    return legal_data("stakes")
 
 
 def _dig(data: dict[str, Any], dotted: str) -> Any:
@@ -111,13 +110,13 @@ def assess(manifest: Any, *, as_of: date | None = None, lang: str = "en", run_ch
             elif found:
                 entry["status"] = _combine([f["status"] for f in found])
                 entry["reason"] = " ".join(f["reason"] for f in found)
-            elif _dig(manifest.raw, stakes().get("declared_by", {}).get(obligation["id"], "-")) in (True, False):
-                fact = stakes()["declared_by"][obligation["id"]]
+            elif _dig(manifest.raw, stakes().get("declared_by", {}).get(obligation["id"], {}).get("fact", "-")) in (True, False):
+                fact = stakes()["declared_by"][obligation["id"]]["fact"]
                 declared = _dig(manifest.raw, fact)
                 entry["status"] = "partly_met" if declared else "not_met"
                 entry["reason"] = _t(lang, "reason.declared_yes" if declared else "reason.declared_no", field=fact)
                 entry["field"], entry["line"] = fact, manifest.line_of(fact) or entry["line"]
-            elif obligation["id"] in stakes().get("met_by_classification", []):
+            elif obligation["id"] in stakes().get("met_by_classification", {}).get("obligations", []):
                 entry["status"], entry["reason"] = "met", _t(lang, "reason.classified")
             else:
                 entry["status"], entry["reason"] = "not_assessed", _t(lang, "reason.no_evidence")
@@ -133,7 +132,7 @@ def assess(manifest: Any, *, as_of: date | None = None, lang: str = "en", run_ch
                         "next": "", "measured_failure": False})
 
     gaps = []
-    only_when_assessed = set(stakes().get("gap_only_when_assessed", []))
+    only_when_assessed = set(stakes().get("gap_only_when_assessed", {}).get("kinds", []))
     measured_blocks = bool(stakes().get("measured_failure", {}).get("blocks"))
     for entry in entries:
         stake = stake_of(entry, classification) if entry["stake"] != "none" else {"blocks": []}
@@ -193,7 +192,7 @@ def headline(verdict: str, counts: dict[str, int], lang: str) -> str:
 
 
 def _breach(obligation_id: str, manifest: Any, classification: dict[str, Any], lang: str) -> dict[str, str] | None:
-    """The first fact the manifest states that breaches this obligation (stakes.yaml, breached_by)."""
+    """The first fact the manifest states that breaches this obligation (the stakes' breached_by)."""
     for case in stakes().get("breached_by", {}).get(obligation_id, []):
         if _condition(obligation_id, case).test({"fact": manifest.data, "result": classification}):
             field = case["field"]
@@ -213,7 +212,7 @@ def _condition(obligation_id: str, case: dict[str, Any]) -> Any:
 
     key = (obligation_id, id(case))
     if key not in _CONDITIONS:
-        _CONDITIONS[key] = compile_condition(case["when"], f"stakes.yaml: breached_by.{obligation_id}")
+        _CONDITIONS[key] = compile_condition(case["when"], f"law packs: stakes.breached_by.{obligation_id}")
     return _CONDITIONS[key]
 
 

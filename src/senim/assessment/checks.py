@@ -26,7 +26,7 @@ def _t(lang: str, key: str, **values: Any) -> str:
 def judge(answer: Answer, *, run_checks: bool, lang: str) -> dict[str, Any]:
     """{status, reason, evidence, chart?, measured?} for one answer.
 
-    `measured` is true when a check measured a failure (see stakes.yaml,
+    `measured` is true when a check measured a failure (see the packs' stakes,
     measured_failure) and the evidence entry does not call it advisory."""
     if answer.shape == "check":
         if not run_checks:

@@ -2,7 +2,7 @@
 
     files = build_pack("trusted-list", report, manifest, out_dir, lang="kk")
 
-What each document must contain is data (`law/packs/application-packs.yaml`, with citations);
+What each document must contain is data (`law/packs/*/data/application-packs.yaml`, with citations);
 this module fills in what Senim knows from the manifest and the assessment
 and marks, in the reader's language, every place a person must write.
 """

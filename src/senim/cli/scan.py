@@ -85,7 +85,7 @@ def scan(
     include: List[str] = typer.Option([], "--include", help="Glob of files to scan inside folders (repeatable)."),
     exclude: List[str] = typer.Option([], "--exclude", help="Glob of files to skip inside folders (repeatable)."),
     mass_threshold: Optional[int] = typer.Option(
-        None, "--mass-threshold", help="Distinct people that make processing 'mass' (default from the law's data, packs/personal-data.yaml: 10,000)."),
+        None, "--mass-threshold", help="Distinct people that make processing 'mass' (default from the law's data, packs/kz/data/personal-data.yaml: 10,000)."),
     evidence: Optional[str] = typer.Option(None, "--evidence", help="Write an evidence record (JSON) to this file."),
     recognizers: Optional[str] = typer.Option(
         None, "--recognizers", help="YAML file of your own recognizers, allow list and threshold."),

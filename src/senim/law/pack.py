@@ -6,7 +6,8 @@ articles the rules cite), `result` (the fields a classification starts from),
 `rules` (classification), `obligations`, `fines`, `values` (parameters that
 change by date, such as the MRP), `timeline` and `acts` (the acts the pack
 consolidates: the base law and each amending act, with the date each came
-into force). Every rule carries its citation (`ref`), the dates it is in
+into force). Beside them, `data/<section>.yaml` holds the legal values the
+checks use (see `legal_data`). Every rule carries its citation (`ref`), the dates it is in
 force (`from`, `until`), how sure we are of its source (`confidence`) and its
 title in Kazakh, Russian and English.
 
@@ -180,9 +181,7 @@ class Pack:
 def load_packs(root: str | None = None) -> tuple[Pack, ...]:
     """Every pack under `root` (default: the packs shipped with Senim)."""
     base = Path(root) if root else PACKS_DIR
-    names = [n for n in PACK_ORDER if (base / n).is_dir()]
-    names += sorted(p.name for p in base.iterdir() if p.is_dir() and p.name not in names)
-    packs = tuple(load_pack(base / name) for name in names)
+    packs = tuple(load_pack(base / name) for name in pack_names(base))
     seen: dict[str, str] = {}
     for pack in packs:
         for rule in pack.all_rules():
@@ -226,6 +225,7 @@ def load_pack(folder: Path) -> Pack:
                 merged.setdefault(key, {}).update(value)
             origin.setdefault(id(value), str(path))
     pack = _build(folder.name, merged, origin, str(folder))
+    _data_folder(folder)
     pack._source = (merged, origin, str(folder))
     return pack
 
@@ -458,18 +458,138 @@ def _date(value: Any, where: str) -> date:
         raise PackError(f"{where}: {value!r} is not a date YYYY-MM-DD") from None
 
 
-@lru_cache(maxsize=None)
-def legal_data(name: str) -> dict[str, Any]:
-    """Legal values the checks use (labelling wording, incident deadlines, thresholds).
+# --------------------------------------------------------------------------
+# Legal data: the values the checks use (a warning's wording, a deadline, a
+# threshold), one section a file in `packs/<pack>/data/<section>.yaml`. A
+# section is a mapping whose every value is an entry (a mapping with `ref`,
+# `confidence`, `from` and maybe `until`), a list of entries, or a mapping of
+# those: no value without its citation. A section may be given by several
+# packs (the labelling duty of each law): their parts are merged, mappings
+# key by key (a key given twice is an error) and lists one after the other,
+# in pack order. Sections live in their own files so that a check reading one
+# parses a few lines, not the whole pack.
 
-    They live beside the rule packs (`packs/<name>.yaml`), each value with its
-    citation and confidence, so that the law has one home.
+DATA_DIR = "data"
+
+
+def pack_names(base: Path = PACKS_DIR) -> list[str]:
+    """The packs under `base`: those of PACK_ORDER first, then any other folder by name."""
+    names = [n for n in PACK_ORDER if (base / n).is_dir()]
+    return names + sorted(p.name for p in base.iterdir() if p.is_dir() and p.name not in names)
+
+
+def data_sections(base: Path = PACKS_DIR) -> list[str]:
+    """The names of every legal-data section any pack gives."""
+    return sorted({p.stem for name in pack_names(base) for p in (base / name / DATA_DIR).glob("*.yaml")})
+
+
+@lru_cache(maxsize=None)
+def legal_data(name: str, on: date | None = None) -> dict[str, Any]:
+    """The legal-data section `name`, merged over the packs that give it.
+
+    With `on`, only the entries in force that day (`from` <= on < `until`);
+    without it, every entry, each carrying its own dates.
     """
+    merged: dict[str, Any] = {}
+    found = False
+    for pack in pack_names():
+        path = PACKS_DIR / pack / DATA_DIR / f"{name}.yaml"
+        if path.is_file():
+            found = True
+            _merge(merged, _read_section(str(path)), f"{path}")
+    if not found:
+        raise PackError(f"{PACKS_DIR}: no pack gives the legal-data section {name!r} ({DATA_DIR}/{name}.yaml)")
+    return merged if on is None else _in_force(merged, on)
+
+
+def _data_folder(folder: Path) -> None:
+    """Validate a pack's legal-data sections, as the pack's rules are validated on load."""
+    for path in sorted((folder / DATA_DIR).glob("*.yaml")):
+        _read_section(str(path))
+
+
+@lru_cache(maxsize=None)
+def _read_section(path: str) -> dict[str, Any]:
     import yaml
 
-    path = PACKS_DIR / f"{name}.yaml"
     try:
         with open(path, encoding="utf-8") as handle:
-            return yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
-    except (OSError, yaml.YAMLError) as error:
-        raise PackError(f"{path}: cannot be read: {error}") from None
+            content = yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except OSError as error:
+        raise PackError(f"{path}: cannot be read: {error.strerror}") from None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark else ""
+        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+        raise PackError(f"{path}{line}: not valid YAML: {problem}") from None
+    except ValueError as error:  # e.g. a date such as 2026-13-01
+        raise PackError(f"{path}: not valid YAML: {error}") from None
+    if not isinstance(content, dict) or not content:
+        raise PackError(f"{path}: a legal-data section is a mapping of entries, each with ref, confidence and from")
+    for key, node in content.items():
+        _data_node(node, f"{path}: {key}")
+    return content
+
+
+def _data_node(node: Any, where: str) -> None:
+    if isinstance(node, dict) and "ref" in node:
+        _data_entry(node, where)
+    elif isinstance(node, dict) and node:
+        for key, value in node.items():
+            _data_node(value, f"{where}.{key}")
+    elif isinstance(node, list) and node:
+        for i, value in enumerate(node):
+            if not (isinstance(value, dict) and "ref" in value):
+                raise PackError(f"{where}[{i}]: every item of a list of legal values is an entry with ref, confidence and from")
+            _data_entry(value, f"{where}[{i}]")
+    else:
+        raise PackError(f"{where}: {node!r:.40} has no ref; write a legal value as an entry with ref, confidence and from")
+
+
+def _data_entry(entry: dict[str, Any], where: str) -> None:
+    if entry.get("id") is not None:
+        where = f"{where} ({entry['id']})"
+    for key in ("ref", "confidence", "from"):
+        if entry.get(key) is None:
+            raise PackError(f"{where}: '{key}' is missing")
+    if isinstance(entry["ref"], dict):
+        _texts(entry["ref"], f"{where}: ref")
+    elif not isinstance(entry["ref"], str) or not entry["ref"].strip():
+        raise PackError(f"{where}: 'ref' is a citation (a text, or one in each of {', '.join(LANGUAGES)})")
+    if entry["confidence"] not in CONFIDENCE:
+        raise PackError(f"{where}: confidence {entry['confidence']!r} is not one of {', '.join(CONFIDENCE)}")
+    entry["from"] = _date(entry["from"], f"{where}: from")
+    if entry.get("until") is not None:
+        entry["until"] = _date(entry["until"], f"{where}: until")
+        if entry["until"] <= entry["from"]:
+            raise PackError(f"{where}: 'until' {entry['until']} is not after 'from' {entry['from']}")
+    for key in ("title", "note"):
+        if isinstance(entry.get(key), dict):
+            _texts(entry[key], f"{where}: {key}")
+
+
+def _merge(into: dict[str, Any], part: dict[str, Any], where: str) -> None:
+    for key, value in part.items():
+        if key not in into:
+            into[key] = value
+        elif isinstance(into[key], list) and isinstance(value, list):
+            into[key] = [*into[key], *value]
+        elif isinstance(into[key], dict) and isinstance(value, dict) and "ref" not in into[key] and "ref" not in value:
+            into[key] = dict(into[key])
+            _merge(into[key], value, f"{where}: {key}")
+        else:
+            raise PackError(f"{where}: {key} is also given by another pack")
+
+
+def _in_force(node: Any, on: date) -> Any:
+    def holds(entry: dict[str, Any]) -> bool:
+        return entry["from"] <= on and (entry.get("until") is None or on < entry["until"])
+
+    if isinstance(node, dict) and "ref" in node:
+        return node
+    if isinstance(node, dict):
+        kept = {k: _in_force(v, on) for k, v in node.items() if not (isinstance(v, dict) and "ref" in v and not holds(v))}
+        return kept
+    if isinstance(node, list):
+        return [e for e in node if holds(e)]
+    return node

@@ -1,4 +1,4 @@
-"""The wording of warnings and the AI source types, from the law's labelling data (packs/labelling.yaml)."""
+"""The wording of warnings and the AI source types, from the law's labelling data (the packs' labelling section, law/packs/*/data/labelling.yaml)."""
 
 from __future__ import annotations
 
@@ -39,7 +39,7 @@ def spoken_text(action_name: str, lang: str) -> str:
 
 
 def ai_source_types() -> frozenset[str]:
-    return frozenset(data()["ai_source_types"])
+    return frozenset(data()["ai_source_types"]["types"])
 
 
 def duty_refs() -> dict[str, dict]:

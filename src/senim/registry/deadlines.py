@@ -1,4 +1,4 @@
-"""Incident notification deadlines, computed from the law's incident deadlines (packs/incident-deadlines.yaml).
+"""Incident notification deadlines, computed from the law's incident deadlines (the packs' incident-deadlines section).
 
 Calendar-day periods run from the moment of awareness. Business-day periods
 use Kazakhstan's working-day calendar from the `holidays` package, which knows
@@ -19,7 +19,8 @@ from zoneinfo import ZoneInfo
 from senim.errors import InputError
 from senim.law.pack import PACKS_DIR
 
-DATA = PACKS_DIR / "incident-deadlines.yaml"
+# The home pack's deadlines, where their shape is described (the EU's are in packs/eu/data/).
+DATA = PACKS_DIR / "kz" / "data" / "incident-deadlines.yaml"
 
 @lru_cache(maxsize=1)
 def rules() -> dict[str, Any]:
@@ -29,7 +30,7 @@ def rules() -> dict[str, Any]:
 
 
 def zone() -> ZoneInfo:
-    return ZoneInfo(rules()["timezone"])
+    return ZoneInfo(rules()["timezone"]["value"])
 
 
 @lru_cache(maxsize=8)

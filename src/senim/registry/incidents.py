@@ -1,5 +1,5 @@
 """Incidents: what happened, to which systems, who learned of it when, what
-was done, and the notification deadlines that follow from packs/incident-deadlines.yaml."""
+was done, and the notification deadlines that follow from law/packs/*/data/incident-deadlines.yaml."""
 
 from __future__ import annotations
 

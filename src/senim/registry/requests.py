@@ -7,7 +7,7 @@ manifest (both shown to the people it decides about) and gets a tracking
 code. The code is the only key to the answer, so it is 120 random bits and
 the registry keeps only its SHA-256, as it does for session cookies. The
 date by which the owner must answer comes from the law's data
-(`law/packs/citizen-requests.yaml`, each kind with its `ref`): working days
+(`law/packs/kz/data/citizen-requests.yaml`, each kind with its `ref`): working days
 on Kazakhstan's calendar (`deadlines.add_business_days`), or none where the
 law sets none.
 
@@ -68,7 +68,7 @@ def due_date(kind: str, received: datetime) -> date | None:
     period = rule(kind).get("period")
     if not period:
         return None
-    day = received.astimezone(ZoneInfo(law()["timezone"])).date()
+    day = received.astimezone(ZoneInfo(law()["timezone"]["value"])).date()
     if "business_days" in period:
         return add_business_days(day, int(period["business_days"]), period.get("calendar", "KZ"))
     if "calendar_days" in period:
@@ -226,7 +226,7 @@ def _owner_row(row, today: date) -> dict[str, Any]:
 def _today() -> date:
     from zoneinfo import ZoneInfo
 
-    return utc_now().astimezone(ZoneInfo(law()["timezone"])).date()
+    return utc_now().astimezone(ZoneInfo(law()["timezone"]["value"])).date()
 
 
 def inbox(db, actor: Actor, *, status: str | None = None, today: date | None = None) -> list[dict[str, Any]]:
@@ -280,7 +280,7 @@ def answer(db, number: int, actor: Actor, *, kind: str, text: str | None = None,
             raise InputError(f"request {number}: already answered")
         from zoneinfo import ZoneInfo
 
-        local = moment.astimezone(ZoneInfo(law()["timezone"])).date()
+        local = moment.astimezone(ZoneInfo(law()["timezone"]["value"])).date()
         on_time = request["due"] is None or local <= date.fromisoformat(request["due"])
         ledger(conn, "request.answered", {"request": number, "kind": kind, "answer": _digest(body),
                                           "answered": iso(moment), "due": request["due"], "on_time": on_time},

@@ -4,7 +4,7 @@ Code-scanning tools (GitHub, GitLab, IDEs) show each result beside the
 manifest line it concerns: the evidence entry for the obligation when the
 manifest has one, else the nearest fact the user wrote that made it owed
 (`human_oversight: none` for a high autonomy no law permits), else the field
-its stake names (`assessment/locate.py`, `stakes.yaml`).
+its stake names (`assessment/locate.py`, `law/packs/*/data/stakes.yaml`).
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ HOW_PEOPLE_ARE_COUNTED = "IIN; else a name with a phone or e-mail on the same li
 
 
 def mass_threshold_default() -> int:
-    """The default threshold, from the law's data (packs/personal-data.yaml)."""
+    """The default threshold, from the law's data (packs/kz/data/personal-data.yaml)."""
     from senim.law.pack import legal_data
 
     data = legal_data("personal-data")
@@ -26,7 +26,7 @@ def mass_threshold_default() -> int:
         return int(entry["value"])
     classes = sorted(int(c["value"]) for c in _size_classes(data))
     if not classes:
-        raise ValueError("packs/personal-data.yaml gives no mass-processing threshold")
+        raise ValueError("packs/kz/data/personal-data.yaml gives no mass-processing threshold")
     return classes[0]
 
 
@@ -43,7 +43,7 @@ def _size_classes(data: dict) -> list[dict]:
 
 def operator_size_classes() -> list[tuple[str, int | None]]:
     """(size, most unique subjects) of the personal-data operators' size
-    classes in the law's data (packs/personal-data.yaml), smallest first;
+    classes in the law's data (packs/kz/data/personal-data.yaml), smallest first;
     [] when the pack gives none."""
     from senim.law.pack import legal_data
 
@@ -60,7 +60,7 @@ def size_of(people: int, classes: list[tuple[str, int | None]]) -> str | None:
     return None
 
 
-MASS_THRESHOLD = 10_000  # used only if no threshold is given; the CLI reads packs/personal-data.yaml
+MASS_THRESHOLD = 10_000  # used only if no threshold is given; the CLI reads packs/kz/data/personal-data.yaml
 
 
 class _People:
