@@ -25,7 +25,8 @@ ALL_ROLES = [(BANK, r) for r in ROLES] + [(AUTHORITY, "regulator")]
 def _path(path: str, ids: dict) -> str:
     names = {"system_id": ids["system"], "assessment_id": ids["assessment"], "evidence_id": ids["evidence"],
              "incident_id": ids["incident"], "job_id": ids["job"], "seq": ids["ledger_seq"], "token_id": ids["token"],
-             "request_id": ids.get("request", 1), "tracking": "AAAA-BBBB-CCCC-DDDD-EEEE-FFFF"}
+             "request_id": ids.get("request", 1), "tracking": "AAAA-BBBB-CCCC-DDDD-EEEE-FFFF",
+             "slug": "AAAAAAAAAAAAAAAA"}
     return re.sub(r"\{(\w+)\}", lambda m: str(names[m.group(1)]), path)
 
 
@@ -71,6 +72,8 @@ def _request(world, method: str, path: str, ids: dict) -> dict:
                                           "files": {"file": ("", b"", "application/octet-stream")}},
         ("POST", "/api/v1/literacy/operators"): {"json": {"person": "p@x.kz", "system": ids["system"]}},
         ("POST", "/literacy/operators"): {"data": {"person": "p@x.kz", "system": ids["system"]}},
+        ("PUT", "/api/v1/systems/{system_id}/public-page"): {"json": {"published": False, "fields": {}}},
+        ("POST", "/systems/{system_id}/public-page"): {"data": {"trade_name": "replay"}},
     }
     if method in UNSAFE:
         assert (method, path) in bodies, f"{method} {path}: add a well-formed request to the isolation matrix"
@@ -102,8 +105,9 @@ def test_every_route_declares_a_permission_or_is_public(world):
             resource, verb = declared
             assert resource in RESOURCES + AUTHORITY_RESOURCES and verb in ("read", "write"), (method, path, declared)
     public = sorted(f"{m} {p}" for m, p, r in routes if declared_permission(r) == "public")
-    assert public == ["GET /check", "GET /healthz", "GET /lang/{code}", "GET /login", "GET /public/requests/{tracking}",
-                      "GET /request", "POST /login", "POST /public/label-check", "POST /public/reports",
+    assert public == ["GET /check", "GET /healthz", "GET /lang/{code}", "GET /login", "GET /p/{slug}",
+                      "GET /public/requests/{tracking}", "GET /request", "POST /login", "POST /public/label-check",
+                      "POST /public/reports",
                       "POST /public/requests"]
 
 

@@ -135,3 +135,21 @@ def test_a_request_from_the_form_to_its_answer_in_kazakh(world, live, browser):
     page.wait_for_selector("#answer")
     checked.check("answered")
     owner.close()
+
+
+def test_a_published_system_page_and_its_form_in_kazakh(world, live, browser):
+    done = world.client.put("/api/v1/systems/retail-credit-scoring/public-page", headers=world.token("admin"), json={
+        "published": True, "fields": {"trade_name": "Bank Score", "status": "in_service",
+                                      "intended_purpose": {"kk": "Несие қабілетін бағалау", "en": "Credit scoring"}}})
+    assert done.status_code == 200, done.text
+    context = browser.new_context(locale="kk-KZ")
+    context.add_cookies([{"name": "senim_session", "value": world.sessions[(BANK, "admin")], "url": live.url}])
+    page = context.new_page()
+    checked = Checked(page, f"public-page-{world.kind}", axe=world.kind == "sqlite")
+    page.goto(f"{live.url}/systems/retail-credit-scoring/public-page")
+    checked.check("form")
+    page.click("#page-state a")
+    page.wait_for_url(re.compile(r".*/p/[A-Za-z0-9_-]{16}$"))
+    assert "Несие қабілетін бағалау" in page.locator("main").inner_text()
+    checked.check("page")
+    context.close()
