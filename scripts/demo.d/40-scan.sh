@@ -17,7 +17,7 @@ head -n 3 "$OUT/chat-findings.jsonl"
 echo
 echo "== senim redact: keyed pseudonyms (the key from SENIM_PSEUDONYM_KEY)"
 export SENIM_PSEUDONYM_KEY=${SENIM_PSEUDONYM_KEY:-demo-key-not-for-production-use}
-senim redact "$LOGS" -o "$OUT/redacted" --mode pseudonym
+senim redact "$LOGS" -o "$OUT/redacted" --mode pseudonym --force  # its own output of an earlier run
 head -n 2 "$OUT/redacted/tickets.csv"
 echo
 echo "== CI gate: senim scan --fail-on kz_iin on the redacted copy (exit 0: no IIN left)"

@@ -146,7 +146,13 @@ def _as_frame(value):
     if module == "pandas" and type(value).__name__ == "DataFrame":
         return pl.from_pandas(value)
     if module == "pyarrow" and type(value).__name__ in ("Table", "RecordBatch"):
-        return pl.from_arrow(value)
+        import pyarrow as pa
+
+        from senim.checks.personal_data.columns import unique_names
+        from senim.checks.personal_data.tables import as_frame
+
+        unique_names(value.column_names, "data")
+        return as_frame(pa.Table.from_batches([value]) if type(value).__name__ == "RecordBatch" else value)
     return None
 
 

@@ -100,62 +100,97 @@ def redact_bytes_stream(read_block, write, what: tuple, replace: Replacer, chunk
     return count
 
 
-def _redact_frame(frame, what: tuple, replace: Replacer):
-    """The frame with findings replaced, its schema kept: text cells get the
-    replacement in place, number cells holding an identifier become null,
-    nested values are rebuilt with their strings redacted."""
-    import polars as pl
-
-    engine = engine_for(*what)
-    findings = tables.frame_findings(frame, engine, 0)
-    if not findings:
-        return frame, 0
-    by_column: dict[str, dict[int, list]] = {}
-    for row, column, start, end, type_, _c, value, _valid in findings:
-        by_column.setdefault(column, {}).setdefault(row - 1, []).append((start, end, type_, value))
-    replaced = []
-    nested = {name for name in frame.columns if tables.kind_of_column(frame.schema[name]) == "nested"}
-    for name in nested:
-        if any(c == name or c.startswith(name + ".") for c in by_column):
-            replaced.append(_redact_nested(frame.get_column(name), engine, replace))
-    for name, rows in by_column.items():
-        if name not in frame.columns or name in nested:
-            continue  # a leaf of a nested column, rebuilt above
-        series = frame.get_column(name)
-        kind = tables.kind_of_column(series.dtype)
-        if kind == "text":
-            values = series.cast(pl.String).to_list()
-            for index, spans in rows.items():
-                cell = values[index]  # scanned with newlines as spaces: the same places
-                for start, end, type_, value in sorted(spans, reverse=True):
-                    cell = cell[:start] + replace(value, type_) + cell[end:]
-                values[index] = cell
-            replaced.append(pl.Series(name, values, dtype=pl.String).cast(series.dtype)
-                            if series.dtype != pl.String else pl.Series(name, values, dtype=pl.String))
-        else:  # a number column holding identifiers: the schema stays, the cells go
-            replaced.append(series.scatter(sorted(rows), None))
-    return frame.with_columns(replaced), len(findings)
+def replace_in_bytes(raw: bytes, engine, replace) -> bytes:
+    """`raw` with each finding replaced, found as the scan finds it (a
+    newline inside a cell read as a space)."""
+    found = engine.scan(raw.replace(b"\n", b" "))
+    if not found:
+        return raw
+    out, pos = [], 0
+    for start, end, type_, _c, _value, _v in found:
+        out.append(raw[pos:start])
+        out.append(replace(raw[start:end].decode("utf-8", "replace"), type_).encode("utf-8"))
+        pos = end
+    out.append(raw[pos:])
+    return b"".join(out)
 
 
-def _redact_nested(series, engine, replace: Replacer):
-    """A struct, list or map column with every string (and number) leaf that
-    holds personal data redacted (a number leaf becomes null)."""
-    import polars as pl
+def _cleaner(engine, replace: Replacer):
+    """clean(value, arrow type): a cell's Python value with its findings
+    replaced: text and bytes in place, a number that holds one emptied (a
+    mask is not a number), nested values rebuilt leaf by leaf."""
+    import decimal
 
-    def clean(value):
-        if isinstance(value, dict):
-            return {k: clean(v) for k, v in value.items()}
+    import pyarrow as pa
+    import pyarrow.types as at
+
+    def clean(value, t, top: bool = True):
+        if value is None:
+            return None
+        if isinstance(t, pa.ExtensionType):
+            return clean(value, t.storage_type, top) if isinstance(value, (str, bytes)) else value
+        if at.is_dictionary(t):
+            return clean(value, t.value_type, top)
+        if at.is_struct(t):
+            return {k: clean(v, t.field(k).type, False) for k, v in value.items()}
+        if at.is_map(t):
+            return [(clean(k, t.key_type, False), clean(v, t.item_type, False)) for k, v in value]
         if isinstance(value, list):
-            return [clean(v) for v in value]
-        if isinstance(value, tuple):
-            return tuple(clean(v) for v in value)
+            return [clean(v, t.value_type, False) for v in value]
         if isinstance(value, str):
-            return tables.replace_in_text(value, engine, replace)
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return None if engine.scan(str(value).encode()) else value
+            return replace_in_bytes(value.encode("utf-8"), engine, replace).decode("utf-8", "replace")
+        if isinstance(value, bytes):
+            new = replace_in_bytes(value, engine, replace)
+            return None if at.is_fixed_size_binary(t) and len(new) != t.byte_width else new
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, (int, float, decimal.Decimal)):
+            # a listed number cell holds a finding; a number inside a nested value is looked at again
+            return None if top or engine.scan(str(value).encode()) else value
         return value
 
-    return pl.Series(series.name, [clean(v) for v in series.to_list()], dtype=series.dtype)
+    return clean
+
+
+def _renamed(names: list[str], engine, replace: Replacer, where: str) -> list[str]:
+    """Column names with the personal data in them replaced (a CSV file
+    without a header has its first row there)."""
+    found = tables.header_findings(names, engine)
+    if not found:
+        return names
+    spans: dict[str, list] = {}
+    for _row, name, start, end, type_, _c, value, _v in found:
+        spans.setdefault(name, []).append((start, end, type_, value))
+    out = []
+    for name in names:
+        for start, end, type_, value in sorted(spans.get(name, ()), reverse=True):
+            name = name[:start] + replace(value, type_) + name[end:]
+        out.append(name)
+    if len(set(out)) < len(out):
+        raise InputError(f"{where}: two column names become one once redacted; nothing was written "
+                         "(rename the columns that hold personal data)")
+    return out
+
+
+def _top_column(column: str, names: list[str]) -> str:
+    """The table column a finding's column (or nested leaf `column.field`) belongs to."""
+    if column in names:
+        return column
+    return max((n for n in names if column.startswith(n + ".")), key=len)
+
+
+def _redact_table(table, engine, replace: Replacer, where: str):
+    """The PyArrow table with findings replaced, its schema kept; and how many."""
+    from senim.checks.personal_data import columns
+
+    findings = tables.frame_findings(tables.as_frame(table), engine, 0)
+    if not findings:
+        return table, 0
+    names = table.column_names
+    rows: dict[str, set[int]] = {}
+    for row, column, *_ in findings:
+        rows.setdefault(_top_column(column, names), set()).add(row - 1)
+    return columns.redact_table(table, rows, _cleaner(engine, replace), where), len(findings)
 
 
 def redact_file(source: str, target: str, types=TYPES, mode: str = "mask", key: bytes | None = None,
@@ -196,15 +231,21 @@ def redact_file(source: str, target: str, types=TYPES, mode: str = "mask", key: 
 
 
 def _redact_csv(source, tmp, kind, what, replace) -> int:
+    import polars as pl
+
     separator = "\t" if kind.endswith("tsv") else ","
-    count, first = 0, True
+    engine = engine_for(*what)
+    count, names, header = 0, None, []
     opener = gzip.open if kind.startswith("gzip") else open
     with opener(tmp, "wb") as out:
-        for frame in tables.csv_batches(source, separator, kind.startswith("gzip")):
-            frame, n = _redact_frame(frame, what, replace)
+        for table in tables.csv_tables(source, separator, kind.startswith("gzip"), header):
+            first = names is None
+            if first:  # the header as written, with its personal data replaced
+                names = _renamed(header, engine, replace, source)
+                count += len(tables.header_findings(header, engine))
+            table, n = _redact_table(table, engine, replace, source)
             count += n
-            frame.write_csv(out, separator=separator, include_header=first)
-            first = False
+            pl.from_arrow(table.rename_columns(names)).write_csv(out, separator=separator, include_header=first)
     return count
 
 
@@ -213,15 +254,31 @@ def _redact_parquet(source, tmp, what, replace) -> int:
 
     try:
         reader = pq.ParquetFile(source)
+        schema = reader.schema_arrow
     except Exception as error:
         raise InputError(f"{source}: not a readable Parquet file "
                          f"({tables.masked_message(str(error).splitlines()[0])})") from None
-    schema = reader.schema_arrow
-    count = 0
-    with pq.ParquetWriter(tmp, schema) as writer:
+    from senim.checks.personal_data.columns import unique_names
+
+    unique_names(schema.names, source)
+    engine = engine_for(*what)
+    names = _renamed(schema.names, engine, replace, source)
+    count = len(tables.header_findings(schema.names, engine))
+    out_schema = pa_schema_renamed(schema, names)
+    with pq.ParquetWriter(tmp, out_schema) as writer:
         for group in range(reader.metadata.num_row_groups):
-            frame = tables.parquet_group(source, group)
-            frame, n = _redact_frame(frame, what, replace)
+            table, n = _redact_table(tables.parquet_table(source, group), engine, replace, source)
             count += n
-            writer.write_table(frame.to_arrow().cast(schema))
+            writer.write_table(table.rename_columns(names))
     return count
+
+
+def pa_schema_renamed(schema, names: list[str]):
+    """The schema with its columns renamed; pandas' metadata, which lists the
+    old names, is dropped when a name changed."""
+    import pyarrow as pa
+
+    if names == schema.names:
+        return schema
+    metadata = {k: v for k, v in (schema.metadata or {}).items() if k != b"pandas"}
+    return pa.schema([field.with_name(name) for field, name in zip(schema, names)], metadata=metadata or None)

@@ -98,16 +98,22 @@ def run_task(task: tuple):
         engine = engine_for(*what)
         findings, rows = [], 0
         for frame in tables.csv_batches(path, separator, compressed):
-            findings.extend(tables.frame_findings(frame, engine, rows))
+            findings.extend(tables.frame_findings(frame, engine, rows, header=not rows))
             rows += frame.height
-        return index, "table", (findings, rows)
+        return index, "table", (tables.masked_labels(findings), rows)
     if kind == "parquet":
         _, index, path, group, row_offset, what = task
         frame = tables.parquet_group(path, group)
-        return index, "table", (tables.frame_findings(frame, engine_for(*what), row_offset), frame.height)
+        # every row group scans the column names, to mask the ones that hold
+        # data; only the first reports them
+        findings = tables.masked_labels(tables.frame_findings(frame, engine_for(*what), row_offset, header=True))
+        if group:
+            findings = [f for f in findings if f[0]]
+        return index, "table", (findings, frame.height)
     if kind == "frame":
         _, index, frame, what = task
-        return index, "table", (tables.frame_findings(frame, engine_for(*what), 0), frame.height)
+        findings = tables.frame_findings(frame, engine_for(*what), 0, header=True)
+        return index, "table", (tables.masked_labels(findings), frame.height)
     raise AssertionError(kind)
 
 
