@@ -92,7 +92,8 @@ OWN = {("GET", "/api/v1/systems"), ("POST", "/api/v1/systems"), ("GET", "/api/v1
        ("POST", "/literacy/trainings"),
        # the regulator's registry-wide views: every organisation's, by design (tests/web/test_regulator)
        ("GET", "/api/v1/registry/systems"), ("GET", "/api/v1/registry/incidents"), ("GET", "/regulator"),
-       ("GET", "/regulator/export"), ("GET", "/regulator/incidents")}
+       ("GET", "/regulator/export"), ("GET", "/regulator/incidents"), ("GET", "/api/v1/registry/label-reports"),
+       ("GET", "/regulator/label-reports")}
 
 
 def test_every_route_declares_a_permission_or_is_public(world):

@@ -47,7 +47,7 @@ def get_settings(request: Request, system_id: str, signed: Signed = permission("
 
 
 @api.put("/systems/{system_id}/public-page", response_model=PageSettings,
-         summary="Save and publish (or unpublish) the system's public page; fields of Annex VIII A-C and more")
+         summary="Save and publish (or unpublish) the system's public page (its fields are law data)")
 def put_settings(request: Request, system_id: str, body: PageIn, signed: Signed = permission("systems", WRITE)):
     from senim.registry.public_pages import save
 
