@@ -28,7 +28,8 @@ def _path(path: str, ids: dict) -> str:
              "request_id": ids.get("request", 1), "tracking": "AAAA-BBBB-CCCC-DDDD-EEEE-FFFF",
              # no trusted-list application in the world: a number nobody has (tests/web/test_trusted_list
              # checks another organisation's application is 404 to an owner)
-             "application_id": ids.get("application", 999999), "index": 0}
+             "application_id": ids.get("application", 999999), "index": 0,
+             "slug": "AAAAAAAAAAAAAAAA"}
     return re.sub(r"\{(\w+)\}", lambda m: str(names[m.group(1)]), path)
 
 
@@ -75,6 +76,16 @@ def _request(world, method: str, path: str, ids: dict) -> dict:
         ("POST", "/api/v1/registry/applications/{application_id}/moves"): {"json": {"move": "start_review"}},
         ("POST", "/regulator/applications/{application_id}/move"): {"data": {"move": "start_review"}},
         ("POST", "/regulator/bundles"): {"files": {"files": ("README.txt", b"not a bundle", "text/plain")}},
+        ("POST", "/api/v1/literacy/trainings"): {"data": {"person": "p@x.kz", "course": "AI", "date": "2026-10-01",
+                                                          "hours": "1", "provider": "X"},
+                                                 "files": {"file": ("", b"", "application/octet-stream")}},
+        ("POST", "/literacy/trainings"): {"data": {"person": "p@x.kz", "course": "AI", "date": "2026-10-01",
+                                                   "hours": "1", "provider": "X"},
+                                          "files": {"file": ("", b"", "application/octet-stream")}},
+        ("POST", "/api/v1/literacy/operators"): {"json": {"person": "p@x.kz", "system": ids["system"]}},
+        ("POST", "/literacy/operators"): {"data": {"person": "p@x.kz", "system": ids["system"]}},
+        ("PUT", "/api/v1/systems/{system_id}/public-page"): {"json": {"published": False, "fields": {}}},
+        ("POST", "/systems/{system_id}/public-page"): {"data": {"trade_name": "replay"}},
     }
     if method in UNSAFE:
         assert (method, path) in bodies, f"{method} {path}: add a well-formed request to the isolation matrix"
@@ -89,11 +100,14 @@ OWN = {("GET", "/api/v1/systems"), ("POST", "/api/v1/systems"), ("GET", "/api/v1
        ("GET", "/systems/new"), ("POST", "/systems/new"), ("GET", "/incidents"), ("GET", "/decisions"),
        ("POST", "/decisions/letter/x"), ("GET", "/ledger"), ("GET", "/admin"), ("POST", "/admin/users"),
        ("POST", "/admin/tokens"), ("POST", "/logout"), ("GET", "/api/v1/requests"), ("GET", "/requests"),
+       ("GET", "/api/v1/literacy"), ("GET", "/literacy"), ("POST", "/api/v1/literacy/trainings"),
+       ("POST", "/literacy/trainings"),
        # the regulator's registry-wide views: every organisation's, by design (tests/web/test_regulator)
        ("GET", "/api/v1/registry/systems"), ("GET", "/api/v1/registry/incidents"), ("GET", "/regulator"),
        ("GET", "/regulator/export"), ("GET", "/regulator/incidents"), ("GET", "/regulator/applications"),
        ("GET", "/api/v1/registry/applications"), ("GET", "/api/v1/trusted-list/applications"),
-       ("GET", "/regulator/bundles"), ("POST", "/regulator/bundles")}
+       ("GET", "/regulator/bundles"), ("POST", "/regulator/bundles"),
+       ("GET", "/api/v1/registry/label-reports"), ("GET", "/regulator/label-reports")}
 
 
 def test_every_route_declares_a_permission_or_is_public(world):
@@ -109,6 +123,10 @@ def test_every_route_declares_a_permission_or_is_public(world):
     assert public == ["GET /check", "GET /healthz", "GET /lang/{code}", "GET /login", "GET /public/requests/{tracking}",
                       "GET /public/trusted-list", "GET /request", "GET /trusted-list", "POST /login",
                       "POST /public/label-check", "POST /public/reports", "POST /public/requests"]
+    assert public == ["GET /check", "GET /healthz", "GET /lang/{code}", "GET /login", "GET /p/{slug}",
+                      "GET /public/requests/{tracking}", "GET /request", "POST /login", "POST /public/label-check",
+                      "POST /public/reports",
+                      "POST /public/requests"]
 
 
 def test_the_permission_table_names_every_role_and_the_auditor_only_reads():

@@ -126,6 +126,11 @@ def test_a_report_of_unlabelled_content_reaches_the_authoritys_inbox(world, medi
     inbox = list_reports(world.app.state.db, Actor(org=agency))
     assert inbox[0]["id"] == done.json()["report"] and inbox[0]["sha256"] == sha and inbox[0]["state"] == "none"
     assert list_reports(world.app.state.db, Actor(org=agency + 99)) == []
+    seen = world.client.get("/api/v1/registry/label-reports", headers=world.token("regulator", AUTHORITY))
+    assert seen.status_code == 200 and seen.json()[0]["sha256"] == sha and seen.json()[0]["contact"] == "reader@example.kz"
+    assert world.client.get("/api/v1/registry/label-reports", headers=world.token("admin")).status_code == 403
+    page = world.client.get("/regulator/label-reports?lang=kk", headers=world.cookie("regulator", AUTHORITY))
+    assert page.status_code == 200 and "https://t.me/example/123" in page.text
     bad = world.client.post("/public/reports", headers=JSON, json={"where": "", "description": "x"})
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "where"
     form = world.client.post("/public/reports?lang=kk", headers={"accept": "text/html"},

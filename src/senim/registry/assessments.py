@@ -61,6 +61,9 @@ def assess_system(db, files: Path, actor: Actor, params: dict[str, Any], progres
     lang = params.get("lang") if params.get("lang") in LANGS else "en"
     system = show(db, params["system"], params.get("version"), actor=actor)
     evidence = evidence_of(db, system["id"], actor)
+    from senim.registry.literacy import assessment_evidence
+
+    evidence += assessment_evidence(db, files, actor, system["id"])  # the AI literacy register counts too
     progress("assessing")
     with tempfile.TemporaryDirectory(prefix="senim-assess-") as folder:
         path = _manifest_with_evidence(Path(folder), system["manifest"], evidence, files)

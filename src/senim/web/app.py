@@ -158,7 +158,7 @@ def create_app(db: str | None = None, *, files: str | Path | None = None, job_th
 
     from senim.registry import jobs, people
     from senim.registry.db import Database
-    from senim.web import api, pages, public, regulator, trusted
+    from senim.web import api, literacy, pages, public, regulator, system_pages, trusted
 
     people.configure(os.environ)  # session lifetimes and Argon2 parameters, if set
     jobs.LEASE = float(os.environ.get("SENIM_JOB_LEASE", jobs.LEASE))
@@ -185,7 +185,8 @@ def create_app(db: str | None = None, *, files: str | Path | None = None, job_th
     app.state.jobs = JobThreads(database, app.state.files, job_threads)
     app.state.limits = {"evidence": 25 * 1024 * 1024, "decisions": 20 * 1024 * 1024}
     app.state.routers = (api.router, api.health, pages.router, regulator.api, regulator.pages, public.api, public.pages,
-                         public.owner_pages, trusted.api, trusted.pages, trusted.public_api)
+                         public.owner_pages, trusted.api, trusted.pages, trusted.public_api,
+                         literacy.api, literacy.pages, system_pages.api, system_pages.pages)
     app.state.trust_anchors = trust_anchors  # PEM text: the label check's trust list
     for router in app.state.routers:
         app.include_router(router)

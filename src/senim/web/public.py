@@ -378,3 +378,32 @@ async def report_sent(request: Request, signed=public()):
     if json_out:
         return JSONResponse(done, status_code=201)
     return _page(request, "public/check.html", {"result": None, "problem": None, "reported": done}, status=201)
+
+
+# --- the authority's inbox of those reports
+
+
+class LabelReportRecord(BaseModel):
+    id: int
+    received: str
+    where: str
+    description: str
+    contact: Optional[str]
+    sha256: Optional[str]
+    state: Optional[Literal["valid", "untrusted", "invalid", "none"]]
+    ledger_seq: int
+
+
+@api.get("/registry/label-reports", response_model=list[LabelReportRecord],
+         summary="Reports of unlabelled synthetic content sent to this authority, newest first")
+def label_reports(request: Request, signed: Signed = permission("registry", READ)):
+    from senim.registry.label_reports import list_reports
+
+    return list_reports(_db(request), signed.actor)
+
+
+@owner_pages.get("/regulator/label-reports")
+def label_reports_page(request: Request, signed: Signed = permission("registry", READ)):
+    from senim.registry.label_reports import list_reports
+
+    return _page(request, "public/label_reports.html", {"reports": list_reports(_db(request), signed.actor)})
