@@ -5,6 +5,13 @@
 (True, False, True, False)
 >>> DETECTOR.mask('192.168.1.20'), DETECTOR.mask('2001:db8::1')
 ('192.*.*.*', '2001:***')
+
+The unspecified address `::` is an address but no one's: it is reported at
+confidence 0.1 (Presidio scores it 0.05-0.15), below any threshold that
+keeps real findings (`--min-confidence 0.2` drops it).
+
+>>> _resolve('::', lambda t: False), _resolve('::1', lambda t: False)
+(Hit(type='ip_address', confidence=0.1, start=None, end=None, valid=True), Hit(type='ip_address', confidence=0.6, start=None, end=None, valid=True))
 """
 
 from __future__ import annotations
@@ -54,9 +61,12 @@ def format(address: str) -> str:
     return str(ipaddress.ip_address(compact(address)))
 
 
+UNSPECIFIED = 0.1  # the confidence of `::`
+
+
 def _resolve(text: str, has) -> Hit | None:
-    if text.strip(":") == "":
-        return None  # the unspecified address "::" is no one's
+    if text == "::":
+        return Hit("ip_address", UNSPECIFIED)  # the unspecified address: no one's, reported low
     if is_valid(text):
         return Hit("ip_address", 0.9 if has("ip_address") else 0.6)
     return None
