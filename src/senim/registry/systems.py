@@ -159,22 +159,28 @@ def _one(conn, system_id: str, actor: Actor | None, where: str, missing: str):
 
 def show(db: Database, system_id: str, version: int | None = None, *, actor: Actor | None = None) -> dict:
     with db.read() as conn:
-        known = _one(conn, system_id, actor, f"{system_id}: system", f"not registered in {db.display}")
-        org = known.organisation_id
-        wanted = version or known.latest_version
-        if not storable_number(wanted):
-            raise ParameterError(f"no version {wanted} (latest is {known.latest_version})", file=system_id, field="version")
-        row = conn.execute(
-            select(SystemVersion).where(SystemVersion.organisation_id == org,
-                                        SystemVersion.system_id == system_id, SystemVersion.version == wanted)
-        ).first()
-        if row is None:
-            raise ParameterError(f"no version {wanted} (latest is {known.latest_version})", file=system_id, field="version")
-        versions = conn.execute(
-            select(SystemVersion.version, SystemVersion.registered, SystemVersion.ledger_seq)
-            .where(SystemVersion.organisation_id == org, SystemVersion.system_id == system_id)
-            .order_by(SystemVersion.version)
-        ).all()
+        return show_in(conn, system_id, version, actor=actor, where=db.display)
+
+
+def show_in(conn, system_id: str, version: int | None = None, *, actor: Actor | None = None,
+            where: str = "the registry") -> dict:
+    """`show` within a transaction the caller holds (`where`: the registry's name, for the sentence)."""
+    known = _one(conn, system_id, actor, f"{system_id}: system", f"not registered in {where}")
+    org = known.organisation_id
+    wanted = version or known.latest_version
+    if not storable_number(wanted):
+        raise ParameterError(f"no version {wanted} (latest is {known.latest_version})", file=system_id, field="version")
+    row = conn.execute(
+        select(SystemVersion).where(SystemVersion.organisation_id == org,
+                                    SystemVersion.system_id == system_id, SystemVersion.version == wanted)
+    ).first()
+    if row is None:
+        raise ParameterError(f"no version {wanted} (latest is {known.latest_version})", file=system_id, field="version")
+    versions = conn.execute(
+        select(SystemVersion.version, SystemVersion.registered, SystemVersion.ledger_seq)
+        .where(SystemVersion.organisation_id == org, SystemVersion.system_id == system_id)
+        .order_by(SystemVersion.version)
+    ).all()
     return {
         "id": system_id,
         "name": known.name,
