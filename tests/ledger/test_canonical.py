@@ -145,3 +145,54 @@ def test_D1_checker_agrees_with_rfc8785_on_any_writing(value, ascii_only, sort, 
     except rfc8785.CanonicalizationError:
         expected = False
     assert is_canonical(text)[0] == expected, text
+
+
+# Class 10 (issue 17): the direct check (no re-encoding of a plain text) must
+# agree with rfc8785 whether orjson is there or not.
+
+@pytest.fixture(params=["orjson", "standard library"])
+def direct_check(request, monkeypatch):
+    import importlib
+
+    module = importlib.import_module("senim.ledger.canonical")
+    if request.param == "standard library":
+        monkeypatch.setattr(module, "_orjson", None)
+    else:
+        assert module._orjson is not None  # the registry extra installs it
+    return module.is_canonical
+
+
+@pytest.mark.parametrize("text", [
+    '{"b":1,"a":2}', '{"a":1,"a":1}', '{"a": 1}', '{"a":-0}', '{"a":1.0}', '{"a":1E2}', '{"a":NaN}',
+    '{"a":12345678901234567}', '{"a":{"y":1,"x":2}}', '[{"b":[],"a":{}}]', '{"a":"x"} ', ' {"a":"x"}',
+    '{"a":"\x01"}', '{"a":[1,2,]}', '{"a"\n:1}',
+])
+def test_direct_check_refuses_what_rfc8785_would_write_otherwise(direct_check, text):
+    assert not direct_check(text)[0]
+
+
+def test_direct_check_accepts_the_canonical_forms(direct_check):
+    for text in ('{"a":1,"b":[true,false,null,"x y",{}],"c":{"d":-12,"e":"é\u2028\x7f"}}', '[]', '"x"', '0',
+                 '{"seq":1,"time":"2026-12-02T13:00:00.000000Z","data":{"n":123456789012345}}'):
+        expected = rfc8785.dumps(json.loads(text)) == text.encode("utf-8")
+        assert direct_check(text)[0] == expected, text
+
+
+@settings(max_examples=300, deadline=None)
+@given(JSON_VALUES, st.booleans(), st.booleans())
+def test_direct_check_agrees_with_rfc8785(value, sort, ascii_only):
+    import importlib
+
+    module = importlib.import_module("senim.ledger.canonical")
+    text = json.dumps(value, ensure_ascii=ascii_only, sort_keys=sort, separators=(",", ":"))
+    try:
+        expected = rfc8785.dumps(_jcs_read(text)) == text.encode("utf-8")
+    except rfc8785.CanonicalizationError:
+        expected = False
+    with_orjson = module.is_canonical(text)[0]
+    saved, module._orjson = module._orjson, None
+    try:
+        without = module.is_canonical(text)[0]
+    finally:
+        module._orjson = saved
+    assert with_orjson == without == expected, text

@@ -272,3 +272,45 @@ def test_R19_crafted_bundles_are_one_sentence_and_exit_2(tmp_path, monkeypatch):
     long_line = _crafted(bundle, tmp_path, "entries-long", "entries.jsonl", b'{"a":"' + b"x" * 5000 + b'"}\n')
     out = _one_sentence(run_cli("ledger", "verify", "--bundle", str(long_line)), 2)
     assert "entries.jsonl:1" in out and "longer than" in out
+
+
+# --------------------------------------------------------------- the trust model's limits (docs/security.md)
+
+def test_a_deleted_ledger_is_caught_only_with_an_earlier_checkpoint(db_url, tmp_path, senim_home):
+    """An empty ledger has no entry 1, so no pin names it: on its own it verifies
+    as `intact: 0 entries`; the checkpoint kept from before (--since) catches it."""
+    db = populated(db_url, tmp_path)
+    since = _since(run_cli("ledger", "verify", "--db", db_url))
+    with db.engine.begin() as conn:
+        drop_triggers(conn)
+        for table in ("upcoming_obligations", "decisions", "incident_updates", "incidents", "system_versions", "systems",
+                      "ledger_checkpoints", "ledger_entries"):
+            conn.execute(text(f"DELETE FROM {table}"))
+    db.dispose()
+    alone = run_cli("ledger", "verify", "--db", db_url)
+    assert alone.returncode == 0 and "0 entries" in alone.stdout, alone.stdout + alone.stderr
+    out = _one_sentence(run_cli("ledger", "verify", "--db", db_url, "--since", since), 1)
+    assert "0 entries" in out and "tail was cut" in out
+
+
+def test_a_new_home_key_and_pins_make_a_resigned_ledger_pass_on_that_machine(db_url, tmp_path, senim_home):
+    """An attacker who owns the database and SENIM_HOME (the key and the pins)
+    is caught only by what is kept elsewhere: the published key id, a
+    regulator's pins, an earlier checkpoint."""
+    db = populated(db_url, tmp_path)
+    since = _since(run_cli("ledger", "verify", "--db", db_url))
+    org = _org_public(senim_home)
+    (tmp_path / "org.pem").write_text(_pem(org))
+    intruder = _intruder()
+    _resign_database(db, intruder)
+    db.dispose()
+    (senim_home / "ledger-pins.json").unlink()
+    (senim_home / "keys" / "ledger-ed25519.pem").write_bytes(intruder.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    passed = run_cli("ledger", "verify", "--db", db_url)
+    assert passed.returncode == 0, passed.stdout + passed.stderr
+    assert re.findall(r"signing key: ([0-9a-f]{64})", passed.stderr) == [_kid(intruder.public_key())]
+    # the same rewrite keeps the entries, so an earlier checkpoint alone does not see a re-signing...
+    assert run_cli("ledger", "verify", "--db", db_url, "--since", since).returncode == 0
+    # ...but the organisation's published key does
+    assert _one_sentence(run_cli("ledger", "verify", "--db", db_url, "--key", str(tmp_path / "org.pem")), 1)

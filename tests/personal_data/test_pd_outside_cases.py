@@ -26,10 +26,12 @@ REGISTRY = [line.strip() for line in (DATA / "iban_registry_examples.txt").read_
             if line.strip() and not line.startswith("#")]
 
 # Cases where Presidio's own expectation is debatable, with why (docs/personal-data.md lists them).
+# Recall counts every case Presidio expects to be found, these included; a
+# finding Presidio does not expect is allowed only here.
 DEBATABLE = {
-    # the unspecified address "::" (Presidio itself scores it 0.05-0.15): no one's address
-    ("ip_address", "Use local ipv6 ::"), ("ip_address", "src=:: dst=::1"), ("ip_address", "Unspecified ::"),
-    ("ip_address", "::/0"), ("ip_address", "::/128"),
+    # five dotted numbers are an OID or a version, not an address; Presidio
+    # expects its first four: Senim reports nothing (a miss, counted as one)
+    ("ip_address", "192.168.1.1.1"),
 }
 
 
@@ -41,29 +43,39 @@ def _score(kind: str):
     hits = positives = false_positives = 0
     missed, wrong = [], []
     for case in PRESIDIO["cases"][kind]:
-        if (kind, case["text"]) in DEBATABLE:
-            continue
         found = _spans(case["text"], kind)
         expected = [tuple(s) for s in case["expected"]]
         for start, end in expected:
             positives += 1
             if any(s < end and start < e for s, e in found):
                 hits += 1
-            else:
+            elif (kind, case["text"]) not in DEBATABLE:
                 missed.append(case["text"])
         extra = [f for f in found if not any(f[0] < e and s < f[1] for s, e in expected)]
-        if extra:
+        if extra and (kind, case["text"]) not in DEBATABLE:
             false_positives += len(extra)
             wrong.append((case["text"], extra))
     return hits / positives, positives, missed, false_positives, wrong
 
 
+# Presidio's own counts of positive cases at the commit in the data file
+# (the sum of its test files' expected_len): a changed extraction shows here.
+POSITIVES = {"payment_card": 16, "iban": 158, "email": 7, "ip_address": 91}
+
+
 @pytest.mark.parametrize("kind", ["payment_card", "iban", "email", "ip_address"])
 def test_presidio_recognizer_cases_recall_at_least_095_without_false_positives(kind):
     recall, positives, missed, false_positives, wrong = _score(kind)
-    assert positives >= 6
+    assert positives == POSITIVES[kind]
     assert recall >= 0.95, (kind, recall, missed)
-    assert false_positives == 0, wrong
+    assert missed == [] and false_positives == 0, (missed, wrong)
+
+
+def test_the_unspecified_ipv6_address_is_reported_low_as_presidio_scores_it():
+    # Presidio expects `::` at a score of 0.05-0.15: found, below any usual threshold
+    found = [(f.start, f.end, f.confidence) for f in scan_text("src=:: dst=::1") if f.type == "ip_address"]
+    assert found == [(4, 6, 0.1), (11, 14, 0.6)]
+    assert [f.value for f in scan_text("src=:: dst=::1", min_confidence=0.2)] == ["::1"]
 
 
 def test_presidio_cases_name_their_source():

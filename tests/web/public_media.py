@@ -67,3 +67,14 @@ def reference_state(path: Path) -> str | None:
         if "ManifestNotFound" in str(error) or "JumbfNotFound" in str(error) or "no JUMBF" in str(error):
             return None
         raise
+
+
+def reference_signing_time(path: Path) -> str | None:
+    """The signing time the C2PA reference reader gives (`signature_info.time`: a time stamp's), or None."""
+    import json
+
+    import c2pa
+
+    with open(path, "rb") as stream, c2pa.Reader("image/png", stream) as reader:
+        store = json.loads(reader.json())
+    return (store["manifests"][store["active_manifest"]].get("signature_info") or {}).get("time")

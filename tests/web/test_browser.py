@@ -4,61 +4,12 @@ on its empty and error states. Screenshots go to tests/web/artifacts/."""
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
 import pytest
 
-from web_helpers import ARTIFACTS, BANK, PASSWORD, ROOT, LiveServer
-
-AXE = ROOT / ".cache" / "axe-core-4.11.0" / "axe.min.js"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
-WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-
-
-@pytest.fixture(scope="module")
-def live(world):
-    server = LiveServer(world.app)
-    server.server.config.lifespan = "off"  # the world's client already runs the app's job threads
-    with server:
-        yield server
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    assert AXE.is_file(), "make test fetches axe-core (scripts/system.d/web.start.sh)"
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-        yield launched
-        launched.close()
-
-
-class Checked:
-    """A browser page that checks accessibility and keeps a screenshot of each state.
-
-    axe judges the HTML, which is the same whatever database is behind it: on
-    PostgreSQL the same journeys run with screenshots but without axe, to keep
-    the suite's time (the SQLite run checks every state)."""
-
-    def __init__(self, page, name: str, axe: bool = True):
-        self.page, self.name, self.step, self.axe = page, name, 0, axe
-        page.set_default_timeout(120_000)  # a busy 2-core machine is slow; a real failure still fails
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-
-    def check(self, state: str) -> None:
-        self.step += 1
-        self.page.screenshot(path=str(ARTIFACTS / f"{self.name}-{self.step:02d}-{state}.png"), full_page=True)
-        if not self.axe:
-            return
-        self.page.evaluate(AXE.read_text(encoding="utf-8"))
-        result = self.page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG)
-        problems = [f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
-                    for v in result["violations"]]
-        assert not problems, f"{self.name} {state} ({self.page.url}): " + "; ".join(problems)
+from web_helpers import BANK, PASSWORD, ROOT, Checked
 
 
 def _sign_in(checked: Checked, live, email: str, password: str = PASSWORD) -> None:
@@ -84,7 +35,7 @@ def _new_person(world, role: str, tag: str) -> str:
 
 
 WORDS = {
-    "kk": {"dashboard": "Шолу", "assessment": "Бағалау", "incident": "Оқыс оқиға", "met": "ішінара орындалды"},
+    "kk": {"dashboard": "Шолу", "assessment": "Бағалау", "incident": "Оқыс оқиға", "met": "ішінара орындалған"},
     "en": {"dashboard": "Dashboard", "assessment": "Assessment", "incident": "Incident", "met": "partly met"},
 }
 
@@ -146,6 +97,8 @@ def _journey(page, checked: Checked, base: str, lang: str, system: str, tmp_path
     page.wait_for_url(re.compile(r".*/assessments/\d+$"), timeout=120_000)
     assert WORDS[lang]["assessment"] in page.locator("h1").inner_text()
     assert page.locator("table[lang] .status-partly_met").count() >= 1
+    assert page.locator("table[lang]").first.get_attribute("lang") == lang  # the report itself, in the reader's language
+    assert page.locator("table[lang] .status-partly_met").first.inner_text() == WORDS[lang]["met"]
     checked.check("assessment")
     with page.expect_download() as download:
         page.click("a[href$='format=pdf']")
@@ -367,3 +320,88 @@ def test_the_regulators_pages_and_the_public_trusted_list_pass_axe(world, live, 
     assert "Перечень доверенных систем ИИ высокой степени риска" in page.content()
     checked.check("trusted-list-empty")
     page.context.close()
+
+
+def test_the_trusted_list_application_pages_of_both_sides_pass_axe(world, live, browser):
+    """The owner's application page (not yet assessed, the form, a refused document, the
+    application with its deadline, documents requested) and the reviewer's (the list with
+    data, one application, a step refused for want of a note, each move), then the public
+    list with the system on it: in Kazakh, axe on every state. Moves use the page forms,
+    without JavaScript. Runs after the test above, which checks the empty lists."""
+    from web_helpers import AUTHORITY, CLINIC, wait_job
+
+    system, number = "triage-assistant", None  # the clinic's high-risk system, from the world's seed
+    owner = browser.new_context(locale="kk-KZ")
+    owner.add_cookies([{"name": "senim_session", "value": world.sessions[(CLINIC, "compliance")], "url": live.url}])
+    page = owner.new_page()
+    checked = Checked(page, f"trusted-owner-{world.kind}", axe=world.kind == "sqlite")
+    page.goto(f"{live.url}/systems/{system}/trusted-list")
+    assert page.locator("#tl-copyright").count() == 0  # not assessed yet: no form, the page says why
+    checked.check("assess-first")
+    job = world.client.post(f"/api/v1/systems/{system}/assessments", headers=world.token("admin", CLINIC),
+                            json={"lang": "kk"}).json()
+    wait_job(world, job["id"], world.token("admin", CLINIC))
+    page.goto(f"{live.url}/systems/{system}/trusted-list")
+    checked.check("form")
+    page.set_input_files("#tl-copyright", files=[{"name": "куәлік.pdf", "mimeType": "application/pdf",
+                                                  "buffer": b"\x7fELF" + b"\0" * 32}])  # its declared type lies
+    page.click(f"form[action='/systems/{system}/trusted-list'] button[type=submit]")
+    assert page.locator("#apply-problem").is_visible()
+    checked.check("apply-refused")
+    page.set_input_files("#tl-copyright", files=[{"name": "Авторлық куәлік.pdf", "mimeType": "application/pdf",
+                                                  "buffer": b"%PDF-1.4\n% a copyright certificate\n%%EOF\n"}])
+    page.click(f"form[action='/systems/{system}/trusted-list'] button[type=submit]")
+    page.wait_for_selector(".deadline")
+    number = int(page.locator("section h2[id^=app-]").first.get_attribute("id").removeprefix("app-"))
+    checked.check("submitted")
+
+    reviewer = browser.new_context(locale="kk-KZ")
+    reviewer.add_cookies([{"name": "senim_session", "value": world.sessions[(AUTHORITY, "regulator")],
+                           "url": live.url}])
+    rpage = reviewer.new_page()
+    rchecked = Checked(rpage, f"trusted-reviewer-{world.kind}", axe=world.kind == "sqlite")
+    rpage.goto(f"{live.url}/regulator/applications")
+    assert "Example Clinic LLP" in rpage.content()
+    rchecked.check("applications")
+    rpage.click(f"a[href='/regulator/applications/{number}']")
+    rpage.wait_for_selector(".deadline")
+    rchecked.check("application")
+    moves = f"form[action='/regulator/applications/{number}/move']"
+    for move, note in (("start_review", ""), ("request_documents", "")):
+        rpage.check(f"{moves} input[name=move][value={move}]")
+        rpage.fill(f"#move-note-{number}", note)
+        with rpage.expect_navigation():
+            rpage.click(f"{moves} button[type=submit]")
+    assert rpage.locator("[role=alert]").is_visible()  # documents asked for without saying which: refused
+    rchecked.check("move-refused")
+    rpage.goto(f"{live.url}/regulator/applications/{number}")
+    rpage.check(f"{moves} input[name=move][value=request_documents]")
+    rpage.fill(f"#move-note-{number}", "Авторлық шарттың қол қойылған көшірмесі керек")
+    rpage.click(f"{moves} button[type=submit]")
+    rpage.wait_for_selector(f"{moves} input[name=move]", state="detached")  # the owner's turn now
+    rchecked.check("documents-requested")
+
+    page.goto(f"{live.url}/systems/{system}/trusted-list")
+    page.check(f"form[action='/trusted-list/applications/{number}/move'] input[name=move][value=resubmit]")
+    checked.check("documents-requested")
+    page.fill(f"#move-note-{number}", "Қол қойылған шарт қоса берілді")
+    page.click(f"form[action='/trusted-list/applications/{number}/move'] button[type=submit]")
+    page.wait_for_selector(f"form[action='/trusted-list/applications/{number}/move']", state="detached")
+    checked.check("resubmitted")
+
+    rpage.goto(f"{live.url}/regulator/applications/{number}")
+    rpage.check(f"{moves} input[name=move][value=list]")
+    rpage.click(f"{moves} button[type=submit]")
+    rpage.wait_for_selector(f"{moves}", state="detached")  # listed is final: no move is left
+    rchecked.check("listed")
+    reviewer.close()
+    page.goto(f"{live.url}/systems/{system}/trusted-list")
+    checked.check("listed")
+    owner.close()
+
+    anyone = browser.new_context(locale="kk-KZ").new_page()
+    public = Checked(anyone, f"trusted-public-listed-{world.kind}", axe=world.kind == "sqlite")
+    anyone.goto(f"{live.url}/trusted-list")
+    assert system in anyone.content() and "Example Clinic LLP" in anyone.content()
+    public.check("trusted-list")
+    anyone.context.close()

@@ -11,27 +11,7 @@ import re
 import pytest
 
 from public_media import make_media
-from test_browser import ARGS, AXE, Checked
-from web_helpers import BANK, LiveServer
-
-
-@pytest.fixture(scope="module")
-def live(world):
-    server = LiveServer(world.app)
-    server.server.config.lifespan = "off"  # the world's client already runs the app's job threads
-    with server:
-        yield server
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    assert AXE.is_file(), "make test fetches axe-core (scripts/system.d/web.start.sh)"
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-        yield launched
-        launched.close()
+from web_helpers import BANK, Checked
 
 
 @pytest.fixture(scope="module")

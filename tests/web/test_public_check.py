@@ -14,7 +14,7 @@ import subprocess
 
 import pytest
 
-from public_media import make_media, reference_state
+from public_media import make_media, reference_signing_time, reference_state
 from web_helpers import AUTHORITY
 
 JSON = {"accept": "application/json"}
@@ -47,10 +47,27 @@ def test_a_label_made_by_senim_label_is_untrusted_without_and_valid_with_the_tru
     result = done.json()
     assert result["state"] == "untrusted" and result["ai_labelled"] is True
     assert result["generator"] == "TestDiffusion 2" and "Senim local signer" in result["signer"]
-    assert "signing_time" in result and result["media_type"] == "image/png"
+    assert result["signing_time"] == reference_signing_time(media.labelled) and result["media_type"] == "image/png"
     world.app.state.trust_anchors = media.ca.read_text()
     trusted = _check(world, media.labelled).json()
     assert trusted["state"] == "valid" and trusted["ai_labelled"] is True and "set-cookie" not in done.headers
+
+
+def test_the_signing_time_is_the_readers_time_stamp_when_it_has_one(world, media, monkeypatch):
+    """A label countersigned by a time-stamp authority (`senim label --tsa`, which needs the network the
+    tests do not have): the reader's `signature_info.time` is what the check reports."""
+    from senim.provenance import credentials
+
+    assert reference_signing_time(media.labelled) is None  # signed offline: the reader has no time
+    real = credentials.read
+
+    def stamped(*args, **kwargs):
+        report = real(*args, **kwargs)
+        report.signing_time = "2026-12-02T08:15:00+00:00"  # as the reader gives a time stamp's
+        return report
+
+    monkeypatch.setattr(credentials, "read", stamped)
+    assert _check(world, media.labelled).json()["signing_time"] == "2026-12-02T08:15:00+00:00"
 
 
 def test_one_changed_byte_of_pixel_data_is_invalid(world, media):

@@ -49,6 +49,8 @@ class World:
     sessions: dict = field(default_factory=dict)    # (org BIN, role) -> session cookie
     other: dict = field(default_factory=dict)       # ids of the clinic's objects
     own: dict = field(default_factory=dict)         # ids of the bank's objects
+    files: Path = None                              # the evidence folder
+    drop: object = None                             # drops the database
 
     def token(self, role: str, org: str = BANK) -> dict:
         return {"authorization": "Bearer " + self.tokens[(org, role)]}
@@ -66,18 +68,66 @@ def backend_url(kind: str, tmp: Path):
 
 def build_world(kind: str, tmp: Path) -> tuple[World, callable]:
     """The world on a new database; and what undoes it."""
-    from fastapi.testclient import TestClient
+    url, drop = backend_url(kind, tmp)
+    return _open(kind, World(url=url, home=tmp / "home"), tmp / "files", drop, seed=True)
 
+
+def clone_world(template: World, kind: str, tmp: Path) -> tuple[World, callable]:
+    """A copy of a built world (its database, SENIM_HOME with the keys, and evidence files) that
+    a module may change freely: the same people, tokens, sessions and ids, built in a fraction
+    of `build_world`'s time (no Argon2 hashing, no seeding through the routes, no assessment)."""
+    import shutil
+
+    if kind == "sqlite":
+        import sqlite3
+
+        url, drop = str(tmp / "registry.db"), lambda: None
+        source, target = sqlite3.connect(template.url), sqlite3.connect(url)
+        source.backup(target)  # a consistent copy, whatever the journal mode
+        source.close()
+        target.close()
+    else:
+        url, drop = _pg_copy(template.url)
+    shutil.copytree(template.home, tmp / "home")
+    shutil.copytree(template.files, tmp / "files")
+    world = World(url=url, home=tmp / "home", tokens=dict(template.tokens), sessions=dict(template.sessions),
+                  other=dict(template.other), own=dict(template.own))
+    return _open(kind, world, tmp / "files", drop, seed=False)
+
+
+def _pg_copy(url: str) -> tuple[str, callable]:
+    """A new PostgreSQL database made from `url`'s (CREATE DATABASE … TEMPLATE: a file copy on the
+    server), which nobody may be connected to; and a function that drops it."""
+    import uuid
+
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    name, source = f"senim_t_{uuid.uuid4().hex[:16]}", make_url(url).database
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{source}"'))
+
+    def drop() -> None:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return make_url(url).set(database=name).render_as_string(hide_password=False), drop
+
+
+def _open(kind: str, world: World, files: Path, drop, seed: bool) -> tuple[World, callable]:
+    """The world's app and client on its database (seeded first when `seed`)."""
     from senim.registry.db import Database
     from senim.registry.people import add_token, add_user, sign_in
     from senim.registry.tenancy import add_organisation
-    from senim.web.app import create_app
 
-    url, drop = backend_url(kind, tmp)
-    home = tmp / "home"
+    url, home = world.url, world.home
+    world.files = files
     saved = os.environ.get("SENIM_HOME")
     os.environ["SENIM_HOME"] = str(home)
-    world = World(url=url, home=home)
+    if not seed:
+        return _serve(world, files, drop, saved)
     db = Database(url)
     add_organisation(db, "Example Bank JSC", BANK)
     add_organisation(db, "Example Clinic LLP", CLINIC)
@@ -92,16 +142,27 @@ def build_world(kind: str, tmp: Path) -> tuple[World, callable]:
     world.tokens[(AUTHORITY, "regulator")] = add_token(db, "regulator@agency.kz", "regulator token")[0]
     world.sessions[(AUTHORITY, "regulator")] = sign_in(db, "regulator@agency.kz", PASSWORD)[0]
     db.dispose()
-    world.app = create_app(url, files=tmp / "files", job_threads=1)
-    world.client = TestClient(world.app, base_url="http://testserver")
-    world.client.__enter__()
+    built, undo = _serve(world, files, drop, saved)
     _seed(world, CLINIC, world.other, systems=("retail-credit-scoring", "triage-assistant"))
     _seed(world, BANK, world.own, systems=("retail-credit-scoring",))
+    return built, undo
 
-    def undo():
+
+def _serve(world: World, files: Path, drop, saved) -> tuple[World, callable]:
+    from fastapi.testclient import TestClient
+
+    from senim.web.app import create_app
+
+    world.drop = drop
+    world.app = create_app(world.url, files=files, job_threads=1)
+    world.client = TestClient(world.app, base_url="http://testserver")
+    world.client.__enter__()
+
+    def undo(keep_database: bool = False):
         world.client.__exit__(None, None, None)
         world.app.state.db.dispose()
-        drop()
+        if not keep_database:
+            drop()
         if saved is None:
             os.environ.pop("SENIM_HOME", None)
         else:
@@ -199,6 +260,38 @@ class LiveServer:
     def __exit__(self, *exc):
         self.server.should_exit = True
         self.thread.join(timeout=30)
+
+
+# --- the browser tests' shared parts (tests/web/test_browser.py, tests/web/test_public_browser.py)
+
+AXE = ROOT / ".cache" / "axe-core-4.11.0" / "axe.min.js"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+class Checked:
+    """A browser page that checks accessibility and keeps a screenshot of each state.
+
+    axe judges the HTML, which is the same whatever database is behind it: on
+    PostgreSQL the same journeys run with screenshots but without axe, to keep
+    the suite's time (the SQLite run checks every state)."""
+
+    def __init__(self, page, name: str, axe: bool = True):
+        self.page, self.name, self.step, self.axe = page, name, 0, axe
+        page.set_default_timeout(120_000)  # a busy 2-core machine is slow; a real failure still fails
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+
+    def check(self, state: str) -> None:
+        self.step += 1
+        self.page.screenshot(path=str(ARTIFACTS / f"{self.name}-{self.step:02d}-{state}.png"), full_page=True)
+        if not self.axe:
+            return
+        self.page.evaluate(AXE.read_text(encoding="utf-8"))
+        result = self.page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG)
+        problems = [f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+                    for v in result["violations"]]
+        assert not problems, f"{self.name} {state} ({self.page.url}): " + "; ".join(problems)
 
 
 BACKENDS = pytest.mark.parametrize("backend", ["sqlite", "postgresql"], indirect=True)

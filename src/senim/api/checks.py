@@ -22,7 +22,8 @@ __all__ = ["fairness", "explain", "scan", "redact", "PERSONAL_DATA_TYPES"]
 def fairness(data: Any, *, target: str, prediction: str, sensitive: str | Sequence[str],
              score: str | None = None, bootstrap: int = 1000, seed: int = 0, min_group: int = 30,
              max_difference: float | None = None, max_groups: int = 1000, cluster: str | None = None,
-             workers: int | None = None, lang: str = "en", min_ratio: float | None = None) -> Fairness:
+             workers: int | None = None, lang: str = "en", min_ratio: float | None = None,
+             show_values: bool = False) -> Fairness:
     """Group fairness of a decision log: per-group metrics, disparities, 95% intervals.
 
     Metric and disparity names and definitions are Fairlearn's
@@ -58,6 +59,10 @@ def fairness(data: Any, *, target: str, prediction: str, sensitive: str | Sequen
         Count on a local Dask cluster of this many worker processes.
     lang : {"en", "kk", "ru"}
         Language of the warnings and check titles.
+    show_values : bool
+        Show group values as they are. By default a sensitive column whose
+        values are personal data (an IIN, a name) is shown masked, and
+        named in ``masked_values``.
 
     Returns
     -------
@@ -90,7 +95,8 @@ def fairness(data: Any, *, target: str, prediction: str, sensitive: str | Sequen
     run = runs.fairness(data, target=target, prediction=prediction, sensitive=columns, score=score,
                         bootstrap=bootstrap, seed=seed, min_group=min_group, max_difference=max_difference,
                         min_ratio=min_ratio,
-                        max_groups=max_groups, cluster=cluster, workers=workers, lang=lang)
+                        max_groups=max_groups, cluster=cluster, workers=workers, lang=lang,
+                        show_values=inputs.flag(show_values, "show_values"))
     return Fairness.from_dict(run.result, evidence=run.evidence)
 
 

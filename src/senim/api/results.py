@@ -187,7 +187,8 @@ class Fairness(CheckRun):
     intervals under ``ci``; `overall` the same for all rows; `disparities`
     the differences and ratios between groups (`disparities_ci` their
     intervals); `checks` the four-fifths rule and any ``max_difference``
-    gate; `verdict` ``fail`` when a gate failed.
+    gate; `verdict` ``fail`` when a gate failed; `masked_values` the
+    sensitive columns whose values are personal data and are shown masked.
     """
 
     target: str = ""
@@ -205,6 +206,7 @@ class Fairness(CheckRun):
     disparities_ci: dict[str, Any] | None = field(default=None, metadata=_OPTIONAL)
     extremes: dict[str, Any] | None = field(default=None, metadata=_OPTIONAL)
     by_column: list[dict[str, Any]] | None = field(default=None, metadata=_OPTIONAL)
+    masked_values: list[str] | None = field(default=None, metadata=_OPTIONAL)  # columns shown masked
 
     @property
     def intervals(self) -> dict[str, Any]:

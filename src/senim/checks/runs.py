@@ -45,15 +45,18 @@ def _evidence(check: str, inputs: dict[str, Any], parameters: dict[str, Any], re
 def fairness(data: Any, *, target: str, prediction: str, sensitive: Sequence[str], score: str | None = None,
              bootstrap: int = 1000, seed: int = 0, min_group: int = 30, max_difference: float | None = None,
              max_groups: int = 1000, cluster: str | None = None, workers: int | None = None, lang: str = "en",
-             inputs: dict[str, Any] | None = None, min_ratio: float | None = None) -> Run:
+             inputs: dict[str, Any] | None = None, min_ratio: float | None = None,
+             show_values: bool = False) -> Run:
     """The fairness check of a decision log (a path, or a table in memory);
-    `inputs` replaces the evidence's record of what it ran on."""
+    `inputs` replaces the evidence's record of what it ran on; group values
+    that are personal data are masked unless `show_values`."""
     from senim.checks.fairness import assess
     from senim.checks.fairness.source import table_kind
 
     result = assess(data, target=target, prediction=prediction, sensitive=sensitive, score=score,
                     bootstrap=bootstrap, seed=seed, min_group=min_group, max_difference=max_difference,
-                    min_ratio=min_ratio, max_groups=max_groups, cluster=cluster, workers=workers, lang=lang)
+                    min_ratio=min_ratio, max_groups=max_groups, cluster=cluster, workers=workers, lang=lang,
+                    show_values=show_values)
     if inputs is None:
         if table_kind(data) is None:
             inputs = {"data": data}
@@ -65,6 +68,8 @@ def fairness(data: Any, *, target: str, prediction: str, sensitive: Sequence[str
     parameters = {"target": target, "prediction": prediction, "sensitive": list(sensitive), "score": score,
                   "bootstrap": bootstrap, "seed": seed, "min_group": min_group, "max_difference": max_difference,
                   "min_ratio": min_ratio, "max_groups": max_groups, "engine": "dask" if distributed else "polars"}
+    if show_values:
+        parameters["show_values"] = True
     libraries = list(FAIRNESS_LIBRARIES) + (["dask", "distributed"] if distributed else [])
     verdict = result["verdict"]
     return Run(result, _evidence("fairness", inputs, parameters, result, libraries, verdict), verdict)

@@ -37,6 +37,7 @@ def fairness(
     cluster: Optional[str] = typer.Option(None, "--cluster", help="Address of a Dask scheduler to count on."),
     workers: Optional[int] = typer.Option(None, "--workers", help="Count on a local Dask cluster of this many worker processes."),
     evidence: Optional[Path] = typer.Option(None, "--evidence", help="Write the result as evidence JSON to this file."),
+    show_values: bool = typer.Option(False, "--show-values", help="Show group values that are personal data (an IIN, a name) as they are; masked by default."),
     lang: Lang = typer.Option(Lang.en, "--lang", help="Language of the report."),
 ) -> None:
     """Fairness of a decision log: per-group metrics, disparities (Fairlearn's definitions), 95% intervals."""
@@ -60,6 +61,7 @@ def fairness(
         data, target=target, prediction=prediction, sensitive=columns, score=score,
         bootstrap=bootstrap, seed=seed, min_group=min_group, max_difference=max_difference,
         min_ratio=min_ratio, max_groups=max_groups, cluster=cluster, workers=workers, lang=lang.value,
+        show_values=show_values,
     )
     if evidence is not None:
         from senim.evidence import make_evidence, write_evidence
@@ -70,6 +72,8 @@ def fairness(
             "max_difference": max_difference, "min_ratio": min_ratio, "max_groups": max_groups,
             "engine": "dask" if (cluster or workers) else "polars",
         }
+        if show_values:
+            parameters["show_values"] = True
         write_evidence(evidence, make_evidence(
             "fairness", inputs={"data": data}, parameters=parameters, result=result,
             libraries=["polars", "numpy", "pyarrow"] + (["dask", "distributed"] if (cluster or workers) else []),

@@ -95,14 +95,71 @@ def needs_full_check(text: str) -> bool:
     return bool(_LONG_INTEGER.search(text)) or (not text.isascii() and bool(_ASTRAL.search(text)))
 
 
-def is_canonical(text: str) -> tuple[bool, Any]:
-    """Whether `text` is the canonical form of the JSON it holds; also the value.
+try:  # the `registry` extra installs it; without it the direct check uses the standard library
+    import orjson as _orjson
+except ImportError:  # pragma: no cover
+    _orjson = None
 
-    Fast path: without floats, long integers or characters beyond the BMP,
-    the standard library's encoder with sorted keys and minimal separators
-    writes exactly RFC 8785. Otherwise the text is read with JCS's numbers
-    and compared with the `rfc8785` package's writing of it.
+
+class _NotPlain(Exception):
+    """Raised inside the direct check's decoder: this text needs the slower checks."""
+
+
+def _sorted_object(pairs: list) -> dict:
+    value = dict(pairs)
+    # keys strictly increasing (no duplicates); Python orders BMP text by code
+    # point, which is UTF-16 order (characters beyond the BMP never get here)
+    if len(value) != len(pairs) or (len(pairs) > 1 and list(value) != sorted(value)):
+        raise _NotPlain
+    return value
+
+
+_SORTED_DECODER = json.JSONDecoder(object_pairs_hook=_sorted_object)
+# Outside strings: whitespace, a float (a fraction or an exponent), -0, an
+# integer of 16 digits or more (perhaps beyond 2**53), NaN or Infinity. Their
+# canonical form is JCS's number writing (or they have none): the slower checks decide.
+_NOT_PLAIN = re.compile(r"[ \t\n\r.NI]|[0-9][eE]|-0|[0-9]{16}")
+
+
+def is_canonical(text: str, encoded: bytes | None = None) -> tuple[bool, Any]:
+    """Whether `text` is the canonical form of the JSON it holds; also the value.
+    `encoded`: its UTF-8 bytes, when the caller has them already.
+
+    Direct check first. A text with no backslash and no character beyond the
+    BMP has every string written as JCS writes it (the decoder refuses raw
+    control characters; `"` and `\\` cannot appear unescaped), and `"` only
+    opens and closes strings, so what lies outside them can be read directly:
+    with no whitespace, float, -0, NaN or integer of 16 digits there, the text
+    is canonical exactly when every object's keys are strictly increasing,
+    which orjson's sorted writing of the value (or the standard library's
+    decoder) checks. Anything else, or a text that fails the direct check, is
+    decided by comparison with a writing of its value (`_compared`).
     """
+    if "\\" not in text and (text.isascii() or not _ASTRAL.search(text)) and \
+            _NOT_PLAIN.search("".join(text.split('"')[::2])) is None:
+        if _orjson is not None:
+            try:
+                data = encoded if encoded is not None else text.encode("utf-8")
+                value = _orjson.loads(data)
+                if _orjson.dumps(value, option=_orjson.OPT_SORT_KEYS) == data:
+                    return True, value
+            except (ValueError, TypeError):  # orjson's JSONDecodeError and JSONEncodeError; a lone surrogate
+                pass
+        else:
+            try:
+                value, end = _SORTED_DECODER.raw_decode(text)
+                if end == len(text):
+                    return True, value
+            except (_NotPlain, ValueError, RecursionError):
+                pass
+    return _compared(text)
+
+
+def _compared(text: str) -> tuple[bool, Any]:
+    """Without floats, long integers or characters beyond the BMP, the standard
+    library's encoder with sorted keys and minimal separators writes exactly
+    RFC 8785. Otherwise the text is read with JCS's numbers and compared with
+    the `rfc8785` package's writing of it."""
     _state.special = False
     try:
         value, end = _DECODER.raw_decode(text)  # no whitespace skipping: canonical text has none

@@ -53,6 +53,9 @@ class Seen:
     where: str = "--since"
 
 
+_FIELDS = frozenset({"seq", "time", "kind", "data", "prev"})
+
+
 class _Bad(Exception):
     def __init__(self, message: str, entry: int | None = None, checkpoint: int | None = None):
         super().__init__(message)
@@ -150,45 +153,54 @@ def _walk(entries: Iterable[tuple], checkpoints: list[Checkpoint], verdict: Verd
     expected = 1
     pending = iter(checkpoints)
     current = next(pending, None)
+    fields, with_actor = _FIELDS, _FIELDS | {"actor"}
+    check_at = current.size if current is not None else 0
+    hashes = frontier.hashes  # the frontier's appends, inlined (see Frontier.append)
     for seq, text, stored_hash in entries:
         if seq != expected:
             missing = expected if seq > expected else seq
             raise _Bad(f"entry {missing}: expected entry {expected} but found entry {seq}", entry=missing)
-        where = f"entry {seq}"
-        good, value = is_canonical(text)
-        if not good and value is None and unreadable is not None:
-            raise unreadable(seq)  # not JSON at all: a damaged file, not a changed entry
-        if not good or not isinstance(value, dict):
-            raise _Bad(f"{where}: not canonical JSON (RFC 8785)", entry=seq)
+        data = text.encode("utf-8")
+        good, value = is_canonical(text, data)
+        if not good or type(value) is not dict:
+            if not good and value is None and unreadable is not None:
+                raise unreadable(seq)  # not JSON at all: a damaged file, not a changed entry
+            raise _Bad(f"entry {seq}: not canonical JSON (RFC 8785)", entry=seq)
         if value.get("seq") != seq:
-            raise _Bad(f"{where}: holds sequence number {value.get('seq')!r}", entry=seq)
+            raise _Bad(f"entry {seq}: holds sequence number {value.get('seq')!r}", entry=seq)
         if value.get("prev") != prev:
-            raise _Bad(f"{where}: does not chain to the entry before it", entry=seq)
-        if set(value) - {"actor"} != {"seq", "time", "kind", "data", "prev"} or \
-                not isinstance(value.get("actor", {}), dict):
-            raise _Bad(f"{where}: has other fields than seq, time, kind, data, prev (and an actor object)", entry=seq)
-        leaf = sha256(b"\x00" + text.encode("utf-8")).digest()
-        digest = leaf.hex()
-        if stored_hash is not None and stored_hash != digest:
-            raise _Bad(f"{where}: the stored hash does not match its content", entry=seq)
-        frontier.append(leaf)
-        prev = digest
+            raise _Bad(f"entry {seq}: does not chain to the entry before it", entry=seq)
+        keys = value.keys()
+        if not (keys == fields or (keys == with_actor and isinstance(value["actor"], dict))):
+            raise _Bad(f"entry {seq}: has other fields than seq, time, kind, data, prev (and an actor object)",
+                       entry=seq)
+        leaf = sha256(b"\x00" + data).digest()
+        prev = leaf.hex()
+        if stored_hash is not None and stored_hash != prev:
+            raise _Bad(f"entry {seq}: the stored hash does not match its content", entry=seq)
+        node, size = leaf, seq - 1
+        while size & 1:  # merge equal-height subtrees, like a binary carry
+            node = sha256(b"\x01" + hashes.pop() + node).digest()
+            size >>= 1
+        hashes.append(node)
+        frontier.size = seq
         if seq == 1:
-            verdict.genesis = digest
-        if seq in since:
+            verdict.genesis = prev
+        if since and seq in since:
             _check_seen(since[seq], frontier)
         if observe is not None:
             observe(seq, value)
-        if current is not None and current.size == seq:
+        if seq == check_at:
             if frontier.root().hex() != current.root:
                 raise _Bad(
                     f"checkpoint {current.number}: its root does not match entries 1-{seq}",
                     entry=seq,
                     checkpoint=current.number,
                 )
-            if current.frontier is not None and current.frontier != [h.hex() for h in frontier.hashes]:
+            if current.frontier is not None and current.frontier != [h.hex() for h in hashes]:
                 raise _Bad(f"checkpoint {current.number}: the stored frontier is wrong", checkpoint=current.number)
             current = next(pending, None)
+            check_at = current.size if current is not None else 0
         expected += 1
     count = expected - 1
     verdict.entries = count

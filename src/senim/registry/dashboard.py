@@ -1,86 +1,88 @@
 """What an organisation's dashboard counts, from what the registry stores:
 systems by risk and autonomy, open gaps by what is at stake (from each
 system's latest assessment), incidents by their nearest deadline, and the
-obligations that start applying in a coming period (from the stored
-classifications, which carry each obligation's `applies_from`).
+obligations that start applying in a coming period.
 
-A registered version never changes, so what is read from its
-classification is kept in memory by (organisation, system, version).
+The database counts: systems by (risk, autonomy) with one GROUP BY over the
+latest versions (`kz_autonomy` is kept beside `kz_risk`, schema 0006), and
+the coming obligations from `upcoming_obligations` (each registered
+version's obligations that start later, with their day), by an indexed
+range on that day. Nothing of the organisation's systems is loaded one by
+one; only open incidents are read, and the latest assessment's summary of
+each assessed system.
 """
 
 from __future__ import annotations
 
 import json
-import threading
 from collections import Counter
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from senim.registry.models import System, SystemVersion
+from senim.registry.models import Incident, System, SystemVersion, UpcomingObligation
 from senim.registry.tenancy import Actor
 
-_SEEN: dict[tuple[int, str, int], dict[str, Any]] = {}
-_LOCK = threading.Lock()
-_LIMIT = 50_000
+COMING_SHOWN = 200
+INCIDENTS_SHOWN = 50
 
 
-def _facts(classification: dict[str, Any]) -> dict[str, Any]:
-    upcoming = []
-    for law in ("kz", "eu"):
-        part = classification.get(law) or {}
-        for item in part.get("upcoming_obligations") or []:
-            upcoming.append({"id": item["id"], "law": law, "ref": item.get("ref"), "title": item.get("title"),
-                             "applies_from": item.get("applies_from")})
-    return {"autonomy": (classification.get("kz") or {}).get("autonomy"), "upcoming": upcoming}
+def _latest(model) -> Any:
+    """The join condition of `model`'s rows to the latest version of their system."""
+    return ((System.organisation_id == model.organisation_id) & (System.id == model.system_id)
+            & (System.latest_version == model.version))
 
 
-def _versions(db, actor: Actor) -> list[tuple[str, str | None, int, str | None, str | None, dict[str, Any]]]:
-    with db.read() as conn:
-        rows = conn.execute(
-            select(System.id, System.name, System.latest_version, SystemVersion.kz_risk, SystemVersion.eu_category)
-            .join(SystemVersion, (SystemVersion.organisation_id == System.organisation_id)
-                  & (SystemVersion.system_id == System.id) & (SystemVersion.version == System.latest_version))
-            .where(System.organisation_id == actor.org).order_by(System.id)).all()
-        missing = [(r.id, r.latest_version) for r in rows if (actor.org, r.id, r.latest_version) not in _SEEN]
-        for start in range(0, len(missing), 500):
-            chunk = missing[start:start + 500]
-            for system_id, version, classification in conn.execute(
-                    select(SystemVersion.system_id, SystemVersion.version, SystemVersion.classification)
-                    .where(SystemVersion.organisation_id == actor.org,
-                           SystemVersion.system_id.in_([c[0] for c in chunk]))):
-                if (system_id, version) in chunk:
-                    with _LOCK:
-                        if len(_SEEN) > _LIMIT:
-                            _SEEN.clear()
-                        _SEEN[(actor.org, system_id, version)] = _facts(json.loads(classification))
-    return [(r.id, r.name, r.latest_version, r.kz_risk, r.eu_category, _SEEN[(actor.org, r.id, r.latest_version)])
-            for r in rows]
+def _bytewise(column, conn):
+    """`column` ordered by its characters' code points, as Python sorts (not by a locale's collation)."""
+    return column.collate("C") if conn.dialect.name == "postgresql" else column
 
 
 def dashboard(db, actor: Actor, today: date, until: date) -> dict[str, Any]:
     from senim.registry.assessments import latest_summaries
-    from senim.registry.incidents import list_incidents
+    from senim.registry.incidents import _with_deadlines
+    from senim.registry.records import utc_now
 
-    systems = _versions(db, actor)
-    by_risk = Counter(s[3] or "none" for s in systems)
-    by_autonomy = Counter(s[5]["autonomy"] or "none" for s in systems)
-    grid = Counter((s[3] or "none", s[5]["autonomy"] or "none") for s in systems)
+    now = utc_now()
+    mine = System.organisation_id == actor.org
+    with db.read() as conn:
+        grid = {(risk or "none", autonomy or "none"): n for risk, autonomy, n in conn.execute(
+            select(SystemVersion.kz_risk, SystemVersion.kz_autonomy, func.count())
+            .select_from(System).join(SystemVersion, _latest(SystemVersion)).where(mine)
+            .group_by(SystemVersion.kz_risk, SystemVersion.kz_autonomy))}
+        window = (UpcomingObligation.organisation_id == actor.org,
+                  UpcomingObligation.applies_from >= today.isoformat(),
+                  UpcomingObligation.applies_from <= until.isoformat())
+        coming_total = conn.execute(select(func.count()).select_from(UpcomingObligation)
+                                    .join(System, _latest(UpcomingObligation)).where(*window)).scalar_one()
+        coming = [{"id": r.obligation, "law": r.law, "ref": json.loads(r.ref) if r.ref else None,
+                   "title": json.loads(r.title) if r.title else None, "applies_from": r.applies_from,
+                   "system": r.system_id, "system_name": r.name}
+                  for r in conn.execute(
+                      select(UpcomingObligation.obligation, UpcomingObligation.law, UpcomingObligation.ref,
+                             UpcomingObligation.title, UpcomingObligation.applies_from, UpcomingObligation.system_id,
+                             System.name)
+                      .join(System, _latest(UpcomingObligation)).where(*window)
+                      .order_by(UpcomingObligation.applies_from, _bytewise(UpcomingObligation.system_id, conn),
+                                _bytewise(UpcomingObligation.obligation, conn))
+                      .limit(COMING_SHOWN))]
+        open_incidents = conn.execute(select(Incident.id, Incident.record)
+                                      .where(Incident.organisation_id == actor.org, Incident.status != "closed")
+                                      .order_by(Incident.id)).all()
+    by_risk: Counter = Counter()
+    by_autonomy: Counter = Counter()
+    for (risk, autonomy), n in grid.items():
+        by_risk[risk] += n
+        by_autonomy[autonomy] += n
     summaries = latest_summaries(db, actor)
     gaps: Counter = Counter()
     for summary in summaries.values():
         gaps.update(summary.get("gaps_by_stake", {}))
-    coming = []
-    for system_id, name, _version, _risk, _eu, facts in systems:
-        for item in facts["upcoming"]:
-            starts = item.get("applies_from")
-            if starts and today.isoformat() <= starts <= until.isoformat():
-                coming.append({**item, "system": system_id, "system_name": name})
-    coming.sort(key=lambda c: (c["applies_from"], c["system"], c["id"]))
-    incidents = [i for i in list_incidents(db, actor=actor) if i["status"] != "closed"]
+    incidents = [i for i in (_with_deadlines(r.id, json.loads(r.record), now) for r in open_incidents)
+                 if i["status"] != "closed"]
     incidents.sort(key=lambda i: (not i["overdue"], min((d["due"] for d in i["deadlines"]), default="9999")))
-    return {"systems": len(systems), "by_risk": dict(by_risk), "by_autonomy": dict(by_autonomy),
+    return {"systems": sum(grid.values()), "by_risk": dict(by_risk), "by_autonomy": dict(by_autonomy),
             "grid": {f"{k[0]}/{k[1]}": v for k, v in grid.items()}, "gaps_by_stake": dict(gaps),
-            "assessed": len(summaries), "coming": coming[:200], "coming_total": len(coming),
-            "incidents": incidents[:50], "until": until.isoformat()}
+            "assessed": len(summaries), "coming": coming, "coming_total": coming_total,
+            "incidents": incidents[:INCIDENTS_SHOWN], "until": until.isoformat()}

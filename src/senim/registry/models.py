@@ -7,7 +7,7 @@ carries `ledger_seq`, the ledger entry written in the same transaction.
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Boolean, Float, ForeignKey, ForeignKeyConstraint, Integer, String, Text
+from sqlalchemy import BigInteger, Boolean, Float, ForeignKey, ForeignKeyConstraint, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -50,7 +50,10 @@ class System(Base):
 
 class SystemVersion(Base):
     __tablename__ = "system_versions"
-    __table_args__ = (ForeignKeyConstraint(["organisation_id", "system_id"], ["systems.organisation_id", "systems.id"]),)
+    __table_args__ = (ForeignKeyConstraint(["organisation_id", "system_id"], ["systems.organisation_id", "systems.id"]),
+                      # schema 0006: what the dashboard counts, without reading the large columns
+                      Index("ix_system_versions_counts", "organisation_id", "system_id", "version", "kz_risk",
+                            "kz_autonomy"))
     organisation_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     system_id: Mapped[str] = mapped_column(String(200), primary_key=True)
     version: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -62,6 +65,26 @@ class SystemVersion(Base):
     eu_category: Mapped[str | None] = mapped_column(String(20), index=True)
     registered: Mapped[str] = mapped_column(String(40))
     ledger_seq: Mapped[int] = mapped_column(BigInteger)
+    kz_autonomy: Mapped[str | None] = mapped_column(String(20))  # schema 0006: what the dashboard counts
+
+
+class UpcomingObligation(Base):
+    """An obligation of a registered version that starts applying later (schema 0006),
+    from its stored classification, so that the dashboard asks the database what starts when."""
+
+    __tablename__ = "upcoming_obligations"
+    __table_args__ = (ForeignKeyConstraint(["organisation_id", "system_id", "version"],
+                                           ["system_versions.organisation_id", "system_versions.system_id",
+                                            "system_versions.version"]),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    organisation_id: Mapped[int] = mapped_column(Integer)
+    system_id: Mapped[str] = mapped_column(String(200))
+    version: Mapped[int] = mapped_column(Integer)
+    law: Mapped[str] = mapped_column(String(8))
+    obligation: Mapped[str] = mapped_column(String(200))
+    applies_from: Mapped[str | None] = mapped_column(String(10))
+    ref: Mapped[str | None] = mapped_column(Text)
+    title: Mapped[str | None] = mapped_column(Text)
 
 
 class Decision(Base):
@@ -83,6 +106,7 @@ class Decision(Base):
 
 class Incident(Base):
     __tablename__ = "incidents"
+    __table_args__ = (Index("ix_incidents_org_status", "organisation_id", "status"),)  # schema 0006
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
     kind: Mapped[str] = mapped_column(String(60))
@@ -171,6 +195,7 @@ class Job(Base):
 
 class Evidence(Base):
     __tablename__ = "evidence"
+    __table_args__ = (Index("ix_evidence_org_system", "organisation_id", "system_id"),)  # schema 0006
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     system_id: Mapped[str] = mapped_column(String(200))
@@ -185,6 +210,7 @@ class Evidence(Base):
 
 class Assessment(Base):
     __tablename__ = "assessments"
+    __table_args__ = (Index("ix_assessments_org_system", "organisation_id", "system_id", "id"),)  # schema 0006
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     system_id: Mapped[str] = mapped_column(String(200))

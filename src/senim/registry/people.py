@@ -195,21 +195,38 @@ def _dummy_hash() -> str:
     return _DUMMY[0]
 
 
+def _person_columns():
+    return (User.id, User.email, User.role, User.organisation_id, Organisation.name, Organisation.bin,
+            Organisation.authority)
+
+
+def _person_of(row) -> Person:
+    return Person(row.id, row.email, row.role, row.organisation_id, row.name, row.bin, bool(row.authority))
+
+
 def session_person(db, secret: str) -> Person | None:
-    """The person of a live session (and mark it used), or None."""
+    """The person of a live session (and mark it used), or None.
+
+    One query by the session's primary key, joined to its person and
+    organisation; the session's last use is written at most once a minute,
+    so that reading a page is not a write."""
     if not secret:
         return None
     now = time.time()
     digest = _sha256(secret)
     with db.read() as conn:
-        row = conn.execute(select(Session).where(Session.id_sha256 == digest)).first()
-        if row is None or now - row.last_seen > IDLE or now - row.created > ABSOLUTE:
-            return None
-        person = _person(conn, User.id == row.user_id)
-    if person is not None and now - row.last_seen > 60:  # at most one write a minute per session
+        row = conn.execute(
+            select(Session.created, Session.last_seen, *_person_columns())
+            .join(User, User.id == Session.user_id)
+            .join(Organisation, Organisation.id == User.organisation_id)
+            .where(Session.id_sha256 == digest, User.active.is_(True))
+        ).first()
+    if row is None or now - row.last_seen > IDLE or now - row.created > ABSOLUTE:
+        return None
+    if now - row.last_seen > 60:  # at most one write a minute per session
         with db.write() as conn:
             conn.execute(update(Session).where(Session.id_sha256 == digest).values(last_seen=now))
-    return person
+    return _person_of(row)
 
 
 def sign_out(db, secret: str, everywhere: bool = False) -> None:
@@ -259,15 +276,20 @@ def revoke_token(db, number: int, actor: Actor | None = None) -> None:
 
 
 def token_person(db, secret: str) -> tuple[Person, str] | None:
-    """The person a live token acts for, and the token's name; or None."""
+    """The person a live token acts for, and the token's name; or None
+    (one query by the token's unique hash, joined to its person)."""
     if not secret or not secret.startswith(TOKEN_PREFIX):
         return None
     with db.read() as conn:
-        row = conn.execute(select(Token).where(Token.token_sha256 == _sha256(secret))).first()
-        if row is None or row.revoked is not None or (row.expires is not None and row.expires < time.time()):
-            return None
-        person = _person(conn, User.id == row.user_id)
-    return (person, row.name) if person is not None else None
+        row = conn.execute(
+            select(Token.name.label("token_name"), Token.revoked, Token.expires, *_person_columns())
+            .join(User, User.id == Token.user_id)
+            .join(Organisation, Organisation.id == User.organisation_id)
+            .where(Token.token_sha256 == _sha256(secret), User.active.is_(True))
+        ).first()
+    if row is None or row.revoked is not None or (row.expires is not None and row.expires < time.time()):
+        return None
+    return _person_of(row), row.token_name
 
 
 def list_tokens(db, actor: Actor) -> list[dict[str, Any]]:

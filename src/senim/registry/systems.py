@@ -13,7 +13,7 @@ from sqlalchemy import func, insert, select, update
 from senim.errors import InputError, ParameterError
 from senim.ledger.canonical import canonical
 from senim.registry.db import Database
-from senim.registry.models import System, SystemVersion
+from senim.registry.models import System, SystemVersion, UpcomingObligation
 from senim.registry.records import iso, jsonable, storable_number, utc_now
 from senim.registry.tenancy import Actor, NotFound, ledger, org_for_manifest, scoped
 
@@ -88,19 +88,40 @@ def register(db: Database, manifest_path: str | Path | None = None, *, as_of: da
                 source=str(Path(manifest_path).resolve()) if manifest_path is not None else None,
                 classification=canonical(classification).decode(),
                 kz_risk=kz.get("risk"),
+                kz_autonomy=kz.get("autonomy"),
                 eu_category=eu.get("category"),
                 registered=now,
                 ledger_seq=entry.seq,
             )
         )
+        later = upcoming_rows(org, manifest.id, version, classification)
+        if later:
+            conn.execute(insert(UpcomingObligation), later)
     return {"system": manifest.id, "version": version, "status": "added" if version == 1 else "new_version",
             "ledger_seq": entry.seq}
 
 
+def upcoming_rows(org: int, system: str, version: int, classification: dict) -> list[dict]:
+    """The rows of `upcoming_obligations` for a version: each obligation of its
+    classification that starts applying later, with the day it starts."""
+    found = []
+    for law in ("kz", "eu"):
+        for item in (classification.get(law) or {}).get("upcoming_obligations") or []:
+            found.append({"organisation_id": org, "system_id": system, "version": version, "law": law,
+                          "obligation": item["id"], "applies_from": item.get("applies_from"),
+                          "ref": json.dumps(item.get("ref"), ensure_ascii=False),
+                          "title": json.dumps(item.get("title"), ensure_ascii=False)})
+    return found
+
+
 def list_systems(db: Database, *, risk: str | None = None, eu_category: str | None = None,
-                 actor: Actor | None = None) -> list[dict]:
+                 actor: Actor | None = None, limit: int | None = None, after: str | None = None) -> list[dict]:
     """The latest version of every system (of the actor's organisation),
-    filtered on its stored classification."""
+    filtered on its stored classification, in the order of their ids.
+
+    `limit` and `after` read one page (keyset pagination, for an actor's
+    organisation): at most `limit` systems whose id sorts after `after`.
+    Ask for one more than a page holds to learn whether another follows."""
     query = scoped(
         select(System.id, System.name, System.latest_version, SystemVersion.kz_risk, SystemVersion.eu_category,
                SystemVersion.registered, SystemVersion.manifest_sha256)
@@ -112,6 +133,12 @@ def list_systems(db: Database, *, risk: str | None = None, eu_category: str | No
         query = query.where(SystemVersion.kz_risk == risk)
     if eu_category:
         query = query.where(SystemVersion.eu_category == eu_category)
+    if after is not None:
+        query = query.where(System.id > after)
+    if limit is not None:
+        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+            raise ParameterError(f"{limit!r} is not a whole number of at least 1", field="limit")
+        query = query.limit(limit)
     with db.read() as conn:
         return [
             {"id": r.id, "name": r.name, "version": r.latest_version, "kz_risk": r.kz_risk,
@@ -132,22 +159,28 @@ def _one(conn, system_id: str, actor: Actor | None, where: str, missing: str):
 
 def show(db: Database, system_id: str, version: int | None = None, *, actor: Actor | None = None) -> dict:
     with db.read() as conn:
-        known = _one(conn, system_id, actor, f"{system_id}: system", f"not registered in {db.display}")
-        org = known.organisation_id
-        wanted = version or known.latest_version
-        if not storable_number(wanted):
-            raise ParameterError(f"no version {wanted} (latest is {known.latest_version})", file=system_id, field="version")
-        row = conn.execute(
-            select(SystemVersion).where(SystemVersion.organisation_id == org,
-                                        SystemVersion.system_id == system_id, SystemVersion.version == wanted)
-        ).first()
-        if row is None:
-            raise ParameterError(f"no version {wanted} (latest is {known.latest_version})", file=system_id, field="version")
-        versions = conn.execute(
-            select(SystemVersion.version, SystemVersion.registered, SystemVersion.ledger_seq)
-            .where(SystemVersion.organisation_id == org, SystemVersion.system_id == system_id)
-            .order_by(SystemVersion.version)
-        ).all()
+        return show_in(conn, system_id, version, actor=actor, where=db.display)
+
+
+def show_in(conn, system_id: str, version: int | None = None, *, actor: Actor | None = None,
+            where: str = "the registry") -> dict:
+    """`show` within a transaction the caller holds (`where`: the registry's name, for the sentence)."""
+    known = _one(conn, system_id, actor, f"{system_id}: system", f"not registered in {where}")
+    org = known.organisation_id
+    wanted = version or known.latest_version
+    if not storable_number(wanted):
+        raise ParameterError(f"no version {wanted} (latest is {known.latest_version})", file=system_id, field="version")
+    row = conn.execute(
+        select(SystemVersion).where(SystemVersion.organisation_id == org,
+                                    SystemVersion.system_id == system_id, SystemVersion.version == wanted)
+    ).first()
+    if row is None:
+        raise ParameterError(f"no version {wanted} (latest is {known.latest_version})", file=system_id, field="version")
+    versions = conn.execute(
+        select(SystemVersion.version, SystemVersion.registered, SystemVersion.ledger_seq)
+        .where(SystemVersion.organisation_id == org, SystemVersion.system_id == system_id)
+        .order_by(SystemVersion.version)
+    ).all()
     return {
         "id": system_id,
         "name": known.name,

@@ -186,12 +186,32 @@ def _db(request: Request):
     return request.app.state.db
 
 
-@router.get("/systems", response_model=list[SystemSummary], summary="The organisation's systems")
-def list_systems(request: Request, risk: Optional[Literal["minimal", "medium", "high"]] = None,
+SYSTEMS_PAGE, SYSTEMS_PAGE_MAX = 100, 1000
+NEXT_PAGE = {"Link": {"description": 'The next page, when there is one: `</api/v1/systems?limit=100&after=ID>; '
+                                     'rel="next"` (RFC 8288)', "schema": {"type": "string"}}}
+
+
+@router.get("/systems", response_model=list[SystemSummary], summary="The organisation's systems, a page at a time",
+            description=f"In the order of their ids, at most `limit` systems (default {SYSTEMS_PAGE}, at most "
+                        f"{SYSTEMS_PAGE_MAX}) whose id sorts after `after`. When more follow, the `Link` header "
+                        "names the next page (`rel=\"next\"`); the last page has none.",
+            responses={200: {"description": "A page of systems", "headers": NEXT_PAGE}})
+def list_systems(request: Request, response: Response, risk: Optional[Literal["minimal", "medium", "high"]] = None,
+                 limit: int = Query(SYSTEMS_PAGE, ge=1, le=SYSTEMS_PAGE_MAX,
+                                    description="How many systems at most on this page"),
+                 after: Optional[str] = Query(None, min_length=1, max_length=200,
+                                              description="The id of the last system of the page before"),
                  signed: Signed = permission("systems", READ)):
+    from urllib.parse import urlencode
+
     from senim.registry import list_systems as listed
 
-    return listed(_db(request), risk=risk, actor=signed.actor)
+    found = listed(_db(request), risk=risk, actor=signed.actor, limit=limit + 1, after=after)
+    if len(found) > limit:
+        found = found[:limit]
+        query = {"limit": limit, "after": found[-1]["id"], **({"risk": risk} if risk else {})}
+        response.headers["link"] = f'</api/v1/systems?{urlencode(query)}>; rel="next"'
+    return found
 
 
 @router.post("/systems", status_code=201, response_model=Registered, summary="Register a manifest (JSON or YAML)",

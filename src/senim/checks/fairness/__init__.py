@@ -119,9 +119,13 @@ def assess(
     cluster: str | None = None,
     workers: int | None = None,
     lang: str = "en",
+    show_values: bool = False,
 ) -> dict:
     """The fairness result of the log at `path`, or of the table (Polars,
-    pandas, PyArrow) `path` is: the JSON the CLI prints."""
+    pandas, PyArrow) `path` is: the JSON the CLI prints. Group values that
+    are personal data (an IIN or a name as the sensitive attribute) are
+    shown masked, the columns named in `masked_values`, unless
+    `show_values` (`privacy`)."""
     sensitive = tuple(dict.fromkeys(sensitive))
     if not sensitive:
         raise ParameterError("name at least one column", field="sensitive")
@@ -132,4 +136,4 @@ def assess(
     from senim.checks.fairness.report import build
 
     return build(counts, spec, bootstrap=bootstrap, seed=seed, min_group=min_group,
-                 max_difference=max_difference, min_ratio=min_ratio, lang=lang)
+                 max_difference=max_difference, min_ratio=min_ratio, lang=lang, show_values=show_values)

@@ -88,7 +88,7 @@ def extremes(rows: list[dict], point: dict) -> dict:
 
 def build(counts: Counts, spec: Spec, *, bootstrap: int, seed: int, min_group: int,
           max_difference: float | None, lang: str = "en", min_ratio: float | None = None,
-          by_column: bool = True) -> dict:
+          by_column: bool = True, show_values: bool = False) -> dict:
     from senim.checks.fairness import rules
     from senim.i18n import text
 
@@ -97,6 +97,13 @@ def build(counts: Counts, spec: Spec, *, bootstrap: int, seed: int, min_group: i
     cells = table.select(list(CELLS)).to_numpy().astype(np.int64)
     sizes = table["n"].to_numpy()
     labels = [dict(zip(keys, row)) for row in table.select(keys).rows()]
+    masked: dict = {}
+    if not show_values:  # group values that are personal data are shown masked (`privacy`)
+        from senim.checks.fairness.privacy import masked_columns
+
+        masked = masked_columns({k: table[k].unique(maintain_order=True).to_list() for k in keys})
+        labels = [{k: masked[k][v] if k in masked and v is not None else v for k, v in label.items()}
+                  for label in labels]
     groups = len(labels)
 
     point = m.group_metrics(*(cells[:, i].astype(np.float64) for i in range(4)))
@@ -200,6 +207,8 @@ def build(counts: Counts, spec: Spec, *, bootstrap: int, seed: int, min_group: i
                       **({"roc_auc_method": auc_method} if auc_method else {})},
         "min_group": min_group,
     }
+    if masked:
+        result["masked_values"] = [k for k in keys if k in masked]
     if ci_disparity is not None:
         result["disparities_ci"] = {k: pair(ci_disparity[k]) for k in m.DISPARITIES}
     result["extremes"] = extremes(rows, point)
@@ -208,7 +217,8 @@ def build(counts: Counts, spec: Spec, *, bootstrap: int, seed: int, min_group: i
         for column in keys:
             one_counts, one_spec = marginal(counts, spec, column)
             one = build(one_counts, one_spec, bootstrap=bootstrap, seed=seed, min_group=min_group,
-                        max_difference=max_difference, lang=lang, min_ratio=min_ratio, by_column=False)
+                        max_difference=max_difference, lang=lang, min_ratio=min_ratio, by_column=False,
+                        show_values=show_values)
             result["by_column"].append({k: one[k] for k in ("sensitive", "groups", "disparities", "disparities_ci",
                                                             "extremes", "checks", "warnings", "verdict") if k in one})
         failed = [c for part in result["by_column"] for c in part["checks"]

@@ -5,11 +5,19 @@
 (True, False, True, False)
 >>> DETECTOR.mask('192.168.1.20'), DETECTOR.mask('2001:db8::1')
 ('192.*.*.*', '2001:***')
+
+The unspecified address `::` is an address but no one's: it is reported at
+confidence 0.1 (Presidio scores it 0.05-0.15), below any threshold that
+keeps real findings (`--min-confidence 0.2` drops it).
+
+>>> _resolve('::', lambda t: False), _resolve('::1', lambda t: False)
+(Hit(type='ip_address', confidence=0.1, start=None, end=None, valid=True), Hit(type='ip_address', confidence=0.6, start=None, end=None, valid=True))
 """
 
 from __future__ import annotations
 
 import ipaddress
+import re
 
 from senim.checks.personal_data.detectors import ALNUM, Candidate, Detector, Hit
 from senim.checks.personal_data.detectors.exceptions import InvalidFormat
@@ -22,10 +30,11 @@ def compact(address: str) -> str:
 def _is_dotted_quad(address: str) -> bool:
     """IPv4 without the ipaddress module: four decimal octets 0-255, no
     leading zeros (the common case, checked fast)."""
-    parts = address.split(".")
-    return len(parts) == 4 and all(
-        p.isdigit() and p.isascii() and len(p) <= 3 and int(p) <= 255 and (p == "0" or p[0] != "0") for p in parts
-    )
+    return _QUAD_EXACT.fullmatch(address) is not None
+
+
+_OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])"  # 0-255, no leading zero
+_QUAD_EXACT = re.compile(rf"{_OCTET}\.{_OCTET}\.{_OCTET}\.{_OCTET}")
 
 
 def validate(address: str) -> str:
@@ -54,9 +63,12 @@ def format(address: str) -> str:
     return str(ipaddress.ip_address(compact(address)))
 
 
+UNSPECIFIED = 0.1  # the confidence of `::`
+
+
 def _resolve(text: str, has) -> Hit | None:
-    if text.strip(":") == "":
-        return None  # the unspecified address "::" is no one's
+    if text == "::":
+        return Hit("ip_address", UNSPECIFIED)  # the unspecified address: no one's, reported low
     if is_valid(text):
         return Hit("ip_address", 0.9 if has("ip_address") else 0.6)
     return None
