@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -25,6 +26,27 @@ def keys_dir() -> Path:
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
     os.chmod(path, 0o700)
     return path
+
+
+@contextmanager
+def new_folder(directory: Path):
+    """Fill a folder so that it is never half there (the export bundles): yields a
+    temporary folder beside `directory`; once the block ends it is made 0755 and
+    renamed to `directory` (an empty folder of that name is replaced); on any
+    error it is removed and the error goes on."""
+    import shutil
+
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=directory.parent, prefix=f".{directory.name}."))
+    try:
+        yield tmp
+        os.chmod(tmp, 0o755)
+        if directory.exists():
+            directory.rmdir()
+        os.replace(tmp, directory)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
 
 
 def write_atomic(path: Path, data: bytes, *, private: bool = False) -> None:

@@ -30,3 +30,19 @@ def test_a_command_runs_with_only_its_module_loaded():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip().splitlines()[-1] == "['senim.cli.core']"
+
+
+def test_help_loads_no_library_that_only_a_command_needs():
+    # `senim --help` builds every command (the listing needs their help) but imports
+    # none of the libraries their bodies use: they are imported inside the functions.
+    heavy = ("sqlalchemy", "alembic", "psycopg", "polars", "numpy", "pandas", "pyarrow", "fastapi",
+             "starlette", "jinja2", "yaml", "jsonschema", "cryptography", "hyperscan", "c2pa", "PIL",
+             "weasyprint", "babel", "sklearn", "senim.law", "senim.registry", "senim.web", "senim.api")
+    code = (
+        "import sys; sys.argv = ['senim', '--help']\n"
+        "from senim.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        f"print(sorted(m for m in sys.modules if m.startswith({heavy!r})))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip().splitlines()[-1] == "[]"

@@ -35,7 +35,7 @@ def _new_person(world, role: str, tag: str) -> str:
 
 
 WORDS = {
-    "kk": {"dashboard": "Шолу", "assessment": "Бағалау", "incident": "Оқыс оқиға", "met": "ішінара орындалды"},
+    "kk": {"dashboard": "Шолу", "assessment": "Бағалау", "incident": "Оқыс оқиға", "met": "ішінара орындалған"},
     "en": {"dashboard": "Dashboard", "assessment": "Assessment", "incident": "Incident", "met": "partly met"},
 }
 
@@ -97,6 +97,8 @@ def _journey(page, checked: Checked, base: str, lang: str, system: str, tmp_path
     page.wait_for_url(re.compile(r".*/assessments/\d+$"), timeout=120_000)
     assert WORDS[lang]["assessment"] in page.locator("h1").inner_text()
     assert page.locator("table[lang] .status-partly_met").count() >= 1
+    assert page.locator("table[lang]").first.get_attribute("lang") == lang  # the report itself, in the reader's language
+    assert page.locator("table[lang] .status-partly_met").first.inner_text() == WORDS[lang]["met"]
     checked.check("assessment")
     with page.expect_download() as download:
         page.click("a[href$='format=pdf']")

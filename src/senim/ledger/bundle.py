@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import tempfile
 from pathlib import Path
 
 from senim.ledger import keys as keymod
 from senim.ledger.chain import now
 from senim.ledger.store import checkpoint_rows, iter_entries, stored_keys
 from senim.ledger.verify import Verdict, verify_rows
+from senim.paths import new_folder
 
 FORMAT = "senim-ledger-bundle/1"
 
@@ -46,9 +45,7 @@ def export(conn, directory: str | Path) -> dict:
     directory = Path(directory)
     if directory.exists() and any(directory.iterdir()):
         raise FileExistsError(f"{directory}: folder exists and is not empty")
-    directory.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=directory.parent, prefix=f".{directory.name}."))
-    try:
+    with new_folder(directory) as tmp:
         count = 0
         with open(tmp / "entries.jsonl", "w", encoding="utf-8", newline="\n") as out:
             for _seq, text, _hash in iter_entries(conn):
@@ -73,13 +70,6 @@ def export(conn, directory: str | Path) -> dict:
         }
         (tmp / "README.txt").write_text(README, encoding="utf-8")
         (tmp / "bundle.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        os.chmod(tmp, 0o755)
-        if directory.exists():
-            directory.rmdir()
-        os.replace(tmp, directory)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     return summary
 
 

@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import func, insert, select
 
 from senim.ledger.canonical import canonical
-from senim.registry.evidence import evidence_of, stored_path
+from senim.registry.evidence import evidence_in, evidence_of, stored_path
 from senim.registry.jobs import kind
 from senim.registry.models import Assessment
 from senim.registry.records import iso, utc_now
@@ -119,12 +119,17 @@ def get_assessment(db, number: int, actor: Actor) -> dict[str, Any]:
 
 
 def assessments_of(db, actor: Actor, system: str | None = None) -> list[dict[str, Any]]:
+    with db.read() as conn:
+        return assessments_in(conn, actor, system)
+
+
+def assessments_in(conn, actor: Actor, system: str | None = None) -> list[dict[str, Any]]:
+    """`assessments_of` within a transaction the caller holds."""
     query = select(Assessment.id, Assessment.system_id, Assessment.system_version, Assessment.lang, Assessment.verdict,
                    Assessment.created, Assessment.ledger_seq).where(Assessment.organisation_id == actor.org)
     if system is not None:
         query = query.where(Assessment.system_id == system)
-    with db.read() as conn:
-        rows = conn.execute(query.order_by(Assessment.id.desc())).all()
+    rows = conn.execute(query.order_by(Assessment.id.desc())).all()
     return [{"id": r.id, "system": r.system_id, "system_version": r.system_version, "lang": r.lang,
              "verdict": r.verdict, "created": r.created, "ledger_seq": r.ledger_seq} for r in rows]
 
@@ -138,3 +143,21 @@ def latest_summaries(db, actor: Actor) -> dict[str, dict[str, Any]]:
                                    Assessment.summary).join(newest, newest.c.id == Assessment.id)).all()
     return {r.system_id: {"id": r.id, "verdict": r.verdict, "created": r.created, **json.loads(r.summary)}
             for r in rows}
+
+
+def system_page(db, system_id: str, actor: Actor) -> dict[str, Any]:
+    """What a system's page shows, read in one transaction: the system (as
+    `systems.show`), its evidence, its assessments (newest first) and the
+    obligations' statuses in the newest one (by obligation id; empty when
+    it was never assessed)."""
+    from senim.registry.systems import show_in
+
+    with db.read() as conn:
+        record = show_in(conn, system_id, actor=actor, where=db.display)
+        evidence = evidence_in(conn, system_id, actor)
+        assessments = assessments_in(conn, actor, system_id)
+        report = conn.execute(select(Assessment.report).where(
+            Assessment.id == assessments[0]["id"], Assessment.organisation_id == actor.org)).scalar() \
+            if assessments else None
+    statuses = {o["id"]: o for o in json.loads(report)["obligations"]} if report else {}
+    return {"system": record, "evidence": evidence, "assessments": assessments, "statuses": statuses}

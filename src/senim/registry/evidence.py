@@ -92,6 +92,11 @@ def get_evidence(db, number: int, actor: Actor) -> dict[str, Any]:
 
 def evidence_of(db, system: str, actor: Actor) -> list[dict[str, Any]]:
     with db.read() as conn:
-        rows = conn.execute(select(Evidence).where(Evidence.organisation_id == actor.org, Evidence.system_id == system)
-                            .order_by(Evidence.id)).all()
+        return evidence_in(conn, system, actor)
+
+
+def evidence_in(conn, system: str, actor: Actor) -> list[dict[str, Any]]:
+    """`evidence_of` within a transaction the caller holds."""
+    rows = conn.execute(select(Evidence).where(Evidence.organisation_id == actor.org, Evidence.system_id == system)
+                        .order_by(Evidence.id)).all()
     return [_row(r) for r in rows]

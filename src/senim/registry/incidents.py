@@ -127,6 +127,20 @@ def open_incident(
     return number
 
 
+def _check_number(db, number: int, where: str) -> None:
+    """An incident number no database could hold is no such incident (not a database error)."""
+    if not storable_number(number):
+        raise NotFound(f"{where}: no such incident in {db.display}")
+
+
+def _incident_row(conn, db, number: int, actor: Actor | None, where: str):
+    """The incident's row, seen as `actor` sees it; NotFound naming `where` when there is none."""
+    row = conn.execute(scoped(select(Incident).where(Incident.id == number), Incident.organisation_id, actor)).first()
+    if row is None:
+        raise NotFound(f"{where}: no such incident in {db.display}")
+    return row
+
+
 def update_incident(
     db: Database,
     number: int,
@@ -148,12 +162,9 @@ def update_incident(
     reported = parse_moment(reported_at, f"{where}: reported_at") if reported_at is not None else None
     if not any(v is not None for v in (status, severity, action, note, reported)):
         raise InputError(f"{where}: update: nothing to change (give a status, a severity, an action or a note)")
-    if not storable_number(number):
-        raise NotFound(f"{where}: no such incident in {db.display}")
+    _check_number(db, number, where)
     with db.write() as conn:
-        row = conn.execute(scoped(select(Incident).where(Incident.id == number), Incident.organisation_id, actor)).first()
-        if row is None:
-            raise NotFound(f"{where}: no such incident in {db.display}")
+        row = _incident_row(conn, db, number, actor, where)
         record = json.loads(row.record)
         changes: dict[str, Any] = {}
         if status is not None:
@@ -207,12 +218,9 @@ def _with_deadlines(number: int, record: dict[str, Any], now: datetime) -> dict[
 def get_incident(db: Database, number: int, now: datetime | None = None, *,
                  actor: Actor | None = None) -> dict[str, Any]:
     now = now or utc_now()
-    if not storable_number(number):
-        raise NotFound(f"incident {number}: no such incident in {db.display}")
+    _check_number(db, number, f"incident {number}")
     with db.read() as conn:
-        row = conn.execute(scoped(select(Incident).where(Incident.id == number), Incident.organisation_id, actor)).first()
-        if row is None:
-            raise NotFound(f"incident {number}: no such incident in {db.display}")
+        row = _incident_row(conn, db, number, actor, f"incident {number}")
         updates = conn.execute(
             select(IncidentUpdate.number, IncidentUpdate.record, IncidentUpdate.ledger_seq)
             .where(IncidentUpdate.incident_id == number).order_by(IncidentUpdate.number)

@@ -18,7 +18,6 @@ from typing import Any
 from sqlalchemy import func, insert, select
 
 from senim.errors import InputError
-from senim.registry import subjects
 from senim.registry.models import Organisation
 from senim.registry.public_models import LabelReport
 from senim.registry.records import form_text, iso, utc_now
@@ -28,10 +27,7 @@ STATES = ("valid", "untrusted", "invalid", "none")
 
 
 def _text(value: Any, field: str, limit: int, required: bool) -> str | None:
-    value = form_text(value, field, limit, required=required)
-    if value is not None and subjects.find_iin(value, field) is not None:
-        raise InputError("holds an IIN; a report needs none", field=field)
-    return value
+    return form_text(value, field, limit, required=required, no_iin="holds an IIN; a report needs none")
 
 
 def authority(conn) -> int | None:

@@ -27,9 +27,9 @@ from sqlalchemy import func, insert, select
 
 from senim.errors import InputError
 from senim.ledger.canonical import canonical
-from senim.registry import subjects
 from senim.registry.models import System
 from senim.registry.public_models import LiteracyOperator, LiteracyTraining
+from senim.registry.records import form_text
 from senim.registry.tenancy import Actor, NotFound, ledger
 
 CERTIFICATE_TYPES = frozenset({"application/pdf", "image/png", "image/jpeg"})
@@ -43,18 +43,8 @@ def law() -> dict[str, Any]:
 
 
 def _text(value: Any, field: str, limit: int = 300, required: bool = True) -> str | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        if required:
-            raise InputError("required", field=field)
-        return None
-    if not isinstance(value, str):
-        raise InputError("expected text", field=field)
-    value = value.strip()
-    if len(value) > limit:
-        raise InputError(f"at most {limit:,} characters", field=field)
-    if subjects.find_iin(value, field) is not None:
-        raise InputError("holds an IIN; name the person by e-mail or name", field=field)
-    return value
+    return form_text(value, field, limit, required=required,
+                     no_iin="holds an IIN; name the person by e-mail or name")
 
 
 def _day(value: Any, field: str) -> date:

@@ -22,10 +22,9 @@ from sqlalchemy import insert, select, update
 
 from senim.errors import InputError
 from senim.ledger.canonical import canonical
-from senim.registry import subjects
 from senim.registry.models import Organisation, System
 from senim.registry.public_models import PublicPage
-from senim.registry.records import iso, utc_now
+from senim.registry.records import form_text, iso, utc_now
 from senim.registry.tenancy import Actor, NotFound, ledger
 
 LANGS = ("kk", "ru", "en")
@@ -47,16 +46,7 @@ def _clean(value: Any, field: dict[str, Any]) -> Any:
     name, kind = field["id"], field["kind"]
 
     def text(item: Any, where: str) -> str | None:
-        if item is None or (isinstance(item, str) and not item.strip()):
-            return None
-        if not isinstance(item, str):
-            raise InputError("expected text", field=where)
-        item = item.strip()
-        if len(item) > MAX_TEXT:
-            raise InputError(f"at most {MAX_TEXT:,} characters", field=where)
-        if subjects.find_iin(item, where) is not None:
-            raise InputError("holds an IIN; a public page names no person", field=where)
-        return item
+        return form_text(item, where, MAX_TEXT, required=False, no_iin="holds an IIN; a public page names no person")
 
     if kind == "words":
         if value is None:

@@ -8,6 +8,7 @@ from typing import Any
 
 from senim.errors import InputError
 from senim.ledger.canonical import CanonicalError, canonical
+from senim.registry import subjects
 
 
 def jsonable(value: Any, where: str) -> Any:
@@ -25,9 +26,11 @@ def jsonable(value: Any, where: str) -> Any:
     return plain
 
 
-def form_text(value: Any, field: str, limit: int, *, required: bool = True) -> str | None:
+def form_text(value: Any, field: str, limit: int, *, required: bool = True,
+              no_iin: str | None = None) -> str | None:
     """A text a person typed into a form (the public pages' fields): stripped, at most `limit`
-    characters; None when left empty and not `required`."""
+    characters; None when left empty and not `required`. With `no_iin`, a text holding an
+    IIN is refused with that problem (the field's reason for keeping none)."""
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
             raise InputError("required", field=field)
@@ -37,6 +40,8 @@ def form_text(value: Any, field: str, limit: int, *, required: bool = True) -> s
     value = value.strip()
     if len(value) > limit:
         raise InputError(f"at most {limit:,} characters", field=field)
+    if no_iin is not None and subjects.find_iin(value, field) is not None:
+        raise InputError(no_iin, field=field)
     return value
 
 

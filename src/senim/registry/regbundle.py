@@ -31,9 +31,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import shutil
-import tempfile
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -41,6 +38,7 @@ from typing import Any
 from sqlalchemy import func, insert, select
 
 from senim.errors import InputError
+from senim.paths import new_folder
 from senim.registry.models import ImportedBundle, LedgerOwner, Organisation
 from senim.registry.records import iso, utc_now
 from senim.registry.tenancy import DEFAULT_ORG, Actor, ledger
@@ -126,21 +124,12 @@ def export(db, directory: str | Path, *, org_bin: str | None = None) -> dict[str
     if name is None and bin_ is None:
         raise InputError(f"{db.display}: {owner['name']} has no system in the ledger to send")
     summary = _summary(name or "", bin_, entries, checkpoint)
-    directory.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=directory.parent, prefix=f".{directory.name}."))
-    try:
+    with new_folder(directory) as tmp:
         _write(tmp / "entries.jsonl", "".join(line + "\n" for line in lines))
         _write(tmp / "checkpoint.json", _pretty(checkpoint))
         _write(tmp / "keys.json", _pretty(public))
         _write(tmp / "bundle.json", _pretty(summary))
         _write(tmp / "README.txt", README)
-        os.chmod(tmp, 0o755)
-        if directory.exists():
-            directory.rmdir()
-        os.replace(tmp, directory)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     return summary
 
 

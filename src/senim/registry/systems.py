@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import func, insert, select, update
 
 from senim.errors import InputError, ParameterError
+from senim.law import regimes
 from senim.ledger.canonical import canonical
 from senim.registry.db import Database
 from senim.registry.models import System, SystemVersion, UpcomingObligation
@@ -105,7 +106,7 @@ def upcoming_rows(org: int, system: str, version: int, classification: dict) -> 
     """The rows of `upcoming_obligations` for a version: each obligation of its
     classification that starts applying later, with the day it starts."""
     found = []
-    for law in ("kz", "eu"):
+    for law in regimes():
         for item in (classification.get(law) or {}).get("upcoming_obligations") or []:
             found.append({"organisation_id": org, "system_id": system, "version": version, "law": law,
                           "obligation": item["id"], "applies_from": item.get("applies_from"),
@@ -159,22 +160,28 @@ def _one(conn, system_id: str, actor: Actor | None, where: str, missing: str):
 
 def show(db: Database, system_id: str, version: int | None = None, *, actor: Actor | None = None) -> dict:
     with db.read() as conn:
-        known = _one(conn, system_id, actor, f"{system_id}: system", f"not registered in {db.display}")
-        org = known.organisation_id
-        wanted = version or known.latest_version
-        if not storable_number(wanted):
-            raise ParameterError(f"no version {wanted} (latest is {known.latest_version})", file=system_id, field="version")
-        row = conn.execute(
-            select(SystemVersion).where(SystemVersion.organisation_id == org,
-                                        SystemVersion.system_id == system_id, SystemVersion.version == wanted)
-        ).first()
-        if row is None:
-            raise ParameterError(f"no version {wanted} (latest is {known.latest_version})", file=system_id, field="version")
-        versions = conn.execute(
-            select(SystemVersion.version, SystemVersion.registered, SystemVersion.ledger_seq)
-            .where(SystemVersion.organisation_id == org, SystemVersion.system_id == system_id)
-            .order_by(SystemVersion.version)
-        ).all()
+        return show_in(conn, system_id, version, actor=actor, where=db.display)
+
+
+def show_in(conn, system_id: str, version: int | None = None, *, actor: Actor | None = None,
+            where: str = "the registry") -> dict:
+    """`show` within a transaction the caller holds (`where`: the registry's name, for the sentence)."""
+    known = _one(conn, system_id, actor, f"{system_id}: system", f"not registered in {where}")
+    org = known.organisation_id
+    wanted = version or known.latest_version
+    if not storable_number(wanted):
+        raise ParameterError(f"no version {wanted} (latest is {known.latest_version})", file=system_id, field="version")
+    row = conn.execute(
+        select(SystemVersion).where(SystemVersion.organisation_id == org,
+                                    SystemVersion.system_id == system_id, SystemVersion.version == wanted)
+    ).first()
+    if row is None:
+        raise ParameterError(f"no version {wanted} (latest is {known.latest_version})", file=system_id, field="version")
+    versions = conn.execute(
+        select(SystemVersion.version, SystemVersion.registered, SystemVersion.ledger_seq)
+        .where(SystemVersion.organisation_id == org, SystemVersion.system_id == system_id)
+        .order_by(SystemVersion.version)
+    ).all()
     return {
         "id": system_id,
         "name": known.name,

@@ -37,6 +37,7 @@ HERE = Path(__file__).parent
 SESSION_COOKIE = "senim_session"
 LANG_COOKIE = "senim_lang"
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+WEB_THREADS = 8  # requests handled at once in the thread pool; SENIM_WEB_THREADS changes it
 SECURITY_HEADERS = [
     (b"content-security-policy", b"default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
                                  b"object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"),
@@ -167,8 +168,17 @@ def create_app(db: str | None = None, *, files: str | Path | None = None, job_th
 
     database = Database(db)
 
+    # How many requests run at once in the thread pool (AnyIO's default is 40).
+    # The work is mostly Python, which one process runs one thread at a time:
+    # fewer at once finish each sooner, and as many in all (docs/web.md, Speed).
+    threads = int(os.environ.get("SENIM_WEB_THREADS", "") or WEB_THREADS)
+
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        if threads > 0:
+            import anyio.to_thread
+
+            anyio.to_thread.current_default_thread_limiter().total_tokens = threads
         app.state.jobs.start()
         try:
             yield

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import RedirectResponse
 
 from senim.errors import InputError
+from senim.law import regimes
 from senim.registry.tenancy import NotFound
 from senim.web.app import LANG_COOKIE, SESSION_COOKIE, Signed, permission, public
 from senim.web.permissions import READ, WRITE
@@ -161,23 +162,15 @@ def system_page(request: Request, system_id: str, signed: Signed = permission("s
 
 
 def _system(request: Request, system_id: str, signed: Signed) -> dict:
-    from senim.registry import show
-    from senim.registry.assessments import assessments_of
-    from senim.registry.evidence import evidence_of
+    from senim.registry.assessments import system_page
 
-    record = show(_db(request), system_id, actor=signed.actor)
+    found = system_page(_db(request), system_id, signed.actor)  # one transaction
+    record, assessments, statuses = found["system"], found["assessments"], found["statuses"]
     by_obligation: dict[str, list] = {}
-    for item in evidence_of(_db(request), system_id, signed.actor):
+    for item in found["evidence"]:
         by_obligation.setdefault(item["obligation"], []).append(item)
-    assessments = assessments_of(_db(request), signed.actor, system_id)
-    statuses = {}
-    if assessments:
-        from senim.registry.assessments import get_assessment
-
-        latest = get_assessment(_db(request), assessments[0]["id"], signed.actor)["report"]
-        statuses = {o["id"]: o for o in latest["obligations"]}
     obligations = []
-    for law in ("kz", "eu"):
+    for law in regimes():
         part = record["classification"].get(law) or {}
         for upcoming, key in ((False, "obligations"), (True, "upcoming_obligations")):
             obligations += [{**o, "law": law, "upcoming": upcoming} for o in part.get(key) or []]

@@ -43,10 +43,21 @@ def accept_language(header: str) -> str:
 
 
 def _when(value: Any, lang: str, with_time: bool = True) -> str:
-    from babel.dates import format_date, format_datetime
-
     if value in (None, ""):
         return "—"
+    if isinstance(value, (str, int, float)):  # what the registry stores: the same text each time it is shown
+        return _when_stored(value, lang, with_time)
+    return _written(value, lang, with_time)
+
+
+@lru_cache(maxsize=8192)
+def _when_stored(value: str | int | float, lang: str, with_time: bool) -> str:
+    return _written(value, lang, with_time)
+
+
+def _written(value: Any, lang: str, with_time: bool) -> str:
+    from babel.dates import format_date, format_datetime
+
     if isinstance(value, (int, float)):
         value = datetime.fromtimestamp(value).astimezone()
     if isinstance(value, str):

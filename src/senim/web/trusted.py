@@ -46,6 +46,13 @@ def _see(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)
 
 
+def _applications(request: Request, signed: Signed, system: str | None = None) -> list[dict[str, Any]]:
+    """The applications the signed-in side sees (the owner's, or every one for a reviewer)."""
+    from senim.registry import trusted_list
+
+    return trusted_list.applications(_db(request), signed.actor, system=system, now=_now(request))
+
+
 def _move(request: Request, signed: Signed, number: int, name: str, note: Optional[str]) -> dict[str, Any]:
     from senim.registry import trusted_list
 
@@ -93,9 +100,7 @@ async def api_apply(request: Request, system_id: str, signed: Signed = permissio
 @api.get("/trusted-list/applications", response_model=list[dict[str, Any]],
          summary="The organisation's trusted-list applications, each with its state, steps and deadline")
 def api_applications(request: Request, signed: Signed = permission("applications", READ)):
-    from senim.registry import trusted_list
-
-    return trusted_list.applications(_db(request), signed.actor, now=_now(request))
+    return _applications(request, signed)
 
 
 @api.post("/trusted-list/applications/{application_id}/moves", response_model=dict[str, Any],
@@ -116,8 +121,7 @@ def _owner_page(request: Request, system_id: str, signed: Signed, problem, statu
 
     system = show(_db(request), system_id, actor=signed.actor)
     return r_page(request, "regulator/trusted_owner.html", {
-        "s": system, "applications": trusted_list.applications(_db(request), signed.actor, system=system_id,
-                                                               now=_now(request)),
+        "s": system, "applications": _applications(request, signed, system_id),
         "assessed": bool(assessments_of(_db(request), signed.actor, system_id)), "problem": problem,
         "moves": trusted_list.workflow()["by_move"]}, status=status)
 
@@ -152,9 +156,7 @@ async def owner_move(request: Request, application_id: ApplicationId, signed: Si
 @api.get("/registry/applications", response_model=list[dict[str, Any]],
          summary="Every trusted-list application, the nearest deadline first")
 def api_reviews(request: Request, signed: Signed = permission("reviews", READ)):
-    from senim.registry import trusted_list
-
-    return trusted_list.applications(_db(request), signed.actor, now=_now(request))
+    return _applications(request, signed)
 
 
 @api.post("/registry/applications/{application_id}/moves", response_model=dict[str, Any],
@@ -166,10 +168,7 @@ def api_review_move(request: Request, application_id: ApplicationId, body: Move,
 
 @pages.get("/regulator/applications")
 def reviews_page(request: Request, signed: Signed = permission("reviews", READ)):
-    from senim.registry import trusted_list
-
-    return r_page(request, "regulator/applications.html",
-                  {"applications": trusted_list.applications(_db(request), signed.actor, now=_now(request))})
+    return r_page(request, "regulator/applications.html", {"applications": _applications(request, signed)})
 
 
 @pages.get("/regulator/applications/{application_id}")

@@ -73,13 +73,18 @@ _MASKS: dict = {}
 def mask(value: str, type_: str) -> str:
     """A value shown without giving it away, by its detector's mask (custom
     kinds keep their last two characters)."""
-    masker = _MASKS.get(type_)
-    if masker is None:
+    return masker(type_)(value)
+
+
+def masker(type_: str):
+    """The mask of a type: its detector's, or for custom kinds the last two characters kept."""
+    found = _MASKS.get(type_)
+    if found is None:
         from senim.checks.personal_data.detectors import keep_ends, registry
 
         detector = registry().get(type_)
-        masker = _MASKS[type_] = detector.mask if detector else (lambda v: keep_ends(v, 0, 2))
-    return masker(value)
+        found = _MASKS[type_] = detector.mask if detector else (lambda v: keep_ends(v, 0, 2))
+    return found
 
 
 # ------------------------------------------------ places of engine findings
@@ -133,6 +138,15 @@ def tail(type_: str, confidence: float, value: str, valid: bool, show_values: bo
     shown = value if show_values else mask(value, type_)
     extra = ', "valid": false' if not valid else ""
     return f'"type": {_quote(type_)}, "confidence": {confidence}, "value": {_quote(shown)}{extra}}}\n'
+
+
+def tail_parts(type_: str, confidence: float, valid: bool, show_values: bool):
+    """`tail` in three parts for findings of one type, confidence and
+    validity: the JSON before the value, after it, and the mask (None with
+    `show_values`): tail(...) == before + quote(masker(value)) + after."""
+    extra = ', "valid": false' if not valid else ""
+    return (f'"type": {_quote(type_)}, "confidence": {confidence}, "value": ', f"{extra}}}\n",
+            None if show_values else masker(type_))
 
 
 def json_line(finding: Finding, show_values: bool = False) -> str:

@@ -42,28 +42,42 @@ def render_within(data: bytes, found: list, limit: int, show_values: bool):
     line number as UTF-8; first, (start, end, rest of the JSON) of findings on
     the task's first line, whose columns move when a line spans two tasks;
     findings per type; newlines; code points after the last newline."""
+    from senim.checks.personal_data.findings import quote, tail_parts
+
     lines, tails, first = [], [], []
-    counts: dict[str, int] = {}
     line = 0
     cursor = 0
     cp_at = 0
     pos = 0
     count = data.count
+    rfind = data.rfind
+    parts = {}  # (type, confidence, valid, its class) -> the JSON around the value, and the mask
+    add_line, add_tail = lines.append, tails.append
     for b_start, b_end, type_, confidence, value, valid in found:
         newlines = count(b"\n", cursor, b_start)
         if newlines:
             line += newlines
-            pos, cp_at = data.rfind(b"\n", cursor, b_start) + 1, 0
+            pos, cp_at = rfind(b"\n", cursor, b_start) + 1, 0
         cursor = b_start
-        cp_at += len(data[pos:b_start].decode("utf-8", "replace"))
-        pos = b_start
+        if pos != b_start:
+            cp_at += len(data[pos:b_start].decode("utf-8", "replace"))
+            pos = b_start
         cp_end = cp_at + len(value)  # the value is its span decoded
-        rest = tail(type_, confidence, value, valid, show_values)
+        key = (type_, confidence, valid, confidence.__class__)  # 1 and 1.0 are written apart
+        got = parts.get(key)
+        if got is None:
+            got = parts[key] = tail_parts(type_, confidence, valid, show_values)
+        before, after, masker = got
+        rest = before + quote(value if masker is None else masker(value)) + after
         if line == 0:
             first.append((cp_at, cp_end, rest))
-        lines.append(line)
-        tails.append(f', "start": {cp_at}, "end": {cp_end}, {rest}')
-        counts[type_] = counts.get(type_, 0) + 1
+        add_line(line)
+        add_tail(f', "start": {cp_at}, "end": {cp_end}, {rest}')
+    counts: dict[str, int] = {}
+    if found:
+        from collections import Counter
+
+        counts = dict(Counter(f[2] for f in found))
     total_newlines = line + count(b"\n", cursor, limit)
     last = data.rfind(b"\n", 0, limit)
     tail_cp = len(data[last + 1:limit].decode("utf-8", "replace"))

@@ -130,6 +130,9 @@ def keep_last_digits(value: str, keep: int = 2) -> str:
     """Every digit hidden but the last `keep`; separators stay where they are."""
     if value.isascii() and value.isdigit():
         return "*" * (len(value) - keep) + value[-keep:] if len(value) > keep else "*" * len(value)
+    end = value[-keep:] if keep else ""
+    if len(value) > keep and end.isdigit() and end.isascii():  # the common case: the last `keep` are digits
+        return value[:-keep].translate(_STARS) + end
     seen = 0
     for i in range(len(value) - 1, -1, -1):
         if value[i].isdigit():

@@ -17,6 +17,7 @@ keeps real findings (`--min-confidence 0.2` drops it).
 from __future__ import annotations
 
 import ipaddress
+import re
 
 from senim.checks.personal_data.detectors import ALNUM, Candidate, Detector, Hit
 from senim.checks.personal_data.detectors.exceptions import InvalidFormat
@@ -29,10 +30,11 @@ def compact(address: str) -> str:
 def _is_dotted_quad(address: str) -> bool:
     """IPv4 without the ipaddress module: four decimal octets 0-255, no
     leading zeros (the common case, checked fast)."""
-    parts = address.split(".")
-    return len(parts) == 4 and all(
-        p.isdigit() and p.isascii() and len(p) <= 3 and int(p) <= 255 and (p == "0" or p[0] != "0") for p in parts
-    )
+    return _QUAD_EXACT.fullmatch(address) is not None
+
+
+_OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])"  # 0-255, no leading zero
+_QUAD_EXACT = re.compile(rf"{_OCTET}\.{_OCTET}\.{_OCTET}\.{_OCTET}")
 
 
 def validate(address: str) -> str:
