@@ -40,17 +40,24 @@ _EXPORTS = {
 __all__ = ["__version__", *_EXPORTS]
 
 
+def _submodule(package: str, name: str) -> object:
+    """`package.name` imported on first use, or AttributeError as for any missing attribute."""
+    import importlib
+
+    try:
+        return importlib.import_module(f"{package}.{name}")
+    except ModuleNotFoundError as error:
+        if error.name != f"{package}.{name}":
+            raise
+        raise AttributeError(f"module {package!r} has no attribute {name!r}") from None
+
+
 def __getattr__(name: str) -> object:
     import importlib
 
     module = _EXPORTS.get(name)
-    if module is None:
-        try:  # a subpackage not imported yet: `senim.law`, `senim.registry`
-            return importlib.import_module(f"{__name__}.{name}")
-        except ModuleNotFoundError as error:
-            if error.name != f"{__name__}.{name}":
-                raise
-            raise AttributeError(f"module 'senim' has no attribute {name!r}") from None
+    if module is None:  # a subpackage not imported yet: `senim.law`, `senim.registry`
+        return _submodule(__name__, name)
     value = getattr(importlib.import_module(module), name)
     globals()[name] = value  # asked once
     return value

@@ -22,8 +22,8 @@ LANGS = ("kk", "ru")
 AREA = {"classify": "outputs", "obligations": "outputs", "assess": "outputs", "law show": "outputs",
         "law diff": "outputs", "validate": "outputs", "pack": "outputs", "fairness": "outputs",
         "explain": "outputs", "incident": "outputs", "decisions explain": "outputs", "init": "outputs",
-        "scan": "scanner", "verify": "provenance", "register": "ledger", "systems": "ledger",
-        "show": "ledger", "ledger verify": "ledger", "decisions record": "ledger"}
+        "scan": "outputs", "verify": "outputs", "register": "ledger", "systems": "outputs",
+        "show": "outputs", "ledger verify": "ledger", "decisions record": "ledger"}
 
 
 def _runner():
@@ -82,9 +82,13 @@ def outputs(tmp: Path) -> Iterator[tuple[str, str, str, str, str, list]]:
         yield "outputs", "explain", "credit-scoring", lang, run(
             "explain", CREDIT / "model.skops", CREDIT / "applicants.csv", "--row", "A104502", "--repeats", "1",
             "--lang", lang).split("\n\n", 1)[-1].split(_letter_heading(lang), 1)[-1], credit
-        yield "scanner", "scan", "support-chatbot", lang, run("scan", ROOT / "examples/support-chatbot/logs", "--lang", lang), []
-        yield "provenance", "verify", "deepfake-video", lang, run("verify", ROOT / "examples/deepfake-video/media", "--lang", lang), []
-        yield "provenance", "verify", "clip.mp4", lang, run("verify", ROOT / "examples/deepfake-video/media/clip.mp4", "--lang", lang), []
+        yield "outputs", "scan", "support-chatbot", lang, run("scan", ROOT / "examples/support-chatbot/logs", "--lang", lang), []
+        yield "outputs", "verify", "deepfake-video", lang, run("verify", ROOT / "examples/deepfake-video/media", "--lang", lang), []
+        yield "outputs", "verify", "clip.mp4", lang, run("verify", ROOT / "examples/deepfake-video/media/clip.mp4", "--lang", lang), []
+        labelled = tmp / f"labelled-{lang}.png"  # a label that holds, by a signer no trust list names
+        run("label", ROOT / "examples/deepfake-video/media/presenter.png", "-o", labelled, "--lang", lang,
+            "--generator", "Studio model 2")
+        yield "outputs", "verify", "labelled.png", lang, run("verify", labelled, "--lang", lang), ["Studio model 2"]
     # the registry: systems, a decision and its letter, an incident and its notice
     decisions = tmp / "decisions.jsonl"
     record = {"id": "D-1", "subject": "p-7f3a91", "system": "retail-credit-scoring", "inputs_digest": "sha256:" + "9f" * 32,
@@ -105,8 +109,8 @@ def outputs(tmp: Path) -> Iterator[tuple[str, str, str, str, str, list]]:
             yield "outputs", "incident", f"report {number}", lang, run("incident", "report", number, "--db", db, "--lang", lang), everything
             yield "outputs", "incident", f"show {number}", lang, run("incident", "show", number, "--db", db, "--lang", lang), everything
         yield "outputs", "incident", "list", lang, run("incident", "list", "--db", db, "--lang", lang), everything
-        yield "ledger", "systems", "-", lang, run("systems", "--db", db), everything
-        yield "ledger", "show", "retail-credit-scoring", lang, run("show", "retail-credit-scoring", "--db", db), everything
+        yield "outputs", "systems", "-", lang, run("systems", "--db", db, "--lang", lang), everything
+        yield "outputs", "show", "retail-credit-scoring", lang, run("show", "retail-credit-scoring", "--db", db, "--lang", lang), everything
         yield "ledger", "ledger verify", "-", lang, run("ledger", "verify", "--db", db, "--lang", lang), everything
         # name, id, description, owner, BIN, size, markets, uses, affects people, failure, oversight,
         # public sector, capabilities, generates, personal data, categories, subjects, basis, stored in KZ

@@ -135,20 +135,46 @@ def label(
         raise typer.Exit(2)
 
 
-def _verdict_line(result: dict, lang: str) -> str:
-    from senim.provenance.verification import passes
+def _source_words(source_type: str, lang: str) -> str:
+    """An IPTC digital source type in words ("made by a trained AI model"); another, quoted."""
+    from senim.i18n import has
 
-    parts = [_say("labelled_yes" if result["ai_labelled"] else "labelled_no", lang),
-             _say(f"state_{result['state']}", lang)]
+    name = source_type.rstrip("/").rsplit("/", 1)[-1]
+    key = f"source.{name}"
+    return _say(key, lang) if has(f"provenance.{key}") else f"«{source_type}»"
+
+
+def _when(moment: str, lang: str) -> str:
+    from senim.i18n.formats import format_datetime
+
+    try:
+        return format_datetime(moment, lang)
+    except (TypeError, ValueError):  # a time the claim writes in another form: as written
+        return f"«{moment}»"
+
+
+def _verdict_line(result: dict, lang: str) -> str:
+    """One file's check as a person reads it: what the marks claim, the state of
+    the label, who made and signed it and when, then each detail in words; a
+    file without any label is told what that does and does not mean."""
+    from senim.provenance.verification import issue_words, passes
+
+    no_label = result["state"] == "none" and not result["ai_labelled"]
+    parts = [_say(f"state_{result['state']}", lang)] if no_label else \
+        [_say("labelled_yes" if result["ai_labelled"] else "labelled_no", lang), _say(f"state_{result['state']}", lang)]
     if result["signer"]:
-        parts.append(_say("signed_by", lang, signer=result["signer"]))
-    mark = "✓" if passes(result) else "✗"
+        parts.append(_say("signed_by", lang, signer=f"«{result['signer']}»"))  # the certificate's own words
+    mark = "✓" if passes(result) else ("–" if no_label else "✗")  # no label is not "not valid"
     lines = [f"{mark} {result['path']}: " + "; ".join(parts)]
-    if result["digital_source_type"]:
-        lines.append(f"    digitalSourceType: {result['digital_source_type']}")
+    if result.get("generator"):
+        lines.append("    " + _say("made_with", lang, generator=f"«{result['generator']}»"))
     if result.get("signing_time"):
-        lines.append(f"    signed: {result['signing_time']}")
-    lines += [f"    - {issue}" for issue in result["issues"]]
+        lines.append("    " + _say("signed_at", lang, when=_when(result["signing_time"], lang)))
+    if result["digital_source_type"]:
+        lines.append("    " + _say("source_type", lang, words=_source_words(result["digital_source_type"], lang)))
+    lines += [f"    - {issue_words(issue, lang)}" for issue in result["issues"]]
+    if no_label:
+        lines.append("    " + _say("no_label_means", lang))
     return "\n".join(lines)
 
 

@@ -106,6 +106,7 @@ def systems_command(
     eu_category: Optional[str] = typer.Option(None, "--eu-category", help="Only systems of this EU category."),
     db: Optional[str] = DbOption,
     fmt: TableFormat = typer.Option(TableFormat.text, "--format"),
+    lang: Lang = typer.Option(Lang.en, "--lang", help="Language of the text (json and csv keep the codes)."),
 ) -> None:
     """List registered systems (latest version of each)."""
     from senim.registry import list_systems
@@ -123,9 +124,36 @@ def systems_command(
         for r in rows:
             writer.writerow([r["id"], r["name"], r["version"], r["kz_risk"], r["eu_category"], r["registered"]])
     else:
+        from senim.i18n import text
+
         for r in rows:
-            sys.stdout.write(f"{r['id']}\tv{r['version']}\tKZ {r['kz_risk'] or '-'}\tEU {r['eu_category'] or '-'}\t{r['name'] or ''}\n")
-        sys.stderr.write(f"{len(rows)} systems\n")
+            sys.stdout.write(text("registry.systems_line", lang.value, id=r["id"], version=r["version"],
+                                  risk=_risk_words(r["kz_risk"], lang.value),
+                                  category=_category_words(r["eu_category"], lang.value),
+                                  name=f"«{r['name']}»" if r["name"] else "") + "\n")
+        sys.stderr.write(text("registry.systems_count", lang.value, count=len(rows)) + "\n")
+
+
+def _risk_words(risk: Optional[str], lang: str) -> str:
+    """The Kazakh risk level in words ("medium risk"). Where the Kazakh law applies
+    its rules always set one, so none means it does not apply."""
+    from senim.i18n import text
+    from senim.i18n.words import value_label
+
+    if not risk:
+        return text("registry.kz_not_applicable", lang)
+    return text("registry.risk_words", lang, risk=value_label("kz.risk", risk, lang))
+
+
+def _category_words(category: Optional[str], lang: str) -> str:
+    """The EU category in words. Where the AI Act applies its rules always set
+    one (minimal at least), so none means it does not apply."""
+    from senim.i18n import text
+    from senim.i18n.words import value_label
+
+    if not category:
+        return text("registry.eu_not_applicable", lang)
+    return value_label("eu.category", category, lang)
 
 
 @app.command("show")
@@ -135,22 +163,36 @@ def show_command(
     version: Optional[int] = typer.Option(None, "--version", min=1, help="A registered version (default: latest)."),
     db: Optional[str] = DbOption,
     fmt: Format = typer.Option(Format.text, "--format"),
+    lang: Lang = typer.Option(Lang.en, "--lang", help="Language of the text (json keeps the codes)."),
 ) -> None:
     """Show one registered system, its classification and its versions."""
+    from senim.i18n import text
+    from senim.i18n.formats import format_datetime
     from senim.registry import show
 
     record = show(_open(db, existing=True), system_id, version)
     if fmt is Format.json:
         print_json(record)
         return
+    t = lambda key, **kw: text(f"registry.{key}", lang.value, **kw)  # noqa: E731
+
+    def when(moment: Optional[str]) -> str:
+        try:
+            return format_datetime(moment, lang.value)
+        except (TypeError, ValueError):  # a stored time Senim cannot read is shown as stored
+            return str(moment)
+
     out = [
-        f"{record['id']}: {record['name']}",
-        f"version {record['version']} of {record['latest_version']}, registered {record['registered']} "
-        f"(ledger entry {record['ledger_seq']})",
-        f"manifest sha256 {record['manifest_sha256']}",
-        f"Kazakhstan risk: {record['kz_risk'] or '-'}; EU category: {record['eu_category'] or '-'}",
-        "versions: " + ", ".join(f"{v['version']} ({v['registered']})" for v in record["versions"]),
+        f"{record['id']}: «{record['name']}»" if record["name"] else record["id"],
+        t("show_version", version=record["version"], latest=record["latest_version"],
+          registered=when(record["registered"]), seq=record["ledger_seq"]),
+        t("show_digest", digest=record["manifest_sha256"]),
+        t("show_classes", risk=_risk_words(record["kz_risk"], lang.value),
+          category=_category_words(record["eu_category"], lang.value)),
+        t("show_versions"),
     ]
+    out += ["  " + t("show_version_item", version=v["version"], registered=when(v["registered"]))
+            for v in record["versions"]]
     sys.stdout.write("\n".join(out) + "\n")
 
 
@@ -468,6 +510,7 @@ def _print_incident_line(incident: dict, lang: str) -> None:
     """One line an incident: number, kind, severity, status, then each deadline
     with its time left; every word in `lang` (codes stay in --format json)."""
     from senim.i18n import text
+    from senim.i18n.formats import format_datetime, format_number
 
     parts = [f"#{incident['id']}", text(f"registry.kind_{incident['kind']}", lang),
              text(f"registry.severity_{incident['severity']}", lang),
@@ -478,9 +521,20 @@ def _print_incident_line(incident: dict, lang: str) -> None:
         elif d["overdue"]:
             state = text("registry.overdue", lang)
         else:
-            state = text("registry.left", lang, hours=round(d["seconds_left"] / 3600, 1))
-        parts.append(text("registry.due", lang, deadline=d["id"], due=d["due"], state=state))
+            state = text("registry.left", lang, hours=format_number(d["seconds_left"] / 3600, lang, 1))
+        parts.append(text("registry.due", lang, deadline=_deadline_name(d, lang),
+                          due=format_datetime(d["due"], lang), state=state))
     sys.stdout.write("  ".join(parts) + "\n")
+
+
+def _deadline_name(deadline: dict, lang: str) -> str:
+    """The deadline as the rule pack names it in `lang`: its title up to the period
+    ("Personal-data security breach notice (Kazakhstan)"); the id stays in the JSON."""
+    title = deadline.get("title") or {}
+    words = title.get(lang) or title.get("en") if isinstance(title, dict) else title
+    if not words:
+        return deadline["id"]
+    return words.split(": ", 1)[0]
 
 
 @incident_app.command("list")

@@ -16,3 +16,11 @@ def load_packs() -> Any:
     from senim.law.pack import load_packs as load
 
     return load()
+
+
+
+def __getattr__(name: str) -> object:
+    # `senim.law.engine` works without importing it first, as `senim.law` does
+    from senim import _submodule
+
+    return _submodule(__name__, name)

@@ -71,13 +71,14 @@ def _layout(text: str, width: int, band: int) -> tuple[list[str], int]:
     return best
 
 
-def render_band(text: str, width: int, height: int):
-    """The band alone, as an RGBA image `width` wide."""
+def render_band(text: str, width: int, height: int, *, opaque: bool = False):
+    """The band alone, as an RGBA image `width` wide; `opaque` hides what is under it
+    entirely (a banner drawn before, which a new one replaces)."""
     from PIL import Image, ImageDraw
 
     band = band_height(width, height)
     lines, size = _layout(text, width, band)
-    image = Image.new("RGBA", (width, band), BAND_COLOUR)
+    image = Image.new("RGBA", (width, band), BAND_COLOUR[:3] + (255,) if opaque else BAND_COLOUR)
     draw = ImageDraw.Draw(image)
     font = _font(size)
     line_height = size * 1.15
@@ -88,17 +89,33 @@ def render_band(text: str, width: int, height: int):
     return image
 
 
-def apply(image, text: str):
+def has_band(image) -> bool:
+    """Whether the picture already shows a band where Senim draws one: the box
+    at its bottom is nearly all band colour (dark), but for the lighter letters.
+
+    A band drawn before shows through a new one (it is not quite opaque), so a
+    picture that has one gets its new band opaque: one banner, not two."""
+    box = band_box(image.width, image.height)
+    strip = image.convert("RGB").crop(box).convert("L")
+    histogram = strip.histogram()
+    dark = sum(histogram[:48])  # BAND_COLOUR at 235/255 over white is 34
+    return dark >= 0.6 * (strip.width * strip.height)
+
+
+def apply(image, text: str, *, replace: bool | None = None):
     """A copy of `image` with the band drawn across its bottom edge, in a mode the format can save.
 
-    Only the band's strip is blended, so the cost does not grow with the
-    whole picture's size beyond one copy.
+    A band already there (`replace`; by default `has_band`) is covered
+    entirely by the new one. Only the band's strip is blended, so the cost
+    does not grow with the whole picture's size beyond one copy.
     """
     mode = image.mode
     keep_alpha = mode in ("RGBA", "LA", "PA") or (mode == "P" and "transparency" in image.info)
     target = "RGBA" if keep_alpha else ("L" if mode in ("L", "1") else "RGB")
     out = image.convert(target) if image.mode != target else image.copy()
-    band = render_band(text, out.width, out.height)
+    if replace is None:
+        replace = has_band(out)
+    band = render_band(text, out.width, out.height, opaque=replace)
     top = out.height - band.height
     strip = out.crop((0, top, out.width, out.height)).convert("RGBA")
     strip.alpha_composite(band)

@@ -68,6 +68,16 @@ def _image_with_banner(data: bytes, fmt: formats.MediaFormat, name: Path, text: 
     return out.getvalue()
 
 
+def _declares_banner(source: Path, fmt: formats.MediaFormat) -> bool:
+    """Whether the file's content credentials say Senim drew a banner on its frames
+    (a video labelled before): the new banner then covers the old one entirely."""
+    with open(source, "rb") as stream:
+        if not credentials.has_manifest(fmt.mime, stream):
+            return False
+        warning = credentials.read(fmt.mime, stream).warning or {}
+    return warning.get("medium") == "video" and bool(warning.get("text"))
+
+
 def label_file(source: Path, dest: Path, *, key: SigningKey, lang: str = "en", warning: bool = True,
                generator: str = "unknown AI system", action: str = "created", tsa_url: str | None = None,
                max_bytes: int = formats.DEFAULT_MAX_BYTES, signer=None) -> dict:
@@ -124,7 +134,7 @@ def label_file(source: Path, dest: Path, *, key: SigningKey, lang: str = "en", w
             result["warning"] = warning_text
         with _temp_beside(dest, dest.suffix) as work, _temp_beside(dest) as tmp:
             if warning_text and "video" in streams:
-                media.video_banner(source, work, warning_text)
+                media.video_banner(source, work, warning_text, opaque=_declares_banner(source, fmt))
                 marks.append("visible-banner")
             elif warning_text:
                 seconds, spoken = media.audio_notice(source, work, warning_text, lang, fmt.name)

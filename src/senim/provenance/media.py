@@ -49,8 +49,9 @@ def probe(path: Path) -> dict:
     return info
 
 
-def video_banner(source: Path, dest: Path, text: str) -> None:
-    """Copy of the video with the band drawn on every frame (H.264, sound copied)."""
+def video_banner(source: Path, dest: Path, text: str, *, opaque: bool = False) -> None:
+    """Copy of the video with the band drawn on every frame (H.264, sound copied);
+    `opaque` when it replaces a band drawn before."""
     from senim.provenance import banner
 
     ffmpeg = _tool("ffmpeg", "ffmpeg")
@@ -61,7 +62,7 @@ def video_banner(source: Path, dest: Path, text: str) -> None:
     width, height = int(video["width"]), int(video["height"])
     with tempfile.TemporaryDirectory(prefix="senim-video-") as work:
         band_png = Path(work) / "band.png"
-        banner.render_band(text, width, height).save(band_png)
+        banner.render_band(text, width, height, opaque=opaque).save(band_png)
         _run([ffmpeg, "-nostdin", "-v", "error", "-y", "-i", str(source), "-i", str(band_png),
               "-filter_complex", "[0:v][1:v]overlay=0:main_h-overlay_h:format=auto,format=yuv420p[v]",
               "-map", "[v]", "-map", "0:a?", "-c:v", "libx264", "-preset", "veryfast", "-crf", "18",

@@ -37,6 +37,54 @@ PASSING_STATES = ("valid", "untrusted")
 FOLDER_FAILURES = ("altered", "invalid", "unsigned", "unlabelled", "unreadable")
 MAX_ANCHOR_BYTES = 1 << 20  # a trust list of PEM certificates; far beyond a real one
 
+# What `verify` finds, one English sentence each as the JSON's `issues` keep it;
+# the text output says the same in kk, ru or en (catalog provenance.issue.<key>,
+# through `issue_words`). Fields are the reader's values (a file name, the C2PA
+# reader's own message), shown quoted.
+ISSUES = {
+    "sidecar_not_given": "the C2PA sidecar {name!r} was not given with the content",
+    "sidecar_elsewhere": "the C2PA sidecar link {name!r} points elsewhere; looked for {looked}",
+    "no_sidecar": "no C2PA sidecar {name}",
+    "damaged": "damaged file: {error}",
+    "remote_manifest": "the C2PA manifest is stored elsewhere ({error}); Senim never fetches it, so it cannot be checked here",
+    "unreadable_manifest": "C2PA manifest cannot be read: {error}",
+    "no_manifest": "no C2PA manifest",
+    "failure": "C2PA {code}: {explanation}",
+    "untrusted_no_anchors": "signer is not on the trust list (no trust anchors given)",
+    "untrusted": "signer is not on the trust list",
+    "cawg_untrusted": "the identity assertion's credential is not on the trust list (CAWG)",
+    "not_ai_source": "C2PA manifest from {tool} declares no AI digital source type ({source_type})",
+    "no_ai_mark": "no machine-readable AI mark",
+    "unsigned_mark": "an AI mark without content credentials: unsigned, so anyone could have written it",
+    "marks_disagree": "marks disagree on the digital source type: {types}",
+}
+
+
+def _issue(key: str, **values: Any) -> str:
+    return ISSUES[key].format(**values)
+
+
+def _pattern(template: str):
+    import re
+
+    parts = re.split(r"\{(\w+)(?:!r)?\}", template)
+    regex = "".join(re.escape(part) if i % 2 == 0 else f"(?P<{part}>.*?)" for i, part in enumerate(parts))
+    return re.compile(regex + r"\Z", re.S)
+
+
+def issue_words(issue: str, lang: str) -> str:
+    """One of `verify`'s issues in kk, ru or en, as a person reads it; the
+    values it quotes (a file name, the C2PA reader's message) stay as written.
+    An issue this table does not know is given quoted, as written."""
+    from senim.i18n import has, text
+
+    for key, template in ISSUES.items():
+        found = _pattern(template).match(issue)
+        if found and has(f"provenance.issue.{key}"):
+            values = {k: v.strip("'\"") for k, v in found.groupdict().items()}
+            return text(f"provenance.issue.{key}", lang, **values)
+    return f"«{issue}»"
+
 
 @dataclass(frozen=True)
 class LabelCheck:
@@ -127,17 +175,17 @@ def _text_marks(data: bytes, fmt: formats.MediaFormat, name: str, folder: Path |
     linked = found["sidecar"]
     if folder is None:
         if linked:
-            issues.append(f"the C2PA sidecar {linked!r} was not given with the content")
+            issues.append(_issue("sidecar_not_given", name=linked))
         return marks, issues, None, bool(linked)
     sidecar = folder / (Path(name).name + SIDECAR_SUFFIX)
     if linked and any(c in linked for c in "/\\:"):
         # Only a sidecar beside the file is read: verifying never fetches or climbs folders.
-        issues.append(f"the C2PA sidecar link {linked!r} points elsewhere; looked for {sidecar.name}")
+        issues.append(_issue("sidecar_elsewhere", name=linked, looked=sidecar.name))
     elif linked:
         sidecar = folder / linked
     if sidecar.is_file() and sidecar.stat().st_size <= max_bytes:
         return marks, issues, sidecar.read_bytes(), bool(linked)
-    issues.append(f"no C2PA sidecar {sidecar.name}")
+    issues.append(_issue("no_sidecar", name=sidecar.name))
     return marks, issues, None, bool(linked)
 
 
@@ -159,7 +207,7 @@ def examine(stream: BinaryIO, fmt: formats.MediaFormat, name: str, *, folder: Pa
             packet = xmp.read(data, fmt.name, name)
         except InputError as error:
             packet = None
-            issues.append(f"damaged file: {error}")
+            issues.append(_issue("damaged", error=error))
         xmp_type = xmp.digital_source_type(packet)
         if xmp_type:
             marks.append({"kind": "xmp", "digital_source_type": xmp_type})
@@ -182,12 +230,11 @@ def examine(stream: BinaryIO, fmt: formats.MediaFormat, name: str, *, folder: Pa
         if report.warning:
             marks.append({"kind": "declared-warning", **report.warning})
     elif report.remote:
-        issues.append(f"the C2PA manifest is stored elsewhere ({_printable(report.error or '')}); "
-                      "Senim never fetches it, so it cannot be checked here")
+        issues.append(_issue("remote_manifest", error=_printable(report.error or "")))
     elif report.error:
-        issues.append(f"C2PA manifest cannot be read: {_printable(report.error)}")
+        issues.append(_issue("unreadable_manifest", error=_printable(report.error)))
     elif fmt.kind != "text":
-        issues.append("no C2PA manifest")
+        issues.append(_issue("no_manifest"))
 
     if not report.present:
         # Text names its sidecar: a named one that is missing is a broken label, not an absent one.
@@ -196,24 +243,24 @@ def examine(stream: BinaryIO, fmt: formats.MediaFormat, name: str, *, folder: Pa
         state = credentials.STATES.get(report.state or "", "invalid")
     for failure in report.failures:
         if failure["code"] != "manifest.unreadable":
-            issues.append(_printable(f"C2PA {failure['code']}: {failure['explanation']}"))
+            issues.append(_printable(_issue("failure", code=failure["code"], explanation=failure["explanation"])))
     if state == "untrusted":
-        issues.append("signer is not on the trust list" + ("" if trust_anchors else " (no trust anchors given)"))
+        issues.append(_issue("untrusted" if trust_anchors else "untrusted_no_anchors"))
     if "cawg.x509.credential.untrusted" in report.untrusted_codes:
-        issues.append("the identity assertion's credential is not on the trust list (CAWG)")
+        issues.append(_issue("cawg_untrusted"))
 
     machine = [m for m in marks if m.get("digital_source_type")]
     labelled = any(m["digital_source_type"] in ai_types for m in machine)
     if report.present and not report.error and report.digital_source_type not in ai_types:
-        issues.append(f"C2PA manifest from {report.claim_generator or 'an unnamed tool'} declares no AI digital "
-                      f"source type ({report.digital_source_type or 'none'})")
+        issues.append(_issue("not_ai_source", tool=report.claim_generator or "an unnamed tool",
+                             source_type=report.digital_source_type or "none"))
     if not machine:
-        issues.append("no machine-readable AI mark")
+        issues.append(_issue("no_ai_mark"))
     elif labelled and state == "none":
-        issues.append("an AI mark without content credentials: unsigned, so anyone could have written it")
+        issues.append(_issue("unsigned_mark"))
     types = {m["digital_source_type"] for m in machine}
     if len(types) > 1:
-        issues.append(f"marks disagree on the digital source type: {', '.join(sorted(types))}")
+        issues.append(_issue("marks_disagree", types=", ".join(sorted(types))))
     return LabelCheck(
         path=name, state=state, ai_labelled=labelled,
         generator=report.generator or report.claim_generator,
