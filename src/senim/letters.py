@@ -32,6 +32,7 @@ attributes that are sensitive) are data: `law/packs/kz/data/explanation-letter.y
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -93,12 +94,15 @@ def load_labels(path: str | Path) -> Labels:
     """Read and check a label table; problems name the file and the place."""
     import yaml
 
+    from senim.reading import LIMITS, read_bounded
+
     path = Path(path)
+    if not os.path.lexists(path):
+        raise InputError(f"{path}: no such label table")
+    blob = read_bounded(path, LIMITS["labels"], "label table")  # a FIFO or a device: refused, never waited on
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such label table") from None
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+        data = yaml.safe_load(blob.decode("utf-8"))
+    except (UnicodeDecodeError, yaml.YAMLError, RecursionError) as error:
         raise InputError(f"{path}: not a readable YAML label table ({type(error).__name__})") from None
     if not isinstance(data, dict) or not isinstance(data.get("features"), dict):
         raise InputError(f"{path}: features: expected a mapping of column names to their labels")

@@ -26,6 +26,8 @@ LIMITS = {
     "key": 64 * KIB,  # a PEM or a raw secret is a few hundred bytes
     "report": 64 * MIB,  # a report file checked by `report verify`
     "evidence_json": 64 * MIB,  # a check's evidence file named by `file:` in a manifest
+    "row_ids": 16 * MIB,  # `explain --rows`: one decision id a line
+    "labels": 1 * MIB,  # a model's label table (model.labels.yaml), a page of YAML
 }
 # Evidence documents and check inputs are hashed in 1 MiB chunks, never held whole:
 # they are bounded by being regular files (no device, no FIFO) inside the allowed folders.

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from senim.i18n import text
+from senim.law import regimes
 
 REPORT_FORMAT = "1.0"
 STATUSES = ("met", "partly_met", "not_met", "not_assessed", "not_applicable")
@@ -87,7 +88,7 @@ def assess(manifest: Any, *, as_of: date | None = None, lang: str = "en", run_ch
     entries: list[dict[str, Any]] = []
     charts: list[dict[str, Any]] = []
     seen: set[str] = set()
-    for law in ("kz", "eu"):
+    for law in regimes():
         part = classification[law]
         for obligation, owed in [(o, True) for o in part["obligations"]] + [(o, False) for o in part.get("upcoming_obligations", [])]:
             seen.add(obligation["id"])

@@ -64,6 +64,7 @@ def obligations(
     lang: Lang = LANG,
 ) -> None:
     """What the filing organisation owes, from when, and what a breach costs."""
+    from senim.law import regimes
     from senim.law.engine import classify as run
 
     on = parse_date(as_of, "--as-of")
@@ -73,7 +74,7 @@ def obligations(
         print_json({
             "system": result["system"], "as_of": result["as_of"],
             **{law: {"applies": result[law]["applies"], "obligations": result[law]["obligations"],
-                     "upcoming_obligations": result[law]["upcoming_obligations"]} for law in ("kz", "eu")},
+                     "upcoming_obligations": result[law]["upcoming_obligations"]} for law in regimes()},
         })
         return
     from senim.report.classification import render_markdown, render_obligations
@@ -155,6 +156,7 @@ def law_diff(
     from rich.markup import escape
 
     from senim.i18n import text
+    from senim.law import regimes
     from senim.report.classification import citation
 
     lines = [f"[bold]{text('core.diff.title', lang.value, start=first, end=last)}[/bold]"]
@@ -167,7 +169,7 @@ def law_diff(
             return ""
         return " — " + escape(act.title[lang.value] + (f", {citation(item['point'], lang.value)}" if item.get("point") else ""))
 
-    for law in ("kz", "eu"):
+    for law in regimes():
         part = result.get(law, {})
         for change in ("added", "removed"):
             for item in part.get(change, []):

@@ -21,10 +21,12 @@ class ExplainFormat(str, Enum):
 
 def _read_ids(path: Path) -> list[str]:
     from senim.errors import InputError
+    from senim.reading import LIMITS, read_bounded
 
+    data = read_bounded(path, LIMITS["row_ids"], "list of rows")  # a FIFO or a device: refused, never waited on
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as error:
+        lines = data.decode("utf-8").splitlines()
+    except UnicodeDecodeError as error:
         raise InputError(f"{path}: cannot be read ({type(error).__name__})") from None
     ids = [line.strip() for line in lines if line.strip() and not line.startswith("#")]
     if not ids:

@@ -2,7 +2,20 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
+
+
+@lru_cache(maxsize=None)
+def regimes() -> tuple[str, ...]:
+    """The regimes Senim knows, one per rule pack, in pack order ("kz", then "eu", then any other by name).
+
+    Code that goes over every law asks this rather than writing the names out, so that
+    a third regime is a new pack folder, not a change to the code.
+    """
+    from senim.law.pack import pack_names
+
+    return tuple(pack_names())
 
 
 def classify(manifest: Any, as_of: Any = None, lang: str = "en") -> dict[str, Any]:

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from senim.errors import InputError
+from senim.law import regimes
 from senim.law.pack import Act, Obligation, Pack, Rule, load_packs
 
 
@@ -126,9 +127,10 @@ def overview(lang: str = "en") -> list[dict[str, Any]]:
 
 def article(query: str, lang: str = "en") -> list[dict[str, Any]]:
     """The rules citing an article: '17', 'kz 17', 'eu:50', 'EU-50', 'prohibited'."""
-    cleaned = query.replace(":", " ").replace("-", " ", 1) if query[:2].lower() in ("kz", "eu") else query
+    regime = next((name for name in regimes() if query[:len(name)].lower() == name), None)
+    cleaned = query.replace(":", " ").replace("-", " ", 1) if regime else query
     parts = cleaned.split()
-    wanted_pack = parts[0].lower() if len(parts) > 1 and parts[0].lower() in ("kz", "eu") else None
+    wanted_pack = parts[0].lower() if len(parts) > 1 and parts[0].lower() in regimes() else None
     key = " ".join(parts[1:] if wanted_pack else parts)
     key = key.removeprefix("Art.").removeprefix("art.").strip()
     found = []
@@ -195,7 +197,7 @@ def changes(start: date, end: date, lang: str = "en", manifest: Any = None) -> d
         before, after = classify(manifest, start, lang), classify(manifest, end, lang)
         out: dict[str, Any] = {"from": start.isoformat(), "to": end.isoformat(), "system": manifest.id,
                                "law_versions": [before["law_versions"], after["law_versions"]]}
-        for law in ("kz", "eu"):
+        for law in regimes():
             old = {o["id"]: o for o in before[law]["obligations"]}
             new = {o["id"]: o for o in after[law]["obligations"]}
             coming_old = {o["id"]: o for o in before[law]["upcoming_obligations"]}

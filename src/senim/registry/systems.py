@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import func, insert, select, update
 
 from senim.errors import InputError, ParameterError
+from senim.law import regimes
 from senim.ledger.canonical import canonical
 from senim.registry.db import Database
 from senim.registry.models import System, SystemVersion, UpcomingObligation
@@ -105,7 +106,7 @@ def upcoming_rows(org: int, system: str, version: int, classification: dict) -> 
     """The rows of `upcoming_obligations` for a version: each obligation of its
     classification that starts applying later, with the day it starts."""
     found = []
-    for law in ("kz", "eu"):
+    for law in regimes():
         for item in (classification.get(law) or {}).get("upcoming_obligations") or []:
             found.append({"organisation_id": org, "system_id": system, "version": version, "law": law,
                           "obligation": item["id"], "applies_from": item.get("applies_from"),

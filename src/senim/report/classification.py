@@ -11,6 +11,7 @@ from functools import lru_cache
 from typing import Any
 
 from senim.i18n import catalog, text
+from senim.law import regimes
 
 KIND_ORDER = {"prohibition": 0, "duty": 1, "right": 2, "voluntary": 3, "principle": 4}
 
@@ -160,7 +161,7 @@ def verdict_lines(result: dict[str, Any], lang: str) -> list[tuple[str, str, str
 
 def reasons(result: dict[str, Any]) -> list[dict[str, Any]]:
     """The classification rules that fired (the trace without the obligations)."""
-    owed = {o["id"] for law in ("kz", "eu") for o in result[law]["obligations"]}
+    owed = {o["id"] for law in regimes() for o in result[law]["obligations"]}
     return [step for step in result["trace"] if step["rule"] not in owed]
 
 
@@ -170,7 +171,7 @@ def sorted_obligations(obligations: list[dict[str, Any]]) -> list[dict[str, Any]
 
 def _fines(result: dict[str, Any]) -> list[dict[str, Any]]:
     seen: dict[str, dict[str, Any]] = {}
-    for law in ("kz", "eu"):
+    for law in regimes():
         for obligation in result[law]["obligations"] + result[law].get("upcoming_obligations", []):
             fine = obligation.get("fine")
             if fine and fine["id"] not in seen:
@@ -209,11 +210,11 @@ def render_text(result: dict[str, Any], lang: str = "en") -> str:
         out += ["", f"[bold]{_t(lang, 'report.why')}[/bold]"]
         for step in why:
             out.append(f"  • {escape(step['title'])} — {escape(step['because'])} [dim]\\[{escape(citation(step['ref'], lang))}][/dim]")
-    total = sum(len(result[law]["obligations"]) for law in ("kz", "eu"))
+    total = sum(len(result[law]["obligations"]) for law in regimes())
     out += ["", f"[bold]{_t(lang, 'report.todo', count=total)}[/bold]"]
     if not total:
         out.append("  " + _t(lang, "report.nothing"))
-    for law in ("kz", "eu"):
+    for law in regimes():
         part = result[law]
         if not part["obligations"]:
             continue
@@ -229,7 +230,7 @@ def render_text(result: dict[str, Any], lang: str = "en") -> str:
         principles = [o["title"] for o in part["obligations"] if o.get("kind") == "principle"]
         if principles:
             out.append("   " + escape(_t(lang, "report.principles", items="; ".join(principles))))
-    upcoming = [o for law in ("kz", "eu") for o in result[law].get("upcoming_obligations", [])]
+    upcoming = [o for law in regimes() for o in result[law].get("upcoming_obligations", [])]
     if upcoming:
         out += ["", f"[bold]{_t(lang, 'report.upcoming')}[/bold]"]
         for obligation in sorted(upcoming, key=lambda o: o["applies_from"]):
@@ -251,12 +252,12 @@ def render_obligations(result: dict[str, Any], lang: str = "en") -> str:
 
     out = [f"[bold]{escape(result.get('name') or result['system'])}[/bold] ({result['system']}) · "
            + _t(lang, "report.as_of", date=_date(result["as_of"], lang)), ""]
-    total = sum(len(result[law]["obligations"]) for law in ("kz", "eu"))
+    total = sum(len(result[law]["obligations"]) for law in regimes())
     out.append(f"[bold]{_t(lang, 'report.todo', count=total)}[/bold]")
     if not total:
         out.append("  " + _t(lang, "report.nothing"))
     unfined = 0
-    for law in ("kz", "eu"):
+    for law in regimes():
         part = result[law]
         if not part["obligations"]:
             continue
@@ -275,7 +276,7 @@ def render_obligations(result: dict[str, Any], lang: str = "en") -> str:
                 unfined += 1
     if unfined:
         out += ["", "  " + _t(lang, "report.no_fine_rest", count=unfined, total=total)]
-    upcoming = [o for law in ("kz", "eu") for o in result[law].get("upcoming_obligations", [])]
+    upcoming = [o for law in regimes() for o in result[law].get("upcoming_obligations", [])]
     if upcoming:
         out += ["", f"[bold]{_t(lang, 'report.upcoming')}[/bold]"]
         for obligation in sorted(upcoming, key=lambda o: o["applies_from"]):
@@ -305,9 +306,9 @@ def render_markdown(result: dict[str, Any], lang: str = "en") -> str:
     if why:
         out += ["", f"## {_t(lang, 'report.why')}", ""]
         out += [f"- {s['title']}: {s['because']} ({citation(s['ref'], lang)}, {_confidence(lang, s['confidence'])})" for s in why]
-    total = sum(len(result[law]["obligations"]) for law in ("kz", "eu"))
+    total = sum(len(result[law]["obligations"]) for law in regimes())
     out += ["", f"## {_t(lang, 'report.todo', count=total)}", ""]
-    for law in ("kz", "eu"):
+    for law in regimes():
         part = result[law]
         if not part["obligations"]:
             continue
@@ -318,7 +319,7 @@ def render_markdown(result: dict[str, Any], lang: str = "en") -> str:
             title = o["title"].replace("|", "\\|") + (f"<br>{o['what']}" if o.get("what") else "")
             out.append(f"| {n} | {title} | {citation(o['ref'], lang)} | {_date(o['applies_from'], lang)} | {_confidence(lang, o['confidence'])} |")
         out.append("")
-    upcoming = [o for law in ("kz", "eu") for o in result[law].get("upcoming_obligations", [])]
+    upcoming = [o for law in regimes() for o in result[law].get("upcoming_obligations", [])]
     if upcoming:
         out += [f"## {_t(lang, 'report.upcoming')}", ""]
         out += [f"- {o['applies_from']}: {o['title']} ({citation(o['ref'], lang)})" for o in sorted(upcoming, key=lambda o: o["applies_from"])]
@@ -339,6 +340,6 @@ def render_table(results: list[dict[str, Any]], lang: str = "en") -> Any:
     table.add_column("#", justify="right")
     for result in results:
         cells = [f"[{style}]{verdict}[/{style}]" for _, verdict, style in verdict_lines(result, lang)]
-        owed = sum(len(result[law]["obligations"]) for law in ("kz", "eu"))
+        owed = sum(len(result[law]["obligations"]) for law in regimes())
         table.add_row(result["system"], *cells, str(owed))
     return table

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
+from senim.law import regimes
 from senim.web.app import Signed, permission, public
 from senim.web.permissions import READ, WRITE
 
@@ -266,7 +267,7 @@ def get_obligations(request: Request, system_id: str, signed: Signed = permissio
 
     classification = show(_db(request), system_id, actor=signed.actor)["classification"]
     found = []
-    for law in ("kz", "eu"):
+    for law in regimes():
         part = classification.get(law) or {}
         for upcoming, key in ((False, "obligations"), (True, "upcoming_obligations")):
             for item in part.get(key) or []:

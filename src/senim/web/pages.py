@@ -12,6 +12,7 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import RedirectResponse
 
 from senim.errors import InputError
+from senim.law import regimes
 from senim.registry.tenancy import NotFound
 from senim.web.app import LANG_COOKIE, SESSION_COOKIE, Signed, permission, public
 from senim.web.permissions import READ, WRITE
@@ -169,7 +170,7 @@ def _system(request: Request, system_id: str, signed: Signed) -> dict:
     for item in found["evidence"]:
         by_obligation.setdefault(item["obligation"], []).append(item)
     obligations = []
-    for law in ("kz", "eu"):
+    for law in regimes():
         part = record["classification"].get(law) or {}
         for upcoming, key in ((False, "obligations"), (True, "upcoming_obligations")):
             obligations += [{**o, "law": law, "upcoming": upcoming} for o in part.get(key) or []]

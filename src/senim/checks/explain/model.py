@@ -12,6 +12,7 @@ whose indices point outside it from crashing the process.
 
 from __future__ import annotations
 
+import os
 import zipfile
 from pathlib import Path
 
@@ -33,9 +34,10 @@ PICKLE_SUFFIXES = (".pkl", ".pickle", ".joblib", ".sav")
 
 def load_model(path: str | Path, *, trust: bool = False):
     """The fitted estimator stored at `path`."""
+    from senim.reading import open_regular
+
     path = Path(path)
-    if not path.is_file():
-        raise InputError(f"{path}: no such model file")
+    os.close(open_regular(path, "model file"))  # missing, a folder, a FIFO or a device: named as such
     if zipfile.is_zipfile(path) and path.suffix.lower() not in PICKLE_SUFFIXES:
         return _load_skops(path, trust)
     if not trust:

@@ -7,6 +7,7 @@ Parquet is streamed; any reading failure becomes one InputError sentence.
 
 from __future__ import annotations
 
+import os
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -52,6 +53,9 @@ def data_files(path: str | Path) -> tuple[str, list[Path]]:
         if not files:
             raise InputError(f"{path}: the folder holds no Parquet files")
         return "parquet", files
+    from senim.reading import open_regular
+
+    os.close(open_regular(path, "data file"))  # a FIFO or a device: named as such, never waited on
     suffix = path.suffix.lower()
     if path.stat().st_size == 0:
         raise InputError(f"{path}: the file is empty")
