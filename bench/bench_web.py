@@ -201,13 +201,15 @@ async def _warm_then(base: str, path: str, headers: dict) -> None:
 
 
 def main() -> None:
+    from senim.web.app import WEB_THREADS
+
     rows = run("SQLite") + run("PostgreSQL")
     load = os.getloadavg()
     print("## Web (`senim serve`): latency at 50 concurrent clients\n")
     print(f"Machine: {os.cpu_count()} cores, Python {platform.python_version()}; load average before the run "
           f"{load[0]:.1f}. {REQUESTS} requests per row from {CLIENTS} clients in another process on 127.0.0.1, "
           "each connected before the clock starts; one uvicorn process"
-          f"{', ' + os.environ['SENIM_WEB_THREADS'] + ' request threads' if os.environ.get('SENIM_WEB_THREADS') else ', its default thread pool'}. "
+          f", {os.environ.get('SENIM_WEB_THREADS') or WEB_THREADS} requests at once in its thread pool. "
           "GET /api/v1/systems is its default page (100 systems). Target: p99 under 200 ms.\n")
     print("| database | request | p50 ms | p99 ms | requests/s |")
     print("|---|---|---:|---:|---:|")
