@@ -132,6 +132,11 @@ def test_submitted_to_listed_with_both_sides_seeing_each_deadline_then_public(ap
             assert day in page.text, day
         assert "regulator@agency.kz" in page.text and f"compliance@{BANK}.kz" in page.text
     assert "Put on the list" not in owner_page.text.split("Steps")[0]  # no reviewer's move offered to the owner
+    # a listed system is not offered, nor allowed, a second application
+    assert 'action="/systems/triage-assistant/trusted-list"' not in owner_page.text
+    twice = c.post("/api/v1/systems/triage-assistant/trusted-list", headers=owner, data={"lang": "en"},
+                   files={"copyright": ("c.pdf", PDF, "application/pdf")})
+    assert twice.status_code == 422 and "on the trusted list already" in twice.text
 
     # every step is in the owner's ledger, naming who made it, and the ledger verifies
     entries = c.get("/api/v1/ledger/export", headers=world.token("admin", BANK)).json()["entries"]

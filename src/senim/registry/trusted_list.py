@@ -121,6 +121,10 @@ def apply(db, files: Path, actor: Actor, system: str, *, documents: list[dict[st
     finals = {s for s, v in workflow()["by_state"].items() if v.get("final")}
     if any(r.state not in finals for r in running):
         raise InputError(f"application: system: {system!r} has an application under way already")
+    # a state the workflow makes public is the system on the list: applying again would list it twice
+    publics = {s for s, v in workflow()["by_state"].items() if v.get("public")}
+    if any(r.state in publics for r in running):
+        raise InputError(f"application: system: {system!r} is on the trusted list already")
     report = json.loads(latest.report)
     draft = build_pack("trusted-list", report, SimpleNamespace(data=record["manifest"]), Path("."), lang=lang,
                        submit_on=local_day(now), report_files=[f"assessment {latest.id}"]).encode("utf-8")
@@ -208,6 +212,7 @@ def _view(row, owner: dict[str, Any], today: date) -> dict[str, Any]:
     return {"id": row.id, "organisation": row.organisation_id, "owner": owner["name"], "bin": owner["bin"],
             "system": row.system_id, "system_version": row.system_version, "system_name": body.get("system_name"),
             "state": row.state, "state_title": states[row.state]["title"], "final": bool(states[row.state].get("final")),
+            "public": bool(states[row.state].get("public")),
             "created": row.created, "ledger_seq": row.ledger_seq, "documents": body["documents"],
             "steps": body["steps"], "deadline": deadline,
             "moves": {side: [m["id"] for m in workflow()["transitions"] if m["by"] == side and row.state in m["from_states"]]
