@@ -94,6 +94,8 @@ def test_the_page_says_each_state_in_kazakh_and_what_no_label_means(world, media
     kk = world.client.post("/public/label-check?lang=kk", headers={"accept": "text/html"},
                            files={"file": ("x.png", media.labelled.read_bytes(), "image/png")}).text
     assert 'data-state="untrusted"' in kk and "Бұл файлда белгі бар, бірақ оған қол қоюшы танылмаған." in kk
+    # the details in Kazakh too: the server was given no trust list (catalog provenance.issue.untrusted_no_anchors)
+    assert "қол қоюшы сенім тізімінде жоқ" in kk and "signer is not on" not in kk
 
 
 def test_the_file_is_never_stored(world, media, tmp_path):

@@ -340,7 +340,11 @@ async def label_check(request: Request, signed=public()):
                      status=status)
     if json_out:
         return result
-    return _page(request, "public/check.html", {"result": result, "problem": None, "reported": None})
+    from senim.provenance.verification import issue_words
+
+    lang = lang_of(request)
+    return _page(request, "public/check.html", {"result": result, "problem": None, "reported": None,
+                                                "details": [issue_words(i, lang) for i in result["issues"]]})
 
 
 @pages.post("/public/reports", status_code=201)
