@@ -23,7 +23,7 @@ from senim.registry.evidence import evidence_in, evidence_of, stored_path
 from senim.registry.jobs import kind
 from senim.registry.models import Assessment
 from senim.registry.records import iso, utc_now
-from senim.registry.tenancy import Actor, NotFound, ledger
+from senim.registry.tenancy import Actor, ledger, owned
 
 KIND = "assessment.recorded"
 LANGS = ("kk", "ru", "en")
@@ -108,11 +108,7 @@ def assess_system(db, files: Path, actor: Actor, params: dict[str, Any], progres
 
 
 def get_assessment(db, number: int, actor: Actor) -> dict[str, Any]:
-    with db.read() as conn:
-        row = conn.execute(select(Assessment).where(Assessment.id == number,
-                                                    Assessment.organisation_id == actor.org)).first()
-    if row is None:
-        raise NotFound(f"assessment {number}: no such assessment")
+    row = owned(db, Assessment, number, actor, "assessment")
     return {"id": row.id, "system": row.system_id, "system_version": row.system_version, "lang": row.lang,
             "verdict": row.verdict, "created": row.created, "ledger_seq": row.ledger_seq,
             "report": json.loads(row.report)}

@@ -21,7 +21,7 @@ from sqlalchemy import func, insert, select
 from senim.errors import InputError
 from senim.ledger.canonical import canonical
 from senim.registry.models import Evidence, System
-from senim.registry.tenancy import Actor, NotFound, ledger
+from senim.registry.tenancy import Actor, NotFound, ledger, owned
 
 ANSWERS = ("yes", "partly", "no")
 
@@ -83,10 +83,7 @@ def _row(row) -> dict[str, Any]:
 
 
 def get_evidence(db, number: int, actor: Actor) -> dict[str, Any]:
-    with db.read() as conn:
-        row = conn.execute(select(Evidence).where(Evidence.id == number, Evidence.organisation_id == actor.org)).first()
-    if row is None:
-        raise NotFound(f"evidence {number}: no such evidence")
+    row = owned(db, Evidence, number, actor, "evidence")
     return _row(row)
 
 

@@ -20,7 +20,7 @@ from typing import Any, Callable
 from sqlalchemy import insert, or_, select, update
 
 from senim.registry.models import Job
-from senim.registry.tenancy import Actor, NotFound
+from senim.registry.tenancy import Actor, NotFound, owned
 
 LEASE = 600.0  # seconds; a door may change it (senim serve and senim worker read SENIM_JOB_LEASE)
 KINDS: dict[str, Callable[..., Any]] = {}
@@ -47,10 +47,7 @@ def enqueue(db, job_kind: str, params: dict[str, Any], actor: Actor) -> int:
 
 
 def get(db, number: int, actor: Actor) -> dict[str, Any]:
-    with db.read() as conn:
-        row = conn.execute(select(Job).where(Job.id == number, Job.organisation_id == actor.org)).first()
-    if row is None:
-        raise NotFound(f"job {number}: no such job")
+    row = owned(db, Job, number, actor, "job")
     return {"id": row.id, "kind": row.kind, "status": row.status, "progress": row.progress,
             "result": json.loads(row.result) if row.result else None, "error": row.error,
             "created": row.created, "started": row.started, "finished": row.finished,

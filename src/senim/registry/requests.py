@@ -36,7 +36,7 @@ from senim.registry import subjects
 from senim.registry.models import Organisation, System
 from senim.registry.public_models import CitizenRequest
 from senim.registry.records import form_text, iso, utc_now
-from senim.registry.tenancy import Actor, NotFound, ledger
+from senim.registry.tenancy import Actor, NotFound, ledger, owned
 
 KINDS = ("explanation", "data_basis", "objection", "human_review", "refusal")
 MAX_TEXT = 10_000
@@ -234,11 +234,7 @@ def inbox(db, actor: Actor, *, status: str | None = None, today: date | None = N
 
 
 def get_request(db, number: int, actor: Actor) -> dict[str, Any]:
-    with db.read() as conn:
-        row = conn.execute(select(CitizenRequest).where(CitizenRequest.id == number,
-                                                        CitizenRequest.organisation_id == actor.org)).first()
-    if row is None:
-        raise NotFound(f"request {number}: no such request")
+    row = owned(db, CitizenRequest, number, actor, "request")
     return _owner_row(row, _today())
 
 

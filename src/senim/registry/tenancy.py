@@ -57,6 +57,16 @@ def scoped(query, column, actor: Actor | None):
     return query if actor is None else query.where(column == actor.org)
 
 
+def owned(db, model, number: int, actor: Actor, what: str):
+    """Row `number` of `model` if it is the actor's organisation's, else NotFound
+    ("job 7: no such job"), as if another organisation's row did not exist."""
+    with db.read() as conn:
+        row = conn.execute(select(model).where(model.id == number, model.organisation_id == actor.org)).first()
+    if row is None:
+        raise NotFound(f"{what} {number}: no such {what}")
+    return row
+
+
 def ledger(conn, kind: str, data: Any, org: int, actor: Actor | None = None) -> chain.Appended:
     """Append a ledger entry naming the actor, owned by organisation `org`."""
     entry = chain.append(conn, kind, data, actor=actor.entry() if actor is not None else None)
