@@ -196,3 +196,53 @@ def test_direct_check_agrees_with_rfc8785(value, sort, ascii_only):
     finally:
         module._orjson = saved
     assert with_orjson == without == expected, text
+
+
+# Issue 17 item 10: with orjson the direct check looks outside the strings only
+# for floats and lets OPT_STRICT_INTEGER refuse integers beyond 2**53 - 1. Texts
+# that orjson itself writes (so that its round trip gives them back) are the
+# ones that could slip through: each must get rfc8785's answer.
+
+@pytest.mark.parametrize("text", [
+    "1e+20", "[1e+20]", '{"a":1e+20}', '{"a":[1,1e+16]}', "1.0", '{"a":[2.0]}', '{"a":1.8446744073709552e+19}',
+    '{"a":-0.0}', '{"a":1e-7}', '{"a":5e-324}', '{"a":9007199254740992}', '{"a":-9007199254740992}',
+    '{"a":9007199254740993}', '{"a":18446744073709551615}', '{"b":true,"a":1.5}', '{"a":true,"b":1e+21}',
+    '{"a":"1.5","b":0.5}', '{"a":"x,1.0","b":[1.0]}', '{"a":"9e+20"}', '{"a":[true,false,null,1e+22]}',
+])
+def test_direct_check_gives_rfc8785s_answer_on_orjsons_own_writing(direct_check, text):
+    try:
+        expected = rfc8785.dumps(_jcs_read(text)) == text.encode("utf-8")
+    except rfc8785.CanonicalizationError:
+        expected = False
+    assert direct_check(text)[0] == expected, text
+
+
+def test_direct_check_answers_by_hand():
+    # worked by hand from RFC 8785 section 3.2.2.3 (ECMAScript number writing)
+    assert not is_canonical('{"a":1e+20}')[0]         # JCS writes 100000000000000000000
+    assert is_canonical('{"a":100000000000000000000}')[0]
+    assert not is_canonical("1.0")[0] and is_canonical("1")[0]
+    assert is_canonical('{"a":0.5,"b":1e-7}')[0]        # both already in JCS's form
+    assert not is_canonical('{"a":-0.0}')[0] and is_canonical('{"a":0}')[0]
+    assert is_canonical('{"a":9007199254740992}')[0]    # 2**53 is a double
+    assert not is_canonical('{"a":18446744073709551615}')[0]  # 2**64 - 1 is no double
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**64) + 1, 2**64 - 1) | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(alphabet=st.characters(codec="utf-8", exclude_characters='\\"'), max_size=8),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=4), inner, max_size=4),
+    max_leaves=15,
+))
+def test_direct_check_agrees_with_rfc8785_on_orjsons_writing(value):
+    import orjson  # the registry extra installs it
+    try:
+        text = orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode("utf-8")
+    except orjson.JSONEncodeError:
+        return  # beyond orjson's 64-bit integers: nothing it writes
+    try:
+        expected = rfc8785.dumps(_jcs_read(text)) == text.encode("utf-8")
+    except rfc8785.CanonicalizationError:
+        expected = False
+    assert is_canonical(text)[0] == expected, text

@@ -119,6 +119,12 @@ _SORTED_DECODER = json.JSONDecoder(object_pairs_hook=_sorted_object)
 # integer of 16 digits or more (perhaps beyond 2**53), NaN or Infinity. Their
 # canonical form is JCS's number writing (or they have none): the slower checks decide.
 _NOT_PLAIN = re.compile(r"[ \t\n\r.NI]|[0-9][eE]|-0|[0-9]{16}")
+# With orjson its writing of the value must give back the text, so whitespace,
+# -0, NaN and Infinity cannot pass, nor an integer beyond 2**53 - 1
+# (OPT_STRICT_INTEGER refuses it): only a float is left to look for outside the
+# strings, and orjson writes every float with a "." or a digit before "e".
+_EXPONENT = re.compile(r"[0-9]e")
+_SORTED_SAFE = (_orjson.OPT_SORT_KEYS | _orjson.OPT_STRICT_INTEGER) if _orjson is not None else 0
 
 
 def is_canonical(text: str, encoded: bytes | None = None) -> tuple[bool, Any]:
@@ -128,24 +134,31 @@ def is_canonical(text: str, encoded: bytes | None = None) -> tuple[bool, Any]:
     Direct check first. A text with no backslash and no character beyond the
     BMP has every string written as JCS writes it (the decoder refuses raw
     control characters; `"` and `\\` cannot appear unescaped), and `"` only
-    opens and closes strings, so what lies outside them can be read directly:
-    with no whitespace, float, -0, NaN or integer of 16 digits there, the text
-    is canonical exactly when every object's keys are strictly increasing,
-    which orjson's sorted writing of the value (or the standard library's
-    decoder) checks. Anything else, or a text that fails the direct check, is
-    decided by comparison with a writing of its value (`_compared`).
+    opens and closes strings, so what lies outside them can be read directly.
+    With orjson: with no "." and no digit before "e" there (no float, which
+    orjson writes with one of them), the text is canonical when orjson's
+    sorted writing of the value it holds, integers limited to 2**53
+    (OPT_STRICT_INTEGER), gives back the text byte for byte; that writing has
+    no whitespace, -0, NaN or unsorted or repeated key, and writes such
+    integers and BMP strings as JCS does. Without orjson: with no whitespace,
+    float, -0, NaN or integer of 16 digits outside the strings, the text is
+    canonical exactly when every object's keys are strictly increasing, which
+    the standard library's decoder checks. Anything else, or a text that
+    fails the direct check, is decided by comparison with a writing of its
+    value (`_compared`).
     """
-    if "\\" not in text and (text.isascii() or not _ASTRAL.search(text)) and \
-            _NOT_PLAIN.search("".join(text.split('"')[::2])) is None:
+    if "\\" not in text and (text.isascii() or not _ASTRAL.search(text)):
+        outside = "".join(text.split('"')[::2])
         if _orjson is not None:
-            try:
-                data = encoded if encoded is not None else text.encode("utf-8")
-                value = _orjson.loads(data)
-                if _orjson.dumps(value, option=_orjson.OPT_SORT_KEYS) == data:
-                    return True, value
-            except (ValueError, TypeError):  # orjson's JSONDecodeError and JSONEncodeError; a lone surrogate
-                pass
-        else:
+            if "." not in outside and ("e" not in outside or _EXPONENT.search(outside) is None):
+                try:
+                    data = encoded if encoded is not None else text.encode("utf-8")
+                    value = _orjson.loads(data)
+                    if _orjson.dumps(value, option=_SORTED_SAFE) == data:
+                        return True, value
+                except (ValueError, TypeError):  # orjson's JSONDecodeError and JSONEncodeError; a lone surrogate
+                    pass
+        elif _NOT_PLAIN.search(outside) is None:
             try:
                 value, end = _SORTED_DECODER.raw_decode(text)
                 if end == len(text):

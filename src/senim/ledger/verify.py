@@ -156,6 +156,7 @@ def _walk(entries: Iterable[tuple], checkpoints: list[Checkpoint], verdict: Verd
     fields, with_actor = _FIELDS, _FIELDS | {"actor"}
     check_at = current.size if current is not None else 0
     hashes = frontier.hashes  # the frontier's appends, inlined (see Frontier.append)
+    pop, push, hash_of = hashes.pop, hashes.append, sha256
     for seq, text, stored_hash in entries:
         if seq != expected:
             missing = expected if seq > expected else seq
@@ -174,19 +175,19 @@ def _walk(entries: Iterable[tuple], checkpoints: list[Checkpoint], verdict: Verd
         if not (keys == fields or (keys == with_actor and isinstance(value["actor"], dict))):
             raise _Bad(f"entry {seq}: has other fields than seq, time, kind, data, prev (and an actor object)",
                        entry=seq)
-        leaf = sha256(b"\x00" + data).digest()
+        leaf = hash_of(b"\x00" + data).digest()
         prev = leaf.hex()
         if stored_hash is not None and stored_hash != prev:
             raise _Bad(f"entry {seq}: the stored hash does not match its content", entry=seq)
         node, size = leaf, seq - 1
         while size & 1:  # merge equal-height subtrees, like a binary carry
-            node = sha256(b"\x01" + hashes.pop() + node).digest()
+            node = hash_of(b"\x01" + pop() + node).digest()
             size >>= 1
-        hashes.append(node)
-        frontier.size = seq
+        push(node)
         if seq == 1:
             verdict.genesis = prev
         if since and seq in since:
+            frontier.size = seq  # kept only where the frontier is read
             _check_seen(since[seq], frontier)
         if observe is not None:
             observe(seq, value)
@@ -203,6 +204,7 @@ def _walk(entries: Iterable[tuple], checkpoints: list[Checkpoint], verdict: Verd
             check_at = current.size if current is not None else 0
         expected += 1
     count = expected - 1
+    frontier.size = count
     verdict.entries = count
     verdict.root = frontier.root().hex()
     if current is not None:
