@@ -195,6 +195,15 @@ def current_revision(conn: Connection) -> str | None:
     return MigrationContext.configure(conn).get_current_revision()
 
 
+def schema_version(conn: Connection) -> str | None:
+    """The schema revision the registry is at, as `current_revision` reads it, in
+    one query (the health check asks at every call; Alembic's own reader builds
+    its table anew each time)."""
+    from sqlalchemy import text
+
+    return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
 def upgrade(engine: Engine) -> tuple[str | None, str]:
     """Migrate to the newest schema under the write lock; (before, after)."""
     from alembic import command

@@ -5,10 +5,11 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 
 from senim.errors import InputError, ParameterError
 from senim.law import regimes
@@ -123,34 +124,61 @@ def list_systems(db: Database, *, risk: str | None = None, eu_category: str | No
     `limit` and `after` read one page (keyset pagination, for an actor's
     organisation): at most `limit` systems whose id sorts after `after`.
     Ask for one more than a page holds to learn whether another follows."""
-    query = scoped(
+    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
+        raise ParameterError(f"{limit!r} is not a whole number of at least 1", field="limit")
+    query = _list_query(actor is not None, bool(risk), bool(eu_category), after is not None, limit is not None)
+    values = {"org": actor.org if actor is not None else None, "risk": risk, "eu_category": eu_category,
+              "after": after, "limit": limit}
+    with db.read() as conn:
+        return [
+            {"id": id_, "name": name, "version": version, "kz_risk": kz_risk, "eu_category": eu,
+             "registered": registered, "manifest_sha256": digest}
+            for id_, name, version, kz_risk, eu, registered, digest in conn.execute(query, values)
+        ]
+
+
+# The queries every page and API call asks are built once for each shape and
+# their values bound at each execute (building a query costs more than running it).
+@lru_cache(maxsize=32)
+def _list_query(of_actor: bool, risk: bool, eu_category: bool, after: bool, limit: bool):
+    query = (
         select(System.id, System.name, System.latest_version, SystemVersion.kz_risk, SystemVersion.eu_category,
                SystemVersion.registered, SystemVersion.manifest_sha256)
         .join(SystemVersion, (SystemVersion.organisation_id == System.organisation_id)
               & (SystemVersion.system_id == System.id) & (SystemVersion.version == System.latest_version))
-        .order_by(System.id, System.organisation_id), System.organisation_id, actor
+        .order_by(System.id, System.organisation_id)
     )
+    if of_actor:
+        query = query.where(System.organisation_id == bindparam("org"))
     if risk:
-        query = query.where(SystemVersion.kz_risk == risk)
+        query = query.where(SystemVersion.kz_risk == bindparam("risk"))
     if eu_category:
-        query = query.where(SystemVersion.eu_category == eu_category)
-    if after is not None:
-        query = query.where(System.id > after)
-    if limit is not None:
-        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
-            raise ParameterError(f"{limit!r} is not a whole number of at least 1", field="limit")
-        query = query.limit(limit)
-    with db.read() as conn:
-        return [
-            {"id": r.id, "name": r.name, "version": r.latest_version, "kz_risk": r.kz_risk,
-             "eu_category": r.eu_category, "registered": r.registered, "manifest_sha256": r.manifest_sha256}
-            for r in conn.execute(query)
-        ]
+        query = query.where(SystemVersion.eu_category == bindparam("eu_category"))
+    if after:
+        query = query.where(System.id > bindparam("after"))
+    if limit:
+        query = query.limit(bindparam("limit"))
+    return query
+
+
+@lru_cache(maxsize=2)
+def _system_query(of_actor: bool):
+    query = select(System).where(System.id == bindparam("system"))
+    return query.where(System.organisation_id == bindparam("org")) if of_actor else query
+
+
+@lru_cache(maxsize=1)
+def _version_queries():
+    this = (SystemVersion.organisation_id == bindparam("org"), SystemVersion.system_id == bindparam("system"))
+    return (select(SystemVersion).where(*this, SystemVersion.version == bindparam("version")),
+            select(SystemVersion.version, SystemVersion.registered, SystemVersion.ledger_seq).where(*this)
+            .order_by(SystemVersion.version))
 
 
 def _one(conn, system_id: str, actor: Actor | None, where: str, missing: str):
     """The system row of that id (of the actor's organisation); InputError if none."""
-    rows = conn.execute(scoped(select(System).where(System.id == system_id), System.organisation_id, actor)).all()
+    rows = conn.execute(_system_query(actor is not None),
+                        {"system": system_id, "org": actor.org if actor is not None else None}).all()
     if not rows:
         raise NotFound(f"{where}: {missing}")
     if len(rows) > 1:  # only the CLI reads across organisations
@@ -171,17 +199,11 @@ def show_in(conn, system_id: str, version: int | None = None, *, actor: Actor | 
     wanted = version or known.latest_version
     if not storable_number(wanted):
         raise ParameterError(f"no version {wanted} (latest is {known.latest_version})", file=system_id, field="version")
-    row = conn.execute(
-        select(SystemVersion).where(SystemVersion.organisation_id == org,
-                                    SystemVersion.system_id == system_id, SystemVersion.version == wanted)
-    ).first()
+    version_query, versions_query = _version_queries()
+    row = conn.execute(version_query, {"org": org, "system": system_id, "version": wanted}).first()
     if row is None:
         raise ParameterError(f"no version {wanted} (latest is {known.latest_version})", file=system_id, field="version")
-    versions = conn.execute(
-        select(SystemVersion.version, SystemVersion.registered, SystemVersion.ledger_seq)
-        .where(SystemVersion.organisation_id == org, SystemVersion.system_id == system_id)
-        .order_by(SystemVersion.version)
-    ).all()
+    versions = conn.execute(versions_query, {"org": org, "system": system_id}).all()
     return {
         "id": system_id,
         "name": known.name,
