@@ -42,8 +42,9 @@ def serve(
     job_threads: int = typer.Option(2, "--job-threads", min=0, help="Worker threads for jobs in this process (0: leave them to `senim worker`)."),
     trusted_origin: list[str] = typer.Option([], "--trusted-origin", help="Another origin (https://host) allowed to post forms here, e.g. the proxy's public name if it rewrites Host."),
     trust_anchors: Optional[Path] = typer.Option(None, "--trust-anchors", help="PEM file of the CAs whose signers the public label check (/check) recognises."),
+    workers: int = typer.Option(1, "--workers", min=1, help="Server processes sharing the port (e.g. one per core); each has its own --job-threads."),
 ) -> None:
-    """Serve the pages and the API (/api/v1) from one process on the registry."""
+    """Serve the pages and the API (/api/v1) from one process (or --workers) on the registry."""
     try:
         import uvicorn
 
@@ -57,11 +58,29 @@ def serve(
         anchors = trust_anchors.read_text(encoding="utf-8", errors="replace")
         if "-----BEGIN CERTIFICATE-----" not in anchors:
             raise InputError(f"{trust_anchors}: line 1: no PEM certificate found")
-    application = create_app(db, files=files, job_threads=job_threads, trusted_origins=tuple(trusted_origin),
-                             trust_anchors=anchors)
-    sys.stderr.write(f"senim: serving {application.state.db.display} on http://{host}:{port}/ (Ctrl-C stops)\n")
-    uvicorn.run(application, host=host, port=port, log_level="warning", proxy_headers=True,
-                forwarded_allow_ips="127.0.0.1", server_header=False)
+    settings = dict(host=host, port=port, log_level="warning", proxy_headers=True, forwarded_allow_ips="127.0.0.1",
+                    server_header=False, access_log=False)
+    if workers == 1:
+        application = create_app(db, files=files, job_threads=job_threads, trusted_origins=tuple(trusted_origin),
+                                 trust_anchors=anchors)
+        sys.stderr.write(f"senim: serving {application.state.db.display} on http://{host}:{port}/ (Ctrl-C stops)\n")
+        uvicorn.run(application, **settings)
+        return
+    import json
+    import os
+
+    from senim.registry import jobs
+    from senim.web.app import SERVE_ENV
+
+    database = _database(db)  # checked and migrated once, here, before any process starts
+    if job_threads > 0 and not database.url.startswith("postgresql"):  # what one server's start does
+        jobs.requeue_own(database, jobs.worker_name().rsplit(":", 1)[0] + ":")
+    display = database.display
+    database.dispose()
+    os.environ[SERVE_ENV] = json.dumps({"db": db, "files": files, "job_threads": job_threads,
+                                        "trusted_origins": list(trusted_origin), "trust_anchors": anchors})
+    sys.stderr.write(f"senim: serving {display} on http://{host}:{port}/ with {workers} processes (Ctrl-C stops)\n")
+    uvicorn.run("senim.web.app:served", factory=True, workers=workers, **settings)
 
 
 @app.command("worker")
