@@ -100,8 +100,12 @@ def _journey(page, checked: Checked, base: str, lang: str, system: str, tmp_path
     assert page.locator("table[lang]").first.get_attribute("lang") == lang  # the report itself, in the reader's language
     assert page.locator("table[lang] .status-partly_met").first.inner_text() == WORDS[lang]["met"]
     checked.check("assessment")
+    page.click("form[action$='/pdf'] button[type=submit]")  # the PDF is a job: its page offers the file when ready
+    page.wait_for_url(re.compile(r".*/jobs/\d+$"))
+    page.wait_for_selector("a[href$='/file']", timeout=120_000)
+    checked.check("pdf-job")
     with page.expect_download() as download:
-        page.click("a[href$='format=pdf']")
+        page.click("a[href$='/file']")
     saved = tmp_path / download.value.suggested_filename
     download.value.save_as(saved)
     assert saved.name == f"{system}.{lang}.pdf" and saved.read_bytes().startswith(b"%PDF-")
