@@ -82,7 +82,7 @@ def outputs(tmp: Path) -> Iterator[tuple[str, str, str, str, str, list]]:
         yield "outputs", "explain", "credit-scoring", lang, run(
             "explain", CREDIT / "model.skops", CREDIT / "applicants.csv", "--row", "A104502", "--repeats", "1",
             "--lang", lang).split("\n\n", 1)[-1].split(_letter_heading(lang), 1)[-1], credit
-        yield "outputs", "scan", "support-chatbot", lang, run("scan", ROOT / "examples/support-chatbot/logs", "--lang", lang), []
+        yield "outputs", "scan", "support-chatbot", lang, run("scan", ROOT / "examples/support-chatbot/logs", "--fail-on", "all", "--lang", lang), []
         yield "outputs", "verify", "deepfake-video", lang, run("verify", ROOT / "examples/deepfake-video/media", "--lang", lang), []
         yield "outputs", "verify", "clip.mp4", lang, run("verify", ROOT / "examples/deepfake-video/media/clip.mp4", "--lang", lang), []
         labelled = tmp / f"labelled-{lang}.png"  # a label that holds, by a signer no trust list names

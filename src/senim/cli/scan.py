@@ -178,8 +178,13 @@ def scan(
             result=report, libraries=("hyperscan", "polars", "pyarrow", "pymorphy3"), verdict=verdict,
         ))
     if failed:
-        listed = ", ".join(f"{t}: {n}" for t, n in failed.items())
-        sys.stderr.write(text("scan.fail_on", lang.value, count=sum(failed.values()), types=listed) + "\n")
+        from senim.checks.personal_data.summary import type_words
+        from senim.i18n.formats import format_number
+
+        # in words, as the summary names them; the codes stay in the JSON and the evidence
+        listed = ", ".join(f"{type_words(t, lang.value)}: {format_number(n, lang.value)}" for t, n in failed.items())
+        sys.stderr.write(text("scan.fail_on", lang.value, count=format_number(sum(failed.values()), lang.value),
+                              types=listed) + "\n")
         raise typer.Exit(1)
 
 
