@@ -137,6 +137,7 @@ def test_a_missing_fairness_column_is_a_422_at_its_field(world, field):
     page = c.post(f"/systems/{world.own['system']}/fairness", headers=world.cookie("engineer"), data=fields,
                   files={"file": ("decisions.csv", blob, "text/csv")})
     assert page.status_code == 422 and f"<code>{field}</code>" in page.text
+    assert 'value="no_such_column"' in page.text and 'aria-invalid="true"' in page.text  # kept, at its field
     empty = c.post(f"/api/v1/systems/{world.own['system']}/fairness", headers=world.token("engineer"),
                    data={**fields, field: ""}, files={"file": ("decisions.csv", blob, "text/csv")})
     assert empty.status_code == 422 and empty.json()["errors"][0]["field"] == field
@@ -182,3 +183,34 @@ def test_the_report_as_pdf_is_a_job_whose_file_poppler_reads(world, tmp_path):
     # a job with no file: 422 at the job
     none = c.get(f"/api/v1/jobs/{world.own['job']}/file", headers=h)
     assert none.status_code == 422 and none.json()["errors"][0]["field"] == "job_id"
+
+
+def test_with_a_cluster_named_the_checks_run_on_dask(world, monkeypatch):
+    """`senim serve --cluster ADDRESS` (jobs.CLUSTER): the scan and the fairness check
+    send their work to that scheduler, with the same results."""
+    from dask.distributed import LocalCluster
+    from fairlearn.metrics import demographic_parity_difference
+
+    from senim.registry import jobs
+
+    blob, rows = _decisions()
+    c, h = world.client, world.token("engineer")
+    system = world.own["system"]
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as cluster:
+        monkeypatch.setattr(jobs, "CLUSTER", cluster.scheduler_address)
+        scan = c.post(f"/api/v1/systems/{system}/scans", headers=h, data={"obligation": "kz.principle.data_protection"},
+                      files={"file": ("people.csv", PEOPLE_CSV, "text/csv")})
+        fair = c.post(f"/api/v1/systems/{system}/fairness", headers=h,
+                      data={"target": "repaid", "prediction": "approved", "sensitive": "sex",
+                            "obligation": "kz.principle.fairness_equality"},
+                      files={"file": ("decisions.csv", blob, "text/csv")})
+        scanned = wait_job(world, scan.json()["id"], h)["result"]
+        measured = wait_job(world, fair.json()["id"], h)["result"]
+        ran = len(cluster.scheduler.transition_log)
+    assert ran > 0  # the scheduler saw the tasks
+    assert scanned["by_type"] == {"email": 1, "kz_iin": 2}
+    dpd = demographic_parity_difference(rows["repaid"], rows["approved"], sensitive_features=rows["sex"])
+    assert measured["fairness"]["disparities"]["demographic_parity_difference"] == pytest.approx(dpd, abs=1e-9)
+    for result in (scanned, measured):
+        record = c.get(f"/api/v1/evidence/{result['evidence']}/file", headers=h).json()
+        assert record["parameters"]["engine"] == "dask", record["parameters"]

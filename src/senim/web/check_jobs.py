@@ -56,6 +56,9 @@ async def _queue_upload(request: Request, system_id: str, signed: Signed, job_ki
     try:
         checked(upload, DATA_TYPES)
         return await run_in_threadpool(_queue, request, system_id, signed, job_kind, upload)
+    except InputError as error:
+        error.fields = dict(upload.fields)  # what was typed, for the form shown again
+        raise
     finally:
         upload.discard()
 
@@ -167,7 +170,8 @@ async def _page_upload(request: Request, system_id: str, signed: Signed, job_kin
         return await run_in_threadpool(_checks, request, system_id, signed, str(refused.detail), None,
                                        refused.status_code)
     except InputError as error:
-        return await run_in_threadpool(_checks, request, system_id, signed, error, {"kind": job_kind}, 422)
+        return await run_in_threadpool(_checks, request, system_id, signed, error,
+                                       {"kind": job_kind, **getattr(error, "fields", {})}, 422)
     return RedirectResponse(f"/jobs/{number}", status_code=303)
 
 
