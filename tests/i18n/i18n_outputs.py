@@ -89,6 +89,9 @@ def outputs(tmp: Path) -> Iterator[tuple[str, str, str, str, str, list]]:
         run("label", ROOT / "examples/deepfake-video/media/presenter.png", "-o", labelled, "--lang", lang,
             "--generator", "Studio model 2")
         yield "outputs", "verify", "labelled.png", lang, run("verify", labelled, "--lang", lang), ["Studio model 2"]
+        both = tmp / f"labelled-kk-ru-{lang}.wav"  # one spoken warning in both languages
+        run("label", ROOT / "examples/deepfake-video/media/voice.wav", "-o", both, "--lang", "kk,ru")
+        yield "outputs", "verify", "labelled kk,ru.wav", lang, run("verify", both, "--lang", lang), []
     # the registry: systems, a decision and its letter, an incident and its notice
     decisions = tmp / "decisions.jsonl"
     record = {"id": "D-1", "subject": "p-7f3a91", "system": "retail-credit-scoring", "inputs_digest": "sha256:" + "9f" * 32,

@@ -17,6 +17,8 @@ from senim.errors import InputError
 
 DB_HELP = "Registry database: a SQLite file or a postgresql:// URL (default ./senim.db; env SENIM_DB)."
 DbOption = typer.Option(None, "--db", envvar="SENIM_DB", help=DB_HELP, show_envvar=True)
+ClusterOption = typer.Option(None, "--cluster", envvar="SENIM_CLUSTER", show_envvar=True,
+                             help="Address of a Dask scheduler for the scan and fairness jobs (its workers must see --files).")
 ROLES_HELP = "admin, compliance, engineer, auditor (reads only), regulator (authority organisations only)."
 
 
@@ -42,6 +44,7 @@ def serve(
     job_threads: int = typer.Option(2, "--job-threads", min=0, help="Worker threads for jobs in this process (0: leave them to `senim worker`)."),
     trusted_origin: list[str] = typer.Option([], "--trusted-origin", help="Another origin (https://host) allowed to post forms here, e.g. the proxy's public name if it rewrites Host."),
     trust_anchors: Optional[Path] = typer.Option(None, "--trust-anchors", help="PEM file of the CAs whose signers the public label check (/check) recognises."),
+    cluster: Optional[str] = ClusterOption,
     workers: int = typer.Option(1, "--workers", min=1, help="Server processes sharing the port (e.g. one per core); each has its own --job-threads."),
 ) -> None:
     """Serve the pages and the API (/api/v1) from one process (or --workers) on the registry."""
@@ -62,7 +65,7 @@ def serve(
                     server_header=False, access_log=False)
     if workers == 1:
         application = create_app(db, files=files, job_threads=job_threads, trusted_origins=tuple(trusted_origin),
-                                 trust_anchors=anchors)
+                                 trust_anchors=anchors, cluster=cluster)
         sys.stderr.write(f"senim: serving {application.state.db.display} on http://{host}:{port}/ (Ctrl-C stops)\n")
         uvicorn.run(application, **settings)
         return
@@ -78,7 +81,8 @@ def serve(
     display = database.display
     database.dispose()
     os.environ[SERVE_ENV] = json.dumps({"db": db, "files": files, "job_threads": job_threads,
-                                        "trusted_origins": list(trusted_origin), "trust_anchors": anchors})
+                                        "trusted_origins": list(trusted_origin), "trust_anchors": anchors,
+                                        "cluster": cluster})
     sys.stderr.write(f"senim: serving {display} on http://{host}:{port}/ with {workers} processes (Ctrl-C stops)\n")
     uvicorn.run("senim.web.app:served", factory=True, workers=workers, **settings)
 
@@ -88,14 +92,16 @@ def worker(
     db: Optional[str] = DbOption,
     files: Optional[str] = typer.Option(None, "--files", help="Folder of uploaded evidence (the server's --files)."),
     once: bool = typer.Option(False, "--once", help="Run the jobs waiting now, then stop."),
+    cluster: Optional[str] = ClusterOption,
 ) -> None:
-    """Run queued jobs (assessments, reports) beside `senim serve`; several may run at once on PostgreSQL."""
+    """Run queued jobs (assessments, scans, fairness checks, PDF reports) beside `senim serve`; several may run at once on PostgreSQL."""
     from pathlib import Path
 
     from senim.paths import senim_home
     from senim.registry import jobs
 
     database = _database(db)
+    jobs.CLUSTER = cluster or None
     if not database.url.startswith("postgresql") and not once:
         raise InputError("--db: separate workers need PostgreSQL (SQLite's jobs run in the server's own threads); "
                          "give --once to run what is queued now")

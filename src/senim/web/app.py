@@ -148,13 +148,14 @@ def public() -> Callable:
 
 def create_app(db: str | None = None, *, files: str | Path | None = None, job_threads: int = 2,
                trusted_origins: tuple[str, ...] = (), trust_anchors: str | None = None,
-               requeue_jobs: bool = True) -> FastAPI:
+               cluster: str | None = None, requeue_jobs: bool = True) -> FastAPI:
     """The application over the registry `db` (SQLite path or PostgreSQL URL).
 
     `files`: where uploaded evidence is kept (content-addressed; default
     SENIM_HOME/files). `job_threads`: worker threads that run jobs in this
     process (0: leave them to `senim worker` processes). `trust_anchors`:
     the PEM text of the CAs whose signers the public label check recognises.
+    `cluster`: a Dask scheduler the scan and fairness jobs run their work on.
     `requeue_jobs`: on SQLite, queue again at start the jobs this host left
     running (False where one of several processes starts: `served`).
     """
@@ -162,10 +163,12 @@ def create_app(db: str | None = None, *, files: str | Path | None = None, job_th
 
     from senim.registry import jobs, people
     from senim.registry.db import Database
-    from senim.web import api, literacy, pages, public, regulator, system_pages, trusted
+    from senim.web import api, check_jobs, literacy, pages, public, regulator, system_pages, trusted
 
     people.configure(os.environ)  # session lifetimes and Argon2 parameters, if set
     jobs.LEASE = float(os.environ.get("SENIM_JOB_LEASE", jobs.LEASE))
+    if cluster is not None:
+        jobs.CLUSTER = cluster or None
     from senim.web.jobs import JobThreads
     from senim.web.render import templates
 
@@ -199,7 +202,8 @@ def create_app(db: str | None = None, *, files: str | Path | None = None, job_th
     app.state.limits = {"evidence": 25 * 1024 * 1024, "decisions": 20 * 1024 * 1024}
     app.state.routers = (api.router, api.health, pages.router, regulator.api, regulator.pages, public.api, public.pages,
                          public.owner_pages, trusted.api, trusted.pages, trusted.public_api,
-                         literacy.api, literacy.pages, system_pages.api, system_pages.pages)
+                         literacy.api, literacy.pages, system_pages.api, system_pages.pages,
+                         check_jobs.api, check_jobs.pages)
     app.state.trust_anchors = trust_anchors  # PEM text: the label check's trust list
     for router in app.state.routers:
         app.include_router(router)
@@ -258,7 +262,7 @@ def served():
     options = json.loads(os.environ[SERVE_ENV])
     app = create_app(options["db"], files=options["files"], job_threads=options["job_threads"],
                      trusted_origins=tuple(options["trusted_origins"]), trust_anchors=options["trust_anchors"],
-                     requeue_jobs=False)
+                     cluster=options["cluster"], requeue_jobs=False)
     settings = Settings.from_env(notice=lambda line: sys.stderr.write(f"senim: {line}\n"))
 
     async def with_settings(scope, receive, send):
