@@ -155,7 +155,12 @@ def _report_query():
 def latest_summaries(db, actor: Actor) -> dict[str, dict[str, Any]]:
     """The newest assessment of each system of the organisation: verdict, date and gaps by stake."""
     with db.read() as conn:
-        rows = conn.execute(_summaries_query(), {"org": actor.org}).all()
+        return latest_summaries_in(conn, actor)
+
+
+def latest_summaries_in(conn, actor: Actor) -> dict[str, dict[str, Any]]:
+    """`latest_summaries` within a transaction the caller holds."""
+    rows = conn.execute(_summaries_query(), {"org": actor.org}).all()
     return {r.system_id: {"id": r.id, "verdict": r.verdict, "created": r.created, **json.loads(r.summary)}
             for r in rows}
 

@@ -68,7 +68,7 @@ def _queries(dialect: str) -> dict[str, Any]:
 
 
 def dashboard(db, actor: Actor, today: date, until: date) -> dict[str, Any]:
-    from senim.registry.assessments import latest_summaries
+    from senim.registry.assessments import latest_summaries_in
     from senim.registry.incidents import _with_deadlines
     from senim.registry.records import utc_now
 
@@ -84,12 +84,12 @@ def dashboard(db, actor: Actor, today: date, until: date) -> dict[str, Any]:
                    "system": r.system_id, "system_name": r.name}
                   for r in conn.execute(query["coming"], window)]
         open_incidents = conn.execute(query["incidents"], {"org": actor.org}).all()
+        summaries = latest_summaries_in(conn, actor)
     by_risk: Counter = Counter()
     by_autonomy: Counter = Counter()
     for (risk, autonomy), n in grid.items():
         by_risk[risk] += n
         by_autonomy[autonomy] += n
-    summaries = latest_summaries(db, actor)
     gaps: Counter = Counter()
     for summary in summaries.values():
         gaps.update(summary.get("gaps_by_stake", {}))
