@@ -112,3 +112,12 @@ def test_senim_worker_processes_claim_each_job_once(world):
     with db.read() as conn:  # each job recorded its assessment once
         made = {r for r in conn.execute(select(Assessment.id)).scalars()}
     assert {j["result"]["assessment"] for j in claimed} <= made and len({j["result"]["assessment"] for j in claimed}) == 4
+
+
+def test_every_kind_of_job_is_known_whichever_module_came_first():
+    """A server whose first page read the assessments module (the dashboard does) must still
+    queue a PDF: the kinds of both modules are registered before a job is queued."""
+    code = ("import senim.registry.assessments\nfrom senim.registry import jobs\n"
+            "print(' '.join(sorted(jobs._kinds())))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT).stdout
+    assert out.split() == ["assess", "fairness", "pdf", "scan"]

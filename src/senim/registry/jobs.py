@@ -135,7 +135,8 @@ def work(db, files, *, once: bool = False, idle: float = 0.5, stop=None) -> int:
 
 
 def _kinds() -> dict[str, Callable[..., Any]]:
-    if not KINDS:
-        import senim.registry.assessments  # noqa: F401 - registers its job kinds
-        import senim.registry.check_jobs  # noqa: F401 - scan, fairness, pdf
+    # each time, not only while KINDS is empty: a page that imported one of them first
+    # (the dashboard reads assessments) would leave the other's kinds unknown
+    import senim.registry.assessments  # noqa: F401 - registers its job kinds
+    import senim.registry.check_jobs  # noqa: F401 - scan, fairness, pdf
     return KINDS
