@@ -82,13 +82,16 @@ def outputs(tmp: Path) -> Iterator[tuple[str, str, str, str, str, list]]:
         yield "outputs", "explain", "credit-scoring", lang, run(
             "explain", CREDIT / "model.skops", CREDIT / "applicants.csv", "--row", "A104502", "--repeats", "1",
             "--lang", lang).split("\n\n", 1)[-1].split(_letter_heading(lang), 1)[-1], credit
-        yield "outputs", "scan", "support-chatbot", lang, run("scan", ROOT / "examples/support-chatbot/logs", "--lang", lang), []
+        yield "outputs", "scan", "support-chatbot", lang, run("scan", ROOT / "examples/support-chatbot/logs", "--fail-on", "all", "--lang", lang), []
         yield "outputs", "verify", "deepfake-video", lang, run("verify", ROOT / "examples/deepfake-video/media", "--lang", lang), []
         yield "outputs", "verify", "clip.mp4", lang, run("verify", ROOT / "examples/deepfake-video/media/clip.mp4", "--lang", lang), []
         labelled = tmp / f"labelled-{lang}.png"  # a label that holds, by a signer no trust list names
         run("label", ROOT / "examples/deepfake-video/media/presenter.png", "-o", labelled, "--lang", lang,
             "--generator", "Studio model 2")
         yield "outputs", "verify", "labelled.png", lang, run("verify", labelled, "--lang", lang), ["Studio model 2"]
+        both = tmp / f"labelled-kk-ru-{lang}.wav"  # one spoken warning in both languages
+        run("label", ROOT / "examples/deepfake-video/media/voice.wav", "-o", both, "--lang", "kk,ru")
+        yield "outputs", "verify", "labelled kk,ru.wav", lang, run("verify", both, "--lang", lang), []
     # the registry: systems, a decision and its letter, an incident and its notice
     decisions = tmp / "decisions.jsonl"
     record = {"id": "D-1", "subject": "p-7f3a91", "system": "retail-credit-scoring", "inputs_digest": "sha256:" + "9f" * 32,

@@ -16,6 +16,8 @@ from senim.cli.app import app
 from senim.cli.options import DB
 from senim.errors import InputError
 
+ClusterOption = typer.Option(None, "--cluster", envvar="SENIM_CLUSTER", show_envvar=True,
+                             help="Address of a Dask scheduler for the scan and fairness jobs (its workers must see --files).")
 ROLES_HELP = "admin, compliance, engineer, auditor (reads only), regulator (authority organisations only)."
 
 
@@ -41,6 +43,7 @@ def serve(
     job_threads: int = typer.Option(2, "--job-threads", min=0, help="Worker threads for jobs in this process (0: leave them to `senim worker`)."),
     trusted_origin: list[str] = typer.Option([], "--trusted-origin", help="Another origin (https://host) allowed to post forms here, e.g. the proxy's public name if it rewrites Host."),
     trust_anchors: Optional[Path] = typer.Option(None, "--trust-anchors", help="PEM file of the CAs whose signers the public label check (/check) recognises."),
+    cluster: Optional[str] = ClusterOption,
 ) -> None:
     """Serve the pages and the API (/api/v1) from one process on the registry."""
     try:
@@ -57,7 +60,7 @@ def serve(
         if "-----BEGIN CERTIFICATE-----" not in anchors:
             raise InputError(f"{trust_anchors}: line 1: no PEM certificate found")
     application = create_app(db, files=files, job_threads=job_threads, trusted_origins=tuple(trusted_origin),
-                             trust_anchors=anchors)
+                             trust_anchors=anchors, cluster=cluster)
     sys.stderr.write(f"senim: serving {application.state.db.display} on http://{host}:{port}/ (Ctrl-C stops)\n")
     uvicorn.run(application, host=host, port=port, log_level="warning", proxy_headers=True,
                 forwarded_allow_ips="127.0.0.1", server_header=False)
@@ -68,14 +71,16 @@ def worker(
     db: Optional[str] = DB,
     files: Optional[str] = typer.Option(None, "--files", help="Folder of uploaded evidence (the server's --files)."),
     once: bool = typer.Option(False, "--once", help="Run the jobs waiting now, then stop."),
+    cluster: Optional[str] = ClusterOption,
 ) -> None:
-    """Run queued jobs (assessments, reports) beside `senim serve`; several may run at once on PostgreSQL."""
+    """Run queued jobs (assessments, scans, fairness checks, PDF reports) beside `senim serve`; several may run at once on PostgreSQL."""
     from pathlib import Path
 
     from senim.paths import senim_home
     from senim.registry import jobs
 
     database = _database(db)
+    jobs.CLUSTER = cluster or None
     if not database.url.startswith("postgresql") and not once:
         raise InputError("--db: separate workers need PostgreSQL (SQLite's jobs run in the server's own threads); "
                          "give --once to run what is queued now")

@@ -147,22 +147,26 @@ def public() -> Callable:
 
 
 def create_app(db: str | None = None, *, files: str | Path | None = None, job_threads: int = 2,
-               trusted_origins: tuple[str, ...] = (), trust_anchors: str | None = None) -> FastAPI:
+               trusted_origins: tuple[str, ...] = (), trust_anchors: str | None = None,
+               cluster: str | None = None) -> FastAPI:
     """The application over the registry `db` (SQLite path or PostgreSQL URL).
 
     `files`: where uploaded evidence is kept (content-addressed; default
     SENIM_HOME/files). `job_threads`: worker threads that run jobs in this
     process (0: leave them to `senim worker` processes). `trust_anchors`:
     the PEM text of the CAs whose signers the public label check recognises.
+    `cluster`: a Dask scheduler the scan and fairness jobs run their work on.
     """
     import os
 
     from senim.registry import jobs, people
     from senim.registry.db import Database
-    from senim.web import api, literacy, pages, public, regulator, system_pages, trusted
+    from senim.web import api, check_jobs, literacy, pages, public, regulator, system_pages, trusted
 
     people.configure(os.environ)  # session lifetimes and Argon2 parameters, if set
     jobs.LEASE = float(os.environ.get("SENIM_JOB_LEASE", jobs.LEASE))
+    if cluster is not None:
+        jobs.CLUSTER = cluster or None
     from senim.web.jobs import JobThreads
     from senim.web.render import templates
 
@@ -196,7 +200,8 @@ def create_app(db: str | None = None, *, files: str | Path | None = None, job_th
     app.state.limits = {"evidence": 25 * 1024 * 1024, "decisions": 20 * 1024 * 1024}
     app.state.routers = (api.router, api.health, pages.router, regulator.api, regulator.pages, public.api, public.pages,
                          public.owner_pages, trusted.api, trusted.pages, trusted.public_api,
-                         literacy.api, literacy.pages, system_pages.api, system_pages.pages)
+                         literacy.api, literacy.pages, system_pages.api, system_pages.pages,
+                         check_jobs.api, check_jobs.pages)
     app.state.trust_anchors = trust_anchors  # PEM text: the label check's trust list
     for router in app.state.routers:
         app.include_router(router)
