@@ -81,6 +81,8 @@ def test_the_scan_page_works_without_javascript_and_shows_the_summary(world):
     entry = _ledger_entry(world, job["result"]["ledger_seq"], world.token("compliance"))
     assert entry["kind"] == "check.recorded" and entry["actor"]["user"] == f"compliance@{BANK}.kz"
     assert IIN_A not in json.dumps(entry, ensure_ascii=False)
+    verdict = c.get("/api/v1/ledger/verify", headers=world.token("compliance")).json()
+    assert verdict["ok"] is True, verdict  # the new kind of entry verifies as every other does
     shown = c.get(f"/jobs/{number}", headers={**h, "cookie": h["cookie"] + "; senim_lang=ru"})
     assert shown.status_code == 200 and job["result"]["words"]["ru"][-1] in shown.text
     assert IIN_A not in shown.text and "hx-get" not in shown.text  # done: no more polling
