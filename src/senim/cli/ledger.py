@@ -13,7 +13,7 @@ from typing import Optional
 import typer
 
 from senim.cli.app import app
-from senim.cli.options import DB, LANG, OUTPUT, Format, Lang, emit, print_json
+from senim.cli.options import DB, LANG, OUTPUT, Format, Lang, emit, print_check
 
 ledger_app = typer.Typer(help="The tamper-evident ledger.", no_args_is_help=True)
 app.add_typer(ledger_app, name="ledger")
@@ -38,14 +38,7 @@ def ledger_verify(
     from senim.registry.ledgercheck import verify_ledger, verify_text
 
     checked = verify_ledger(db, bundle=bundle, key=key, since=since)
-    if fmt is Format.json:
-        print_json(checked.to_dict())
-    else:
-        line, notes = verify_text(checked, lang.value)
-        sys.stdout.write(line)
-        sys.stderr.write("".join(note + "\n" for note in notes))
-    if not checked.ok:
-        raise typer.Exit(1)
+    print_check(checked, fmt, lambda: verify_text(checked, lang.value))
 
 
 @ledger_app.command("consistency")

@@ -67,6 +67,20 @@ def print_result(value: Any, fmt: Enum, words: Callable[[], str]) -> None:
         sys.stdout.write(words())
 
 
+def print_check(checked: Any, fmt: Enum, words: Callable[[], tuple[str, list[str]]]) -> None:
+    """A check's answer (`.ok`, `.to_dict()`): JSON with --format json, else
+    the line `words()` gives on stdout and its notes on stderr; exit 1 when
+    the check failed."""
+    if fmt.value == "json":
+        print_json(checked.to_dict())
+    else:
+        line, notes = words()
+        sys.stdout.write(line)
+        sys.stderr.write("".join(note + "\n" for note in notes))
+    if not checked.ok:
+        raise typer.Exit(1)
+
+
 def emit(text: str, output: Optional[Path], lang: str = "en") -> None:
     """`text` on stdout, or written whole to `output` (said on stderr)."""
     if output is None:
