@@ -23,7 +23,8 @@ AREA = {"classify": "outputs", "obligations": "outputs", "assess": "outputs", "l
         "law diff": "outputs", "validate": "outputs", "pack": "outputs", "fairness": "outputs",
         "explain": "outputs", "incident": "outputs", "decisions explain": "outputs", "init": "outputs",
         "scan": "outputs", "verify": "outputs", "register": "ledger", "systems": "outputs",
-        "show": "outputs", "ledger verify": "ledger", "decisions record": "ledger"}
+        "show": "outputs", "ledger verify": "ledger", "decisions record": "ledger", "ledger export": "ledger",
+        "ledger proof": "ledger", "db upgrade": "ledger"}
 
 
 def _runner():
@@ -115,6 +116,12 @@ def outputs(tmp: Path) -> Iterator[tuple[str, str, str, str, str, list]]:
         yield "outputs", "systems", "-", lang, run("systems", "--db", db, "--lang", lang), everything
         yield "outputs", "show", "retail-credit-scoring", lang, run("show", "retail-credit-scoring", "--db", db, "--lang", lang), everything
         yield "ledger", "ledger verify", "-", lang, run("ledger", "verify", "--db", db, "--lang", lang), everything
+        yield "ledger", "register", "credit-scoring", lang, run("register", CREDIT / "senim.yaml", "--db", db, "--lang", lang), everything
+        yield "ledger", "decisions record", "credit-scoring", lang, run("decisions", "record", decisions, "--db", db, "--lang", lang), everything
+        yield "ledger", "ledger export", "-", lang, run("ledger", "export", tmp / f"bundle-{lang}", "--db", db, "--lang", lang), everything
+        yield "ledger", "ledger proof", "-o", lang, run("ledger", "proof", "1", "--db", db, "-o", tmp / f"proof-{lang}.json", "--lang", lang), everything
+        yield "ledger", "db upgrade", "-", lang, run("db", "upgrade", "--db", db, "--lang", lang), \
+            everything + [f"sqlite:///{db}"]  # the registry as given, in the URL form it is named by
         # name, id, description, owner, BIN, size, markets, uses, affects people, failure, oversight,
         # public sector, capabilities, generates, personal data, categories, subjects, basis, stored in KZ
         answers = "\n".join(["Оценка заявок", "", "", "Банк", "", "4", "1", "2", "1", "3", "2", "0", "", "0", "1",

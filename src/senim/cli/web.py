@@ -13,10 +13,9 @@ from typing import Optional
 import typer
 
 from senim.cli.app import app
+from senim.cli.options import DB
 from senim.errors import InputError
 
-DB_HELP = "Registry database: a SQLite file or a postgresql:// URL (default ./senim.db; env SENIM_DB)."
-DbOption = typer.Option(None, "--db", envvar="SENIM_DB", help=DB_HELP, show_envvar=True)
 ClusterOption = typer.Option(None, "--cluster", envvar="SENIM_CLUSTER", show_envvar=True,
                              help="Address of a Dask scheduler for the scan and fairness jobs (its workers must see --files).")
 ROLES_HELP = "admin, compliance, engineer, auditor (reads only), regulator (authority organisations only)."
@@ -39,7 +38,7 @@ def _database(db: Optional[str]):
 def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (behind a reverse proxy: keep 127.0.0.1)."),
     port: int = typer.Option(8000, "--port", min=1, max=65535),
-    db: Optional[str] = DbOption,
+    db: Optional[str] = DB,
     files: Optional[str] = typer.Option(None, "--files", help="Folder for uploaded evidence (default SENIM_HOME/files)."),
     job_threads: int = typer.Option(2, "--job-threads", min=0, help="Worker threads for jobs in this process (0: leave them to `senim worker`)."),
     trusted_origin: list[str] = typer.Option([], "--trusted-origin", help="Another origin (https://host) allowed to post forms here, e.g. the proxy's public name if it rewrites Host."),
@@ -89,7 +88,7 @@ def serve(
 
 @app.command("worker")
 def worker(
-    db: Optional[str] = DbOption,
+    db: Optional[str] = DB,
     files: Optional[str] = typer.Option(None, "--files", help="Folder of uploaded evidence (the server's --files)."),
     once: bool = typer.Option(False, "--once", help="Run the jobs waiting now, then stop."),
     cluster: Optional[str] = ClusterOption,
@@ -118,7 +117,7 @@ def org_add(
     name: str = typer.Argument(..., metavar="NAME"),
     bin_: str = typer.Option(..., "--bin", help="The organisation's BIN (12 digits)."),
     authority: bool = typer.Option(False, "--authority", help="An authorised body (its people may have the regulator role)."),
-    db: Optional[str] = DbOption,
+    db: Optional[str] = DB,
 ) -> None:
     """Add an organisation."""
     from senim.registry.tenancy import add_organisation
@@ -129,7 +128,7 @@ def org_add(
 
 
 @org_app.command("list")
-def org_list(db: Optional[str] = DbOption) -> None:
+def org_list(db: Optional[str] = DB) -> None:
     """List the organisations."""
     from senim.registry.tenancy import list_organisations
 
@@ -147,7 +146,7 @@ def user_add(
     org: str = typer.Option(..., "--org", metavar="BIN", help="The organisation's BIN."),
     role: str = typer.Option(..., "--role", help=ROLES_HELP),
     password_stdin: bool = typer.Option(False, "--password-stdin", help="Read the password from the first line of stdin."),
-    db: Optional[str] = DbOption,
+    db: Optional[str] = DB,
 ) -> None:
     """Add a person to an organisation; with no password they cannot sign in (tokens still work)."""
     from senim.registry.people import add_user
@@ -170,7 +169,7 @@ def token_add(
     email: str = typer.Argument(..., metavar="EMAIL"),
     name: Optional[str] = typer.Option(None, "--name"),
     expires: Optional[int] = typer.Option(None, "--expires", metavar="DAYS", min=1),
-    db: Optional[str] = DbOption,
+    db: Optional[str] = DB,
 ) -> None:
     """Make a token for a person; it is printed once and stored only hashed."""
     from senim.registry.people import add_token
@@ -181,7 +180,7 @@ def token_add(
 
 
 @token_app.command("revoke")
-def token_revoke(number: int = typer.Argument(..., metavar="ID"), db: Optional[str] = DbOption) -> None:
+def token_revoke(number: int = typer.Argument(..., metavar="ID"), db: Optional[str] = DB) -> None:
     """Revoke a token by its number."""
     from senim.registry.people import revoke_token
 
