@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[2]
 FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
 
 MODULES = ["senim", "senim.errors", "senim.settings", "senim.report", "senim.api.law", "senim.api.registry",
-           "senim.api.provenance", "senim.provenance.verification"]
+           "senim.api.provenance", "senim.provenance.verification", "senim.provenance.wording"]
 
 
 @pytest.fixture

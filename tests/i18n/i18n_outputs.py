@@ -23,7 +23,8 @@ AREA = {"classify": "outputs", "obligations": "outputs", "assess": "outputs", "l
         "law diff": "outputs", "validate": "outputs", "pack": "outputs", "fairness": "outputs",
         "explain": "outputs", "incident": "outputs", "decisions explain": "outputs", "init": "outputs",
         "scan": "outputs", "verify": "outputs", "register": "ledger", "systems": "outputs",
-        "show": "outputs", "ledger verify": "ledger", "decisions record": "ledger"}
+        "show": "outputs", "ledger verify": "ledger", "decisions record": "ledger", "ledger export": "ledger",
+        "ledger proof": "ledger", "db upgrade": "ledger"}
 
 
 def _runner():
@@ -82,13 +83,16 @@ def outputs(tmp: Path) -> Iterator[tuple[str, str, str, str, str, list]]:
         yield "outputs", "explain", "credit-scoring", lang, run(
             "explain", CREDIT / "model.skops", CREDIT / "applicants.csv", "--row", "A104502", "--repeats", "1",
             "--lang", lang).split("\n\n", 1)[-1].split(_letter_heading(lang), 1)[-1], credit
-        yield "outputs", "scan", "support-chatbot", lang, run("scan", ROOT / "examples/support-chatbot/logs", "--lang", lang), []
+        yield "outputs", "scan", "support-chatbot", lang, run("scan", ROOT / "examples/support-chatbot/logs", "--fail-on", "all", "--lang", lang), []
         yield "outputs", "verify", "deepfake-video", lang, run("verify", ROOT / "examples/deepfake-video/media", "--lang", lang), []
         yield "outputs", "verify", "clip.mp4", lang, run("verify", ROOT / "examples/deepfake-video/media/clip.mp4", "--lang", lang), []
         labelled = tmp / f"labelled-{lang}.png"  # a label that holds, by a signer no trust list names
         run("label", ROOT / "examples/deepfake-video/media/presenter.png", "-o", labelled, "--lang", lang,
             "--generator", "Studio model 2")
         yield "outputs", "verify", "labelled.png", lang, run("verify", labelled, "--lang", lang), ["Studio model 2"]
+        both = tmp / f"labelled-kk-ru-{lang}.wav"  # one spoken warning in both languages
+        run("label", ROOT / "examples/deepfake-video/media/voice.wav", "-o", both, "--lang", "kk,ru")
+        yield "outputs", "verify", "labelled kk,ru.wav", lang, run("verify", both, "--lang", lang), []
     # the registry: systems, a decision and its letter, an incident and its notice
     decisions = tmp / "decisions.jsonl"
     record = {"id": "D-1", "subject": "p-7f3a91", "system": "retail-credit-scoring", "inputs_digest": "sha256:" + "9f" * 32,
@@ -112,6 +116,12 @@ def outputs(tmp: Path) -> Iterator[tuple[str, str, str, str, str, list]]:
         yield "outputs", "systems", "-", lang, run("systems", "--db", db, "--lang", lang), everything
         yield "outputs", "show", "retail-credit-scoring", lang, run("show", "retail-credit-scoring", "--db", db, "--lang", lang), everything
         yield "ledger", "ledger verify", "-", lang, run("ledger", "verify", "--db", db, "--lang", lang), everything
+        yield "ledger", "register", "credit-scoring", lang, run("register", CREDIT / "senim.yaml", "--db", db, "--lang", lang), everything
+        yield "ledger", "decisions record", "credit-scoring", lang, run("decisions", "record", decisions, "--db", db, "--lang", lang), everything
+        yield "ledger", "ledger export", "-", lang, run("ledger", "export", tmp / f"bundle-{lang}", "--db", db, "--lang", lang), everything
+        yield "ledger", "ledger proof", "-o", lang, run("ledger", "proof", "1", "--db", db, "-o", tmp / f"proof-{lang}.json", "--lang", lang), everything
+        yield "ledger", "db upgrade", "-", lang, run("db", "upgrade", "--db", db, "--lang", lang), \
+            everything + [f"sqlite:///{db}"]  # the registry as given, in the URL form it is named by
         # name, id, description, owner, BIN, size, markets, uses, affects people, failure, oversight,
         # public sector, capabilities, generates, personal data, categories, subjects, basis, stored in KZ
         answers = "\n".join(["Оценка заявок", "", "", "Банк", "", "4", "1", "2", "1", "3", "2", "0", "", "0", "1",

@@ -113,6 +113,9 @@ def test_custom_recognizers_from_a_file_in_the_cli_and_the_library(tmp_path):
         ("vip", "*******01"), ("email", "***@mail.kz")]
     failing = senim("scan", str(path), "--recognizers", str(rules), "--fail-on", "customer_number")
     assert failing.returncode == 1
+    # a type the organisation added has no words in the catalogs: its own name, quoted (both
+    # CUST- numbers of the text count, as no --min-confidence is given)
+    assert failing.stderr.decode().endswith("--fail-on (2 in all): «customer_number»: 2.\n")
 
 
 def test_a_bad_recognizers_file_is_one_sentence(tmp_path):

@@ -62,9 +62,9 @@ def _band(path: Path) -> np.ndarray:
     return np.asarray(image.crop((left, top, right, bottom)), dtype=int)
 
 
-def _letter_mask(text: str, width: int, height: int) -> np.ndarray:
-    """Where the band drawn alone has (anti-aliased) letters, widened by two pixels."""
-    band = np.asarray(banner.render_band(text, width, height).convert("L"), dtype=int)
+def _letter_mask(text: str, width: int, height: int, rows: int = 0) -> np.ndarray:
+    """Where the band drawn alone (at least `rows` high) has (anti-aliased) letters, widened by two pixels."""
+    band = np.asarray(banner.render_band(text, width, height, rows=rows).convert("L"), dtype=int)
     mask = band > band.min() + 8
     for _ in range(2):
         grown = mask.copy()

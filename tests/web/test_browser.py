@@ -100,11 +100,36 @@ def _journey(page, checked: Checked, base: str, lang: str, system: str, tmp_path
     assert page.locator("table[lang]").first.get_attribute("lang") == lang  # the report itself, in the reader's language
     assert page.locator("table[lang] .status-partly_met").first.inner_text() == WORDS[lang]["met"]
     checked.check("assessment")
+    page.click("form[action$='/pdf'] button[type=submit]")  # the PDF is a job: its page offers the file when ready
+    page.wait_for_url(re.compile(r".*/jobs/\d+$"))
+    page.wait_for_selector("a[href$='/file']", timeout=120_000)
+    checked.check("pdf-job")
     with page.expect_download() as download:
-        page.click("a[href$='format=pdf']")
+        page.click("a[href$='/file']")
     saved = tmp_path / download.value.suggested_filename
     download.value.save_as(saved)
     assert saved.name == f"{system}.{lang}.pdf" and saved.read_bytes().startswith(b"%PDF-")
+
+    page.goto(f"{base}/systems/{system}/checks")  # the checks on data: a scan, a fairness check with a wrong column
+    checked.check("checks")
+    people = tmp_path / "клиенттер.csv"
+    people.write_bytes(b"iin\n900101300007\n")  # check digit by hand: 9+4+6+21 = 40, 40 mod 11 = 7
+    page.set_input_files("#scan-file", str(people))
+    page.click("form[action$='/scan'] button[type=submit]")
+    page.wait_for_url(re.compile(r".*/jobs/\d+$"))
+    page.wait_for_selector("#job-status table", timeout=120_000)
+    assert "900101300007" not in page.content()
+    checked.check("scan-job")
+    page.goto(f"{base}/systems/{system}/checks")
+    log = tmp_path / "decisions.csv"
+    log.write_bytes(b"sex,repaid,approved\nF,1,1\nM,0,1\n")
+    page.set_input_files("#fa-file", str(log))
+    page.fill("#fa-target", "outcome")
+    page.fill("#fa-prediction", "approved")
+    page.fill("#fa-sensitive", "sex")
+    page.click("form[action$='/fairness'] button[type=submit]")
+    assert page.locator("#fa-target[aria-invalid=true]").count() == 1
+    checked.check("checks-error")
 
     page.goto(f"{base}/incidents")
     checked.check("incidents")

@@ -74,6 +74,103 @@ def test_senim_serve_serves_and_stops(tmp_path, senim_home):
     assert server.returncode in (0, -15)  # uvicorn stops gracefully, then re-raises SIGTERM
 
 
+def _children(pid: int) -> list[str]:
+    """The command lines of a process's children (Linux /proc)."""
+    found = []
+    for child in open(f"/proc/{pid}/task/{pid}/children").read().split():
+        try:
+            found.append(open(f"/proc/{child}/cmdline").read().replace("\0", " "))
+        except FileNotFoundError:
+            pass
+    return found
+
+
+def test_senim_serve_with_workers_shares_sessions_limits_and_jobs(db_url, senim_home):
+    """Two processes on one port: a session made through one is good on every new connection,
+    the sign-in limit counts the wrong passwords whichever process heard them, and a job is run
+    once by the job threads of both."""
+    import http.cookiejar
+    import json
+    from urllib.parse import urlencode
+
+    from web_helpers import PASSWORD, manifest_yaml
+
+    assert run_cli("org", "add", "Example Bank JSC", "--bin", BANK, "--db", db_url).returncode == 0
+    for email in ("admin@bank.kz", "other@bank.kz"):
+        added = subprocess.run([*SENIM, "user", "add", email, "--org", BANK, "--role", "admin", "--password-stdin",
+                                "--db", db_url], input=PASSWORD + "\n", text=True, capture_output=True, timeout=120,
+                               env={**os.environ, "SENIM_HOME": str(senim_home)})
+        assert added.returncode == 0, added.stderr
+    token = run_cli("token", "add", "admin@bank.kz", "--db", db_url).stdout.strip()
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen([*SENIM, "serve", "--port", str(port), "--db", db_url, "--workers", "2",
+                               "--job-threads", "1"], env={**os.environ, "SENIM_HOME": str(senim_home)},
+                              stderr=subprocess.PIPE, text=True, cwd=ROOT)
+
+    def call(method: str, path: str, body: bytes | None = None, headers: dict | None = None, opener=None):
+        request = urllib.request.Request(base + path, data=body, method=method, headers=headers or {})
+        try:
+            with (opener.open if opener else urllib.request.urlopen)(request, timeout=30) as answer:
+                return answer.status, answer.read()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read()
+
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                if call("GET", "/healthz")[0] == 200:
+                    break
+            except OSError:
+                pass
+            assert time.monotonic() < deadline and server.poll() is None, server.stderr.read()
+            time.sleep(0.3)
+        assert sum("spawn_main" in line for line in _children(server.pid)) == 2
+        jar = http.cookiejar.CookieJar()
+        browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        form = urlencode({"email": "admin@bank.kz", "password": PASSWORD, "next": "/"}).encode()
+        status, _ = call("POST", "/login", form, {"content-type": "application/x-www-form-urlencoded"}, browser)
+        assert status == 200 and [c.name for c in jar] == ["senim_session"]
+        for _ in range(12):  # a new connection each time, to either process
+            status, page = call("GET", "/", headers={"accept": "text/html"}, opener=browser)
+            assert status == 200 and "Example Bank JSC" in page.decode()
+        for _ in range(5):  # FAILURES wrong passwords, each on its own connection
+            wrong = urlencode({"email": "other@bank.kz", "password": "not the password at all"}).encode()
+            assert call("POST", "/login", wrong, {"content-type": "application/x-www-form-urlencoded"})[0] == 401
+        right = urlencode({"email": "other@bank.kz", "password": PASSWORD}).encode()
+        assert call("POST", "/login", right, {"content-type": "application/x-www-form-urlencoded"})[0] == 429
+        bearer = {"authorization": f"Bearer {token}"}
+        status, _ = call("POST", "/api/v1/systems", manifest_yaml("retail-credit-scoring", BANK).encode(),
+                         {**bearer, "content-type": "application/yaml"})
+        assert status == 201
+        status, job = call("POST", "/api/v1/systems/retail-credit-scoring/assessments", b'{"lang": "en"}',
+                           {**bearer, "content-type": "application/json"})
+        assert status == 202
+        number = json.loads(job)["id"]
+        deadline = time.monotonic() + 180
+        while (found := json.loads(call("GET", f"/api/v1/jobs/{number}", headers=bearer)[1]))["status"] != "done":
+            assert found["status"] in ("queued", "running") and time.monotonic() < deadline, found
+            time.sleep(0.5)
+        assert found["result"]["assessment"] == 1
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=90)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            raise AssertionError("senim serve --workers 2 did not stop within 90 s of SIGTERM") from None
+    assert server.returncode in (0, -15)
+    from senim.registry.db import Database
+    from sqlalchemy import text
+
+    database = Database(db_url)
+    with database.read() as conn:  # the job claimed and recorded once, by one of the processes
+        assert conn.execute(text("SELECT count(*) FROM assessments")).scalar() == 1
+        assert conn.execute(text("SELECT count(*) FROM jobs WHERE status = 'done'")).scalar() == 1
+    database.dispose()
+
+
 def test_schema_0003_gives_old_rows_to_the_organisation_of_their_owners_bin(db_url, tmp_path):
     from alembic import command
     from sqlalchemy import text

@@ -40,3 +40,25 @@ def test_the_default_page_and_the_bounds(world):
         refused = world.client.get(f"/api/v1/systems?{bad}", headers=headers)
         assert refused.status_code == 422, bad
         assert refused.json()["errors"][0]["field"] in ("limit", "after"), bad
+
+
+def test_a_page_is_written_as_its_response_model_writes_it(world):
+    """The page is written without FastAPI's pass over the model: the bytes must be pydantic's own
+    for list[SystemSummary] (every field, in the model's order, compact, UTF-8), with a name
+    outside ASCII among them."""
+    from pydantic import TypeAdapter
+
+    from senim.web.api import SystemSummary
+
+    engineer = {**world.token("engineer", BANK), "content-type": "application/yaml"}
+    text = manifest_yaml("retail-credit-scoring", BANK).replace("id: retail-credit-scoring", "id: aaa-kazakh-name")
+    text = re.sub(r"(?m)^name: .*$", lambda _: r'name: "Несие скорингі «Қазақ» \u2028 / \\"', text)
+    assert world.client.post("/api/v1/systems", headers=engineer, content=text.encode()).status_code in (200, 201)
+    answer = world.client.get("/api/v1/systems?limit=2", headers=world.token("auditor", BANK))
+    assert answer.status_code == 200 and answer.headers["content-type"] == "application/json"
+    rows = answer.json()
+    assert rows[0]["name"] == "Несие скорингі «Қазақ» \u2028 / \\"
+    model = TypeAdapter(list[SystemSummary])
+    assert answer.content == model.dump_json(model.validate_python(rows))
+    assert list(rows[0]) == list(SystemSummary.model_fields)
+    assert _next(answer) == f"/api/v1/systems?limit=2&after={rows[1]['id']}"

@@ -103,6 +103,13 @@ def test_submitted_to_listed_with_both_sides_seeing_each_deadline_then_public(ap
 
     _on(world, 11)
     assert review("request_documents").status_code == 422    # a request says what is missing
+    # on the reviewer's Kazakh page the refusal is in Kazakh, at the note, and nothing moved
+    page = c.post(f"/regulator/applications/{number}/move?lang=kk", headers=world.cookie("regulator", AUTHORITY),
+                  data={"move": "request_documents", "note": "  "})
+    assert page.status_code == 422
+    assert "ескертпе керек" in page.text and "needs a note" not in page.text
+    assert f'aria-describedby="move-problem-{number}"' in page.text
+    assert [a["state"] for a in c.get("/api/v1/registry/applications", headers=reviewer).json()] == ["under_review"]
     asked = review("request_documents", "The copyright agreement is unsigned").json()
     assert asked["state"] == "documents_requested"
     assert asked["deadline"]["due"] is None and asked["deadline"]["acts"] == "owner"

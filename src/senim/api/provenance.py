@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import Any, Sequence
 
 from senim.api import inputs
 from senim.api.results import Audit, Labelling, Verification
@@ -38,7 +38,7 @@ def _anchors(value: Any) -> str | None:
     return value
 
 
-def label(source: Any, output: Any, *, lang: str = "en", warning: bool = True,
+def label(source: Any, output: Any, *, lang: str | Sequence[str] = "en", warning: bool = True,
           generator: str = "unknown AI system", action: str = "created", key: Any = None, chain: Any = None,
           tsa: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Labelling:
     """Put a machine-readable AI mark (C2PA, XMP) and a perceivable warning on one file.
@@ -49,8 +49,11 @@ def label(source: Any, output: Any, *, lang: str = "en", warning: bool = True,
         A PNG, JPEG, WebP, MP4, WAV, MP3, HTML or Markdown file.
     output : str or os.PathLike
         The labelled copy (a file of the same type).
-    lang : {"en", "kk", "ru"}
-        Language of the warning.
+    lang : {"en", "kk", "ru"}, or several
+        Language of the warning; several (``"kk,ru"`` or ``["kk", "ru"]``)
+        make one warning carrying each language in that order: a banner with
+        a row each, the spoken notice in each voice, a first paragraph with
+        a part each, and the C2PA warning assertion listing them.
     warning : bool
         Add the visible banner, spoken notice or first line; False: marks only.
     generator : str
@@ -71,13 +74,23 @@ def label(source: Any, output: Any, *, lang: str = "en", warning: bool = True,
     Labelling
         ``.output``, ``.marks`` (``c2pa``, ``xmp``, ``visible-banner``, ...);
         ``.to_dict()`` is an item of ``senim label --format json``.
+
+    Raises
+    ------
+    ParameterError
+        `lang` names a language Senim has no warning in, or one twice; a
+        `key` without its `chain`; `source` is a folder.
+    InputError
+        The file cannot be labelled (its type, size or content).
     """
     from senim.provenance import label_file, load_signing_key
     from senim.provenance.formats import check_file
     from senim.settings import notify
 
     here, there = inputs.data_path(source, "source"), inputs.data_path(output, "output")
-    lang, max_bytes = inputs.language(lang), _max_bytes(max_bytes)
+    from senim.provenance.wording import languages
+
+    lang, max_bytes = languages(lang), _max_bytes(max_bytes)
     warning = inputs.flag(warning, "warning")
     if (key is None) != (chain is None):
         raise ParameterError("give both the private key and its certificate `chain`, or neither", field="key")

@@ -22,7 +22,8 @@ app = typer.Typer(
     help="Senim: Kazakhstan's AI law and the EU AI Act, in practice.",
 )
 
-COMMAND_MODULES = ("core", "fairness", "explain", "scan", "provenance", "registry", "assess", "web", "regulator")
+COMMAND_MODULES = ("core", "fairness", "explain", "scan", "provenance", "registry", "ledger", "decisions", "incident",
+                   "assess", "web", "regulator")
 # The module that adds each top-level command: a run imports, and Typer
 # builds, only the one it names (building all ~30 costs ~30 ms of every
 # start); help and unknown names get them all. tests/core checks this table.
@@ -31,7 +32,7 @@ COMMANDS = {
     "fairness": "fairness", "explain": "explain", "scan": "scan", "redact": "scan",
     "label": "provenance", "verify": "provenance", "keys": "provenance",
     "register": "registry", "systems": "registry", "show": "registry", "db": "registry",
-    "ledger": "registry", "decisions": "registry", "incident": "registry",
+    "ledger": "ledger", "decisions": "decisions", "incident": "incident",
     "assess": "assess", "init": "assess", "pack": "assess", "report": "assess",
     "serve": "web", "worker": "web", "org": "web", "user": "web", "token": "web",
     "registry": "regulator",

@@ -6,8 +6,9 @@ import json
 import re
 import sys
 from datetime import date
+from pathlib import Path
 from enum import Enum
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 import typer
 
@@ -26,11 +27,16 @@ class Format(str, Enum):
 
 
 LANG = typer.Option(Lang.en, "--lang", help="Language of every sentence: kk, ru or en.")
+DB_HELP = "Registry database: a SQLite file or a postgresql:// URL (default ./senim.db; env SENIM_DB)."
+DB = typer.Option(None, "--db", envvar="SENIM_DB", help=DB_HELP, show_envvar=True)
+OUTPUT = typer.Option(None, "--output", "-o")
 AS_OF = typer.Option(None, "--as-of", metavar="DATE", help="Apply the law as in force on DATE (YYYY-MM-DD; default today).")
 
 
-# A library parameter whose option is not spelt `--` + its name with dashes.
-FLAGS = {"systems": "--system", "actions": "--action", "chain": "--cert", "evidence_roots": "--evidence-root"}
+# A library parameter whose option is not spelt `--` + its name with dashes
+# (or that an argument gives: `senim ledger proof ENTRY`).
+FLAGS = {"systems": "--system", "actions": "--action", "chain": "--cert", "evidence_roots": "--evidence-root",
+         "entry": "ENTRY", "old": "OLD", "new": "NEW", "directory": "DIR"}
 
 
 def flag(parameter: str) -> str:
@@ -50,6 +56,72 @@ def parse_date(value: Optional[str], option: str) -> Optional[date]:
 def print_json(value: Any) -> None:
     """JSON alone on stdout, UTF-8 as written (Kazakh and Russian stay readable)."""
     sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def print_result(value: Any, fmt: Enum, words: Callable[[], str]) -> None:
+    """`value` as JSON with --format json, else the text `words()` gives
+    (made only then: JSON never pays for the wording)."""
+    if fmt.value == "json":
+        print_json(value)
+    else:
+        sys.stdout.write(words())
+
+
+def print_check(checked: Any, fmt: Enum, words: Callable[[], tuple[str, list[str]]]) -> None:
+    """A check's answer (`.ok`, `.to_dict()`): JSON with --format json, else
+    the line `words()` gives on stdout and its notes on stderr; exit 1 when
+    the check failed."""
+    if fmt.value == "json":
+        print_json(checked.to_dict())
+    else:
+        line, notes = words()
+        sys.stdout.write(line)
+        sys.stderr.write("".join(note + "\n" for note in notes))
+    if not checked.ok:
+        raise typer.Exit(1)
+
+
+def emit(text: str, output: Optional[Path], lang: str = "en") -> None:
+    """`text` on stdout, or written whole to `output` (said on stderr)."""
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        from senim.i18n import text as words
+        from senim.paths import write_atomic
+
+        write_atomic(output, text.encode("utf-8"))
+        sys.stderr.write(words("registry.wrote", lang, path=output) + "\n")
+
+
+# ---------------------------------------------------------------- registry
+
+def registry(db: Optional[str], *, existing: bool = False):
+    """The registry `--db` names; with existing=True (commands that only read)
+    it is opened read-only: a SQLite file must already be there (a mistyped
+    --db is not a new, empty, "intact" registry), and nothing is migrated or
+    written, so a read-only copy can be listed and verified."""
+    from senim.registry.db import Database
+
+    return Database(db, readonly=existing)
+
+
+def reading(command):
+    """A reading command: a stored row it cannot read (a SQLite file changed
+    outside Senim) is one sentence naming the table and the row, exit 2."""
+    import functools
+
+    @functools.wraps(command)
+    def run(*args, **kwargs):
+        from senim.registry.audit import UNREADABLE
+
+        try:
+            return command(*args, **kwargs)
+        except UNREADABLE as error:
+            from senim.registry.audit import unreadable_problem
+
+            raise unreadable_problem(kwargs.get("db"), error) from None
+
+    return run
 
 
 def print_rich(markup: Any) -> None:

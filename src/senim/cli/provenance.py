@@ -85,7 +85,9 @@ def keys_show(
 def label(
     input: Path = typer.Argument(..., help="A file or a folder of PNG, JPEG, WebP, MP4, WAV, MP3, HTML, Markdown."),
     output: Path = typer.Option(..., "-o", "--output", help="Output file, or folder when INPUT is a folder."),
-    lang: Lang = typer.Option(Lang.en, "--lang", help="Language of the warning and of the messages."),
+    lang: str = typer.Option("en", "--lang", metavar="LANG[,LANG]",
+                             help="Language of the warning (kk, ru or en), or several in order (kk,ru): one "
+                                  "warning carrying each; the messages are in the first."),
     warning: WarningMode = typer.Option(WarningMode.visible, "--warning",
                                         help="visible: banner, spoken notice or first line; none: marks only."),
     generator: str = typer.Option("unknown AI system", "--generator", help="The AI system that made the content."),
@@ -101,7 +103,9 @@ def label(
     from senim.provenance import label_file, label_tree, load_signing_key
 
     from senim.provenance.formats import check_file
+    from senim.provenance.wording import languages
 
+    langs = languages(lang)  # bad value: one sentence naming --lang, exit 2
     if not input.exists():
         raise InputError(f"{input}: no such file")
     if not input.is_dir():
@@ -110,8 +114,8 @@ def label(
         raise InputError("--key and --cert: give both the private key and the certificate chain, or neither")
     signing_key, created = load_signing_key(key, cert)
     if created:
-        _err(_say("keys_first_use", lang.value, folder=signing_key.key_path.parent))
-    options = dict(key=signing_key, lang=lang.value, warning=warning is WarningMode.visible,
+        _err(_say("keys_first_use", langs[0], folder=signing_key.key_path.parent))
+    options = dict(key=signing_key, lang=langs, warning=warning is WarningMode.visible,
                    generator=generator, action=action.value, tsa_url=tsa, max_bytes=max_mb << 20)
     if input.is_dir():
         results, skipped, errors = label_tree(input, output, **options)
@@ -123,14 +127,14 @@ def label(
         print(json.dumps({"labelled": results, "skipped": skipped, "errors": errors}, ensure_ascii=False, indent=2))
     else:
         for result in results:
-            _err(_say("labelled", lang.value, path=result["path"], output=result["output"],
+            _err(_say("labelled", langs[0], path=result["path"], output=result["output"],
                       marks=", ".join(result["marks"])))
             for note in result.get("notes", []):
                 _err(f"  note: {note}")
     for error in errors:
         _err(f"senim: {error}")
     if input.is_dir():
-        _err(_say("label_summary", lang.value, done=len(results), skipped=len(skipped), failed=len(errors)))
+        _err(_say("label_summary", langs[0], done=len(results), skipped=len(skipped), failed=len(errors)))
     if errors:
         raise typer.Exit(2)
 
@@ -153,6 +157,25 @@ def _when(moment: str, lang: str) -> str:
         return f"«{moment}»"
 
 
+def _warning_line(result: dict, lang: str) -> str | None:
+    """The warning the label carries, once, with each of its languages: the one the
+    credentials declare, else the one the text shows; its words quoted as written."""
+    marks = {m["kind"]: m for m in result["marks"] if m["kind"] in ("declared-warning", "visible-text")}
+    mark = marks.get("declared-warning") or marks.get("visible-text")
+    if not mark or not mark.get("text"):
+        return None
+    texts = mark["text"] if isinstance(mark["text"], list) else [mark["text"]]
+    codes = mark.get("language") or []
+    codes = codes if isinstance(codes, list) else [codes]
+    from senim.i18n import has
+
+    names = [_say(f"language.{code}", lang) if has(f"provenance.language.{code}") else f"«{code}»"
+             for code in codes if isinstance(code, str)]
+    key = "warning_spoken" if mark.get("medium") == "audio" else "warning_shown"
+    quoted = " / ".join(f"«{text}»" for text in texts)
+    return _say(key + ("_in" if names else ""), lang, languages=", ".join(names), texts=quoted)
+
+
 def _verdict_line(result: dict, lang: str) -> str:
     """One file's check as a person reads it: what the marks claim, the state of
     the label, who made and signed it and when, then each detail in words; a
@@ -172,6 +195,9 @@ def _verdict_line(result: dict, lang: str) -> str:
         lines.append("    " + _say("signed_at", lang, when=_when(result["signing_time"], lang)))
     if result["digital_source_type"]:
         lines.append("    " + _say("source_type", lang, words=_source_words(result["digital_source_type"], lang)))
+    warning = _warning_line(result, lang)
+    if warning:
+        lines.append("    " + warning)
     lines += [f"    - {issue_words(issue, lang)}" for issue in result["issues"]]
     if no_label:
         lines.append("    " + _say("no_label_means", lang))

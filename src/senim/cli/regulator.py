@@ -11,8 +11,7 @@ from typing import Optional
 import typer
 
 from senim.cli.app import app
-from senim.cli.options import Format, print_json
-from senim.cli.registry import DbOption, _open, _trusted
+from senim.cli.options import DB, LANG, Format, Lang, print_check, registry
 from senim.errors import InputError
 
 registry_app = typer.Typer(help="Bundles for the regulator: export, verify, import.", no_args_is_help=True)
@@ -25,15 +24,15 @@ def registry_export(
                                        help="Write the signed bundle for the regulator into DIR (new or empty)."),
     org: Optional[str] = typer.Option(None, "--org", metavar="BIN", help="The organisation (needed when the "
                                       "registry holds several)."),
-    db: Optional[str] = DbOption,
+    db: Optional[str] = DB,
+    lang: Lang = LANG,
 ) -> None:
     """Systems, classifications, assessments, incidents and trusted-list steps, each with its inclusion
     proof against the signed ledger; no decision about a person."""
-    from senim.registry.regbundle import export
+    from senim.registry.regbundle import export, exported_text
 
-    summary = export(_open(db, existing=True), for_regulator, org_bin=org)
-    sys.stdout.write(f"{for_regulator}: {summary['entries']} entries of {summary['organisation']['name']} "
-                     f"(BIN {summary['organisation']['bin'] or '-'}), signed by key {summary['key'][:16]}\n")
+    summary = export(registry(db, existing=True), for_regulator, org_bin=org)
+    sys.stdout.write(exported_text(for_regulator, summary, lang.value))
 
 
 @registry_app.command("verify")
@@ -41,39 +40,28 @@ def registry_verify(
     directory: Path = typer.Argument(..., metavar="DIR"),
     key: Optional[Path] = typer.Option(None, "--key", help="Accept only a checkpoint signed by this public key (PEM)."),
     fmt: Format = typer.Option(Format.text, "--format"),
+    lang: Lang = LANG,
 ) -> None:
     """Check a regulator bundle offline, no database needed. Exit 1 if any byte is wrong."""
-    from senim.registry.regbundle import Refused, verify
+    from senim.registry.regbundle import check, check_text
 
-    try:
-        checked = verify(directory, _trusted(key))
-    except Refused as refused:
-        if fmt is Format.json:
-            print_json({"ok": False, "problem": str(refused)})
-        else:
-            sys.stdout.write(f"refused: {refused}\n")
-        raise typer.Exit(1) from None
-    summary = checked["summary"]
-    if fmt is Format.json:
-        print_json({"ok": True, "problem": None, **summary})
-    else:
-        sys.stdout.write(f"ok: {summary['entries']} entries of {summary['organisation']['name']} "
-                         f"(BIN {summary['organisation']['bin'] or '-'}), checkpoint of {summary['signed_at']}\n")
-        sys.stderr.write(f"signing key {checked['key_id']}: compare it with the one the organisation publishes\n")
+    checked = check(directory, key)
+    print_check(checked, fmt, lambda: check_text(checked, lang.value))
 
 
 @registry_app.command("import")
 def registry_import(
     directory: Path = typer.Argument(..., metavar="DIR"),
     key: Optional[Path] = typer.Option(None, "--key", help="Accept only a checkpoint signed by this public key (PEM)."),
-    db: Optional[str] = DbOption,
+    db: Optional[str] = DB,
+    lang: Lang = LANG,
 ) -> None:
     """Verify a regulator bundle and keep it in this registry (the regulator's view lists it). A bundle
     that does not verify is refused and nothing is stored."""
-    from senim.registry.regbundle import import_bundle
+    from senim.ledger.keys import trusted_from_file
+    from senim.registry.regbundle import import_bundle, imported_text
 
     if not directory.is_dir():
         raise InputError(f"{directory}: DIR: not a folder")
-    done = import_bundle(_open(db), directory, trusted=_trusted(key))
-    sys.stdout.write(f"{directory}: {done['status']} as bundle {done['id']}, {done['entries']} entries of "
-                     f"{done['organisation']['name']} (BIN {done['organisation']['bin'] or '-'})\n")
+    done = import_bundle(registry(db), directory, trusted=trusted_from_file(key))
+    sys.stdout.write(imported_text(directory, done, lang.value))

@@ -42,53 +42,10 @@ def _spec(recognizers: str | None, min_confidence: float | None) -> str:
     return custom.with_threshold(spec, min_confidence)
 
 
-def _percent(share: float, lang: str) -> str:
-    from senim.i18n.formats import format_number
-
-    return format_number(share * 100, lang, 1, fixed=True) + "%"
-
-
-def type_words(type_: str, lang: str) -> str:
-    """A type of personal data as a person names it ("phone numbers"); a type an
-    organisation added (--recognizers) by its own name, quoted."""
-    from senim.i18n import has, text
-
-    key = f"scan.type.{type_}"
-    return text(key, lang) if has(key) else f"«{type_}»"
-
-
 def _print_summary(report: dict, lang: str) -> None:
-    from senim.i18n import text
-    from senim.i18n.formats import format_number
+    from senim.checks.personal_data.summary import in_words
 
-    def n(value) -> str:
-        return format_number(value, lang)
-
-    def type_line(t: str, k: dict) -> str:
-        return text("scan.type_line", lang, type=type_words(t, lang), count=n(k["count"]),
-                    share=_percent(k["share_of_rows"], lang))
-
-    out = []
-    for entry in report["files"]:
-        out.append(text("scan.file_line", lang, path=entry["path"], rows=n(entry["rows"])))
-        if not entry["types"]:
-            out.append(text("scan.nothing", lang))
-        if entry["columns"]:
-            for column, kinds in entry["columns"].items():
-                out.append(text("scan.column_line", lang, column=column))
-                out += [type_line(t, k) for t, k in kinds.items()]
-        else:
-            out += [type_line(t, k) for t, k in entry["types"].items()]
-        if entry["distinct_people"]:
-            out.append(text("scan.people", lang, people=n(entry["distinct_people"])))
-        if entry["mass_processing"]:
-            out.append(text("scan.mass", lang, people=n(entry["distinct_people"]),
-                            threshold=n(report["total"]["mass_threshold"])))
-    total = report["total"]
-    out.append(text("scan.total", lang, findings=n(total["findings"]), people=n(total["distinct_people"])))
-    if total["mass_processing"]:
-        out.append(text("scan.total_mass", lang, threshold=n(total["mass_threshold"])))
-    sys.stdout.write("\n".join(out) + "\n")
+    sys.stdout.write("\n".join(in_words(report, lang)) + "\n")
 
 
 @app.command(help="Find personal data in files and tables (IIN, BIN, IBAN, cards, phones, names).")
@@ -221,8 +178,13 @@ def scan(
             result=report, libraries=("hyperscan", "polars", "pyarrow", "pymorphy3"), verdict=verdict,
         ))
     if failed:
-        listed = ", ".join(f"{t}: {n}" for t, n in failed.items())
-        sys.stderr.write(text("scan.fail_on", lang.value, count=sum(failed.values()), types=listed) + "\n")
+        from senim.checks.personal_data.summary import type_words
+        from senim.i18n.formats import format_number
+
+        # in words, as the summary names them; the codes stay in the JSON and the evidence
+        listed = ", ".join(f"{type_words(t, lang.value)}: {format_number(n, lang.value)}" for t, n in failed.items())
+        sys.stderr.write(text("scan.fail_on", lang.value, count=format_number(sum(failed.values()), lang.value),
+                              types=listed) + "\n")
         raise typer.Exit(1)
 
 

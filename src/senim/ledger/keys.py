@@ -94,3 +94,19 @@ def own_public_key() -> Ed25519PublicKey | None:
 def signing_key() -> Ed25519PrivateKey:
     """The organisation's ledger key, created on first use."""
     return _load(str(key_path()))
+
+
+def trusted_from_file(path: str | Path | None) -> dict[str, Ed25519PublicKey] | None:
+    """The one key a PEM file holds, as {key id: key}, for a check that must
+    accept no other signer; None when no file is given."""
+    if path is None:
+        return None
+    from senim.errors import ParameterError
+    from senim.reading import LIMITS, read_bounded
+
+    data = read_bounded(Path(path), LIMITS["key"], "public key")
+    try:
+        public = load_public_pem(data)
+    except Exception:  # cryptography: ValueError, TypeError or UnsupportedAlgorithm
+        raise ParameterError("not an Ed25519 public key (PEM)", file=str(path), field="key") from None
+    return {key_id(public): public}

@@ -53,6 +53,25 @@ class Seen:
     where: str = "--since"
 
 
+def parse_seen(value: str | None, field: str = "since") -> Seen | None:
+    """SIZE:ROOT, a checkpoint seen before (a tree size and 64 hex digits of
+    root), as `ledger verify` and bundle.json print it; None for None. A value
+    of another form is a ParameterError of `field`."""
+    if value is None:
+        return None
+    from senim.errors import ParameterError
+
+    size, _, root = value.partition(":")
+    try:
+        seen = Seen(int(size), bytes.fromhex(root))
+    except ValueError:
+        seen = None
+    if seen is None or seen.size < 1 or len(seen.root) != 32:
+        raise ParameterError(f"{value[:80]!r} is not SIZE:ROOT (a tree size of 1 or more, a colon and the 64 hex "
+                             "digits of its root, as `ledger verify` or bundle.json prints them)", field=field)
+    return seen
+
+
 _FIELDS = frozenset({"seq", "time", "kind", "data", "prev"})
 
 

@@ -2,13 +2,15 @@
 
 Drawn with DejaVu Sans (Debian `fonts-dejavu-core`), which has every letter
 of the Kazakh alphabet (ә ғ қ ң ө ұ ү һ і). The text is fitted to the width,
-on two lines if one would be too small to read.
+on two lines if one would be too small to read; a warning in several
+languages is one band with a row for each (`senim label --lang kk,ru`).
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Sequence
 
 from senim.errors import InputError
 
@@ -71,21 +73,37 @@ def _layout(text: str, width: int, band: int) -> tuple[list[str], int]:
     return best
 
 
-def render_band(text: str, width: int, height: int, *, opaque: bool = False):
+def _parts(text: str | Sequence[str]) -> list[str]:
+    """The warning's parts, one a language: a text alone, or a sequence of them."""
+    return [text] if isinstance(text, str) else list(text)
+
+
+def render_band(text: str | Sequence[str], width: int, height: int, *, opaque: bool = False, rows: int = 0):
     """The band alone, as an RGBA image `width` wide; `opaque` hides what is under it
-    entirely (a banner drawn before, which a new one replaces)."""
+    entirely (a banner drawn before, which a new one replaces).
+
+    `text` is the warning, or one text per language: each gets a row of its
+    own, as high as a one-language band, all in the same type size. `rows`
+    makes the band at least that many rows high (a banner drawn before in more
+    languages, which the new one covers)."""
     from PIL import Image, ImageDraw
 
-    band = band_height(width, height)
-    lines, size = _layout(text, width, band)
+    parts = _parts(text)
+    row = band_height(width, height)
+    band = min(height, row * max(len(parts), rows))
+    row = min(row, band // len(parts))
+    layouts = [_layout(part, width, row) for part in parts]
+    size = min(size for _lines, size in layouts)
     image = Image.new("RGBA", (width, band), BAND_COLOUR[:3] + (255,) if opaque else BAND_COLOUR)
     draw = ImageDraw.Draw(image)
     font = _font(size)
     line_height = size * 1.15
-    top = (band - line_height * len(lines)) / 2
-    for i, line in enumerate(lines):
-        draw.text((width / 2, top + i * line_height + line_height / 2), line, font=font,
-                  fill=TEXT_COLOUR, anchor="mm")
+    first = (band - row * len(parts)) / 2  # a taller band than the parts need: they sit in its middle
+    for n, (lines, _size) in enumerate(layouts):
+        top = first + n * row + (row - line_height * len(lines)) / 2
+        for i, line in enumerate(lines):
+            draw.text((width / 2, top + i * line_height + line_height / 2), line, font=font,
+                      fill=TEXT_COLOUR, anchor="mm")
     return image
 
 
@@ -102,20 +120,22 @@ def has_band(image) -> bool:
     return dark >= 0.6 * (strip.width * strip.height)
 
 
-def apply(image, text: str, *, replace: bool | None = None):
+def apply(image, text: str | Sequence[str], *, replace: bool | None = None, rows: int = 0):
     """A copy of `image` with the band drawn across its bottom edge, in a mode the format can save.
 
-    A band already there (`replace`; by default `has_band`) is covered
-    entirely by the new one. Only the band's strip is blended, so the cost
-    does not grow with the whole picture's size beyond one copy.
+    `text` is the warning, or one text per language (one band, a row each).
+    A band already there (`replace`; by default `has_band`, or `rows`, the
+    rows of a banner the file's credentials declare) is covered entirely by
+    the new one. Only the band's strip is blended, so the cost does not grow
+    with the whole picture's size beyond one copy.
     """
     mode = image.mode
     keep_alpha = mode in ("RGBA", "LA", "PA") or (mode == "P" and "transparency" in image.info)
     target = "RGBA" if keep_alpha else ("L" if mode in ("L", "1") else "RGB")
     out = image.convert(target) if image.mode != target else image.copy()
     if replace is None:
-        replace = has_band(out)
-    band = render_band(text, out.width, out.height, opaque=replace)
+        replace = rows > 0 or has_band(out)
+    band = render_band(text, out.width, out.height, opaque=replace, rows=rows if replace else 0)
     top = out.height - band.height
     strip = out.crop((0, top, out.width, out.height)).convert("RGBA")
     strip.alpha_composite(band)
@@ -123,7 +143,7 @@ def apply(image, text: str, *, replace: bool | None = None):
     return out
 
 
-def band_box(width: int, height: int) -> tuple[int, int, int, int]:
-    """(left, top, right, bottom) of the band on a picture of this size."""
-    band = band_height(width, height)
+def band_box(width: int, height: int, rows: int = 1) -> tuple[int, int, int, int]:
+    """(left, top, right, bottom) of the band on a picture of this size (of `rows` languages)."""
+    band = min(height, band_height(width, height) * rows)
     return 0, height - band, width, height

@@ -14,6 +14,7 @@ import shutil
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Sequence
 
 from senim.errors import InputError
 from senim.provenance import credentials, formats, wording
@@ -38,7 +39,8 @@ def _publish(tmp: Path, dest: Path) -> None:
     os.replace(tmp, dest)
 
 
-def _image_with_banner(data: bytes, fmt: formats.MediaFormat, name: Path, text: str) -> bytes:
+def _image_with_banner(data: bytes, fmt: formats.MediaFormat, name: Path, text: str | list[str],
+                       rows: int = 0) -> bytes:
     from PIL import Image, ImageOps
 
     from senim.provenance import banner
@@ -51,7 +53,7 @@ def _image_with_banner(data: bytes, fmt: formats.MediaFormat, name: Path, text: 
             image.load()
             # Draw on the picture as people see it, so the band is at the bottom after rotation.
             upright = ImageOps.exif_transpose(image)
-            marked = banner.apply(upright, text)
+            marked = banner.apply(upright, text, rows=rows)
             extra = {k: upright.info[k] for k in ("icc_profile", "exif", "dpi") if upright.info.get(k)}
             lossless = fmt.name == "WebP" and b"VP8L" in data[12:40]
     except InputError:
@@ -68,20 +70,37 @@ def _image_with_banner(data: bytes, fmt: formats.MediaFormat, name: Path, text: 
     return out.getvalue()
 
 
-def _declares_banner(source: Path, fmt: formats.MediaFormat) -> bool:
-    """Whether the file's content credentials say Senim drew a banner on its frames
-    (a video labelled before): the new banner then covers the old one entirely."""
+def _declared_rows(source: Path, fmt: formats.MediaFormat) -> int:
+    """How many languages the banner has that the file's content credentials say
+    Senim drew on it (an image or video labelled before; 0: none): the new
+    banner then covers the old one entirely, however many rows it had."""
     with open(source, "rb") as stream:
         if not credentials.has_manifest(fmt.mime, stream):
-            return False
+            return 0
         warning = credentials.read(fmt.mime, stream).warning or {}
-    return warning.get("medium") == "video" and bool(warning.get("text"))
+    if warning.get("medium") != fmt.kind or not warning.get("text"):
+        return 0
+    text = warning["text"]
+    # what another tool wrote there is not trusted beyond the languages Senim has
+    return min(len(text), len(wording.LANGUAGES)) if isinstance(text, list) else 1
 
 
-def label_file(source: Path, dest: Path, *, key: SigningKey, lang: str = "en", warning: bool = True,
+def _declared(langs: tuple[str, ...], texts: list[str], medium: str) -> dict:
+    """The warning as the C2PA assertion states it: one language and its text, or
+    (in several) the list of languages and the list of their texts, in order."""
+    if len(langs) == 1:
+        return {"language": langs[0], "text": texts[0], "medium": medium}
+    return {"language": list(langs), "text": list(texts), "medium": medium}
+
+
+def label_file(source: Path, dest: Path, *, key: SigningKey, lang: str | Sequence[str] = "en", warning: bool = True,
                generator: str = "unknown AI system", action: str = "created", tsa_url: str | None = None,
                max_bytes: int = formats.DEFAULT_MAX_BYTES, signer=None) -> dict:
-    """Label one file; returns what was done. Raises InputError for bad input."""
+    """Label one file; returns what was done. Raises InputError for bad input.
+
+    `lang` is the warning's language, or several (``"kk,ru"`` or a sequence):
+    one warning then carries each language in turn (a banner with a row each,
+    the spoken notice in each voice, a first paragraph with a part each)."""
     from senim.provenance import media, textmarks, xmp
 
     source, dest = Path(source), Path(dest)
@@ -90,18 +109,30 @@ def label_file(source: Path, dest: Path, *, key: SigningKey, lang: str = "en", w
         raise InputError(f"{dest}: file name: the output must keep the {fmt.name} type of the input ({source.suffix})")
     if dest.exists() and dest.resolve() == source.resolve():
         raise InputError(f"{dest}: the output would overwrite the input; choose another path")
-    wording.check_lang(lang)
+    langs = wording.languages(lang)
     act = wording.action(action)
     source_type = act["digital_source_type"]
-    warning_text = (wording.spoken_text(action, lang) if fmt.kind == "audio" else wording.banner_text(action, lang)) \
-        if warning else None
 
-    def definition_for(text: str | None, medium: str) -> dict:
+    def texts_for(kind: str) -> list[str] | None:
+        """The warning in each language; None without a warning."""
+        if not warning:
+            return None
+        words = wording.spoken_text if kind == "audio" else wording.banner_text
+        return [words(action, code) for code in langs]
+
+    def shown(texts: list[str] | None):
+        """The warning as the result names it: the text (in several languages, the list)."""
+        return None if texts is None else texts[0] if len(texts) == 1 else texts
+
+    def definition_for(texts: list[str] | None, medium: str) -> dict:
         return credentials.manifest_definition(
             action=act["c2pa_action"], digital_source_type=source_type, generator=generator, title=dest.name,
-            warning={"language": lang, "text": text, "medium": medium} if text else None)
+            warning=_declared(langs, texts, medium) if texts else None)
 
-    definition = definition_for(warning_text, fmt.kind)
+    warning_texts = texts_for(fmt.kind)
+    warning_text = shown(warning_texts)
+
+    definition = definition_for(warning_texts, fmt.kind)
     signer = signer or credentials.make_signer(key, tsa_url)
     marks = ["c2pa"]
     # An edit needs its input as the parent ingredient; so does a file that
@@ -114,8 +145,8 @@ def label_file(source: Path, dest: Path, *, key: SigningKey, lang: str = "en", w
         data = source.read_bytes()
         xmp.check_structure(data, fmt.name, source)
         parent = (io.BytesIO(data), fmt.mime) if edited or credentials.has_manifest(fmt.mime, data) else None
-        if warning_text:
-            data = _image_with_banner(data, fmt, source, warning_text)
+        if warning_texts:
+            data = _image_with_banner(data, fmt, source, warning_texts, rows=_declared_rows(source, fmt))
             marks.append("visible-banner")
         data = xmp.insert(data, fmt.name, source, source_type, generator)
         marks.append("xmp")
@@ -129,20 +160,23 @@ def label_file(source: Path, dest: Path, *, key: SigningKey, lang: str = "en", w
         streams = {s.get("codec_type") for s in media.probe(source)["streams"]}
         if fmt.kind == "video" and "video" not in streams:
             # An MP4 with sound only: it gets the spoken notice, like other audio.
-            warning_text = wording.spoken_text(action, lang) if warning else None
-            definition = definition_for(warning_text, "audio")
-            result["warning"] = warning_text
+            warning_texts = texts_for("audio")
+            definition = definition_for(warning_texts, "audio")
+            result["warning"] = shown(warning_texts)
         with _temp_beside(dest, dest.suffix) as work, _temp_beside(dest) as tmp:
-            if warning_text and "video" in streams:
-                media.video_banner(source, work, warning_text, opaque=_declares_banner(source, fmt))
+            if warning_texts and "video" in streams:
+                rows = _declared_rows(source, fmt)
+                media.video_banner(source, work, warning_texts, opaque=rows > 0, rows=rows)
                 marks.append("visible-banner")
-            elif warning_text:
-                seconds, spoken = media.audio_notice(source, work, warning_text, lang, fmt.name)
+            elif warning_texts:
+                seconds, unvoiced = media.audio_notice(source, work, warning_texts, langs, fmt.name)
                 result["notice_seconds"] = round(seconds, 2)
-                marks.append("spoken-notice" if spoken else "warning-tone")
-                if not spoken:
-                    result["notes"] = [f"no espeak-ng voice for {lang!r} here: a warning tone was put before "
-                                       "the audio and the sentence is kept in the C2PA manifest only"]
+                marks.append("spoken-notice" if len(unvoiced) < len(langs) else "warning-tone")
+                if unvoiced:
+                    where = "a warning tone was put before the audio" if len(unvoiced) == len(langs) else \
+                        "a warning tone stands in its place in the notice"
+                    result["notes"] = [f"no espeak-ng voice for {code!r} here: {where} and the sentence is kept "
+                                       "in the C2PA manifest only" for code in unvoiced]
             else:
                 shutil.copyfile(source, work)
             with open(source, "rb") as original:
@@ -155,7 +189,7 @@ def label_file(source: Path, dest: Path, *, key: SigningKey, lang: str = "en", w
     else:  # text
         sidecar = dest.with_name(dest.name + SIDECAR_SUFFIX)
         label = textmarks.label_html if fmt.name == "HTML" else textmarks.label_markdown
-        text = label(source.read_bytes(), str(source), warning=warning_text, lang=lang,
+        text = label(source.read_bytes(), str(source), warning=warning_text, lang=langs,
                      digital_source_type=source_type, generator=generator, sidecar_name=sidecar.name)
         marks += ["html-meta" if fmt.name == "HTML" else "front-matter"] + (["visible-text"] if warning_text else [])
         original = source.read_bytes()

@@ -2,7 +2,8 @@
 
 Video: the band from `banner` is overlaid on every frame (ffmpeg `overlay`),
 the sound is copied as it is. Audio: a spoken notice (espeak-ng, which has
-Kazakh, Russian and English voices) is put before the first sample.
+Kazakh, Russian and English voices) is put before the first sample; in
+several languages, one voice after the other.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import shutil
 import subprocess
 import tempfile
 from pathlib import Path
+from typing import Sequence
 
 from senim.errors import InputError
 
@@ -49,9 +51,11 @@ def probe(path: Path) -> dict:
     return info
 
 
-def video_banner(source: Path, dest: Path, text: str, *, opaque: bool = False) -> None:
+def video_banner(source: Path, dest: Path, text: str | Sequence[str], *, opaque: bool = False,
+                 rows: int = 0) -> None:
     """Copy of the video with the band drawn on every frame (H.264, sound copied);
-    `opaque` when it replaces a band drawn before."""
+    `text` is the warning or one text per language (a row each); `opaque` when
+    it replaces a band drawn before (of `rows` languages)."""
     from senim.provenance import banner
 
     ffmpeg = _tool("ffmpeg", "ffmpeg")
@@ -62,7 +66,7 @@ def video_banner(source: Path, dest: Path, text: str, *, opaque: bool = False) -
     width, height = int(video["width"]), int(video["height"])
     with tempfile.TemporaryDirectory(prefix="senim-video-") as work:
         band_png = Path(work) / "band.png"
-        banner.render_band(text, width, height, opaque=opaque).save(band_png)
+        banner.render_band(text, width, height, opaque=opaque, rows=rows).save(band_png)
         _run([ffmpeg, "-nostdin", "-v", "error", "-y", "-i", str(source), "-i", str(band_png),
               "-filter_complex", "[0:v][1:v]overlay=0:main_h-overlay_h:format=auto,format=yuv420p[v]",
               "-map", "[v]", "-map", "0:a?", "-c:v", "libx264", "-preset", "veryfast", "-crf", "18",
@@ -94,12 +98,16 @@ def warning_tone(dest: Path) -> None:
          "ffmpeg warning tone")
 
 
-def audio_notice(source: Path, dest: Path, text: str, lang: str, fmt_name: str) -> tuple[float, bool]:
-    """Copy of the audio with the notice before it: (notice seconds, spoken?).
+def audio_notice(source: Path, dest: Path, text: str | Sequence[str], lang: str | Sequence[str],
+                 fmt_name: str) -> tuple[float, tuple[str, ...]]:
+    """Copy of the audio with the notice before it: (notice seconds, the
+    languages no voice spoke).
 
-    Without a voice for the language (espeak-ng missing, or no such voice),
-    the notice is a tone; the caller then keeps the sentence in the metadata
-    and says so, because a tone alone does not tell a listener what it means.
+    `text` and `lang` are one sentence and its language, or one sentence per
+    language, spoken one after the other in each language's voice. Without a
+    voice for a language (espeak-ng missing, or no such voice), its part of the
+    notice is a tone; the caller then keeps the sentence in the metadata and
+    says so, because a tone alone does not tell a listener what it means.
     """
     ffmpeg = _tool("ffmpeg", "ffmpeg")
     info = probe(source)
@@ -108,18 +116,25 @@ def audio_notice(source: Path, dest: Path, text: str, lang: str, fmt_name: str) 
         raise InputError(f"{source}: contains no audio stream")
     rate = int(audio.get("sample_rate") or 44100)
     channels = int(audio.get("channels") or 1)
+    texts = [text] if isinstance(text, str) else list(text)
+    langs = [lang] if isinstance(lang, str) else list(lang)
+    unvoiced = tuple(code for code in langs if not has_voice(code))
     with tempfile.TemporaryDirectory(prefix="senim-audio-") as work:
-        notice = Path(work) / "notice.wav"
-        spoken = has_voice(lang)
-        if spoken:
-            spoken_notice(text, lang, notice)
-        else:
-            warning_tone(notice)
-        seconds = float(probe(notice)["format"].get("duration") or 0)
+        notices, seconds = [], 0.0
+        for n, (sentence, code) in enumerate(zip(texts, langs)):
+            notice = Path(work) / f"notice-{n}.wav"
+            if code in unvoiced:
+                warning_tone(notice)
+            else:
+                spoken_notice(sentence, code, notice)
+            seconds += float(probe(notice)["format"].get("duration") or 0) + 0.3
+            notices.append(notice)
         layout = "mono" if channels == 1 else "stereo" if channels == 2 else f"{channels}c"
         fmt_filter = f"aresample={rate},aformat=sample_rates={rate}:channel_layouts={layout}"
-        graph = (f"[1:a]{fmt_filter},apad=pad_dur=0.3[n];[0:a]{fmt_filter}[m];"
-                 "[n][m]concat=n=2:v=0:a=1[out]")
+        # each part of the notice, then 0.3 s of silence, then the next; the audio itself last
+        graph = "".join(f"[{n + 1}:a]{fmt_filter},apad=pad_dur=0.3[n{n}];" for n in range(len(notices)))
+        graph += (f"[0:a]{fmt_filter}[m];" + "".join(f"[n{n}]" for n in range(len(notices)))
+                  + f"[m]concat=n={len(notices) + 1}:v=0:a=1[out]")
         if fmt_name == "WAV":
             codec = ["-c:a", audio.get("codec_name") if str(audio.get("codec_name", "")).startswith("pcm_")
                      else "pcm_s16le", "-f", "wav"]
@@ -127,7 +142,8 @@ def audio_notice(source: Path, dest: Path, text: str, lang: str, fmt_name: str) 
             codec = ["-c:a", "aac", "-b:a", "160k", "-movflags", "+faststart", "-f", "mp4"]
         else:
             codec = ["-c:a", "libmp3lame", "-q:a", "2", "-f", "mp3"]
-        _run([ffmpeg, "-nostdin", "-v", "error", "-y", "-i", str(source), "-i", str(notice),
+        inputs = [arg for notice in notices for arg in ("-i", str(notice))]
+        _run([ffmpeg, "-nostdin", "-v", "error", "-y", "-i", str(source), *inputs,
               "-filter_complex", graph, "-map", "[out]", "-map_metadata", "0", *codec, str(dest)],
              f"{source}: ffmpeg could not put the spoken notice before the audio")
-    return seconds + 0.3, spoken
+    return seconds, unvoiced

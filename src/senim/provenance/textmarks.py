@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import re
+from typing import Sequence
 
 from senim.errors import InputError
 
@@ -24,8 +25,61 @@ def _decode(data: bytes, name: str) -> str:
         raise InputError(f"{name}: byte {error.start}: not UTF-8 text") from None
 
 
-def label_html(data: bytes, name: str, *, warning: str | None, lang: str, digital_source_type: str,
-               generator: str, sidecar_name: str) -> bytes:
+def _parts(warning: str | Sequence[str], lang: str | Sequence[str]) -> list[tuple[str, str]]:
+    """(language, text) of each part of the warning: one, or one per language."""
+    if isinstance(warning, str):
+        return [(lang if isinstance(lang, str) else lang[0], warning)]
+    return list(zip([lang] if isinstance(lang, str) else lang, warning))
+
+
+def _html_note(parts: list[tuple[str, str]]) -> str:
+    """The visible first paragraph: in one language, its `lang` on the paragraph; in
+    several, one paragraph with each language's sentence in a span of its own `lang`."""
+    style = 'role="note"'
+    look = 'style="font-weight:bold;background:#111;color:#fff;padding:.5em"'
+    if len(parts) == 1:
+        lang, text = parts[0]
+        return f'\n<p class="{WARNING_CLASS}" {style} lang="{lang}" {look}>{html.escape(text)}</p>'
+    inner = "<br>".join(f'<span lang="{lang}">{html.escape(text)}</span>' for lang, text in parts)
+    return f'\n<p class="{WARNING_CLASS}" {style} {look}>{inner}</p>'
+
+
+_HTML_PART = re.compile(r'<span lang="([^"]*)">(.*?)</span>', re.S)
+
+
+def _md_block(parts: list[tuple[str, str]]) -> str:
+    """The visible first lines of Markdown: in one language a bold quote; in several,
+    a quote with a paragraph per language, each in a span of its own `lang`."""
+    if len(parts) == 1:
+        return f"> **{parts[0][1]}**\n\n"
+    return "\n>\n".join(f'> <span lang="{lang}">**{text}**</span>' for lang, text in parts) + "\n\n"
+
+
+_MD_PART = re.compile(r'> <span lang="([a-z]{2})">\*\*(.*?)\*\*</span>\n')
+
+
+def _md_read(body: str, warning: str) -> tuple[list[tuple[str | None, str]], int] | None:
+    """The parts of the warning `warning` (the front matter's, a line per language)
+    shown first in `body`, and where they end; None when the body does not show it."""
+    if body.startswith(f"> **{warning}**"):
+        return [(None, warning)], len(f"> **{warning}**")
+    parts, at = [], 0
+    for n, line in enumerate(warning.split("\n")):
+        if n:
+            if not body.startswith(">\n", at):
+                return None
+            at += 2
+        found = _MD_PART.match(body, at)
+        if not found or found.group(2) != line:
+            return None
+        parts.append((found.group(1), line))
+        at = found.end()
+    return (parts, at) if len(parts) > 1 else None
+
+
+def label_html(data: bytes, name: str, *, warning: str | Sequence[str] | None, lang: str | Sequence[str],
+               digital_source_type: str, generator: str, sidecar_name: str) -> bytes:
+    """`warning` and `lang`: the warning and its language, or one text per language."""
     text = _decode(data, name)
     if re.search(rf'<meta\s+name="{META_NAME}"', text):
         text = re.sub(rf'\s*<meta\s+name="{META_NAME}"[^>]*>', "", text)
@@ -44,8 +98,7 @@ def label_html(data: bytes, name: str, *, warning: str | None, lang: str, digita
         at = match.end() if match else 0
         text = text[:at] + f"<head>{head}\n</head>" + text[at:]
     if warning:
-        note = (f'\n<p class="{WARNING_CLASS}" role="note" lang="{lang}" style="font-weight:bold;'
-                f'background:#111;color:#fff;padding:.5em">{html.escape(warning)}</p>')
+        note = _html_note(_parts(warning, lang))
         match = re.search(r"<body\b[^>]*>", text, flags=re.I)
         if match:
             text = text[: match.end()] + note + text[match.end():]
@@ -55,8 +108,9 @@ def label_html(data: bytes, name: str, *, warning: str | None, lang: str, digita
     return text.encode("utf-8")
 
 
-def label_markdown(data: bytes, name: str, *, warning: str | None, lang: str, digital_source_type: str,
-                   generator: str, sidecar_name: str) -> bytes:
+def label_markdown(data: bytes, name: str, *, warning: str | Sequence[str] | None, lang: str | Sequence[str],
+                   digital_source_type: str, generator: str, sidecar_name: str) -> bytes:
+    """The front matter's `ai_warning` holds the warning (in several languages, a line each)."""
     import yaml
 
     from senim.provenance import frontmatter
@@ -69,18 +123,22 @@ def label_markdown(data: bytes, name: str, *, warning: str | None, lang: str, di
         "c2pa_manifest": sidecar_name,
     })
     old_warning = meta.pop("ai_warning", None)
-    if old_warning and text.startswith(f"> **{old_warning}**"):
-        text = text.split("\n", 2)[-1] if text.count("\n") >= 2 else ""
+    shown = _md_read(text, old_warning) if isinstance(old_warning, str) and old_warning else None
+    if shown:
+        text = text[shown[1]:]
+        text = text[2:] if text.startswith("\n\n") else text[1:] if text.startswith("\n") else text
     body = text
     if warning:
-        meta["ai_warning"] = warning
-        body = f"> **{warning}**\n\n" + text
+        parts = _parts(warning, lang)
+        meta["ai_warning"] = "\n".join(part for _lang, part in parts)
+        body = _md_block(parts) + text
     front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False)
     return f"---\n{front}---\n{body}".encode("utf-8")
 
 
 def read_marks(data: bytes, fmt_name: str, name: str = "<text>") -> dict:
-    """Marks found in a text file: {"digital_source_type", "warning", "sidecar"}.
+    """Marks found in a text file: {"digital_source_type", "warning", "sidecar"}; a
+    warning in several languages is a list of texts, with "language" beside it.
 
     InputError when Markdown front matter cannot be trusted to be read (see `frontmatter`).
     """
@@ -94,7 +152,12 @@ def read_marks(data: bytes, fmt_name: str, name: str = "<text>") -> dict:
         note = re.search(rf'<p\s+class="{WARNING_CLASS}"[^>]*>(.*?)</p>', text, re.S)
         found["digital_source_type"] = html.unescape(meta.group(1)) if meta else None
         found["sidecar"] = html.unescape(link.group(1)) if link else None
-        found["warning"] = html.unescape(note.group(1)) if note else None
+        parts = _HTML_PART.findall(note.group(1)) if note else []
+        if len(parts) > 1:  # one sentence per language
+            found["warning"] = [html.unescape(part) for _lang, part in parts]
+            found["language"] = [html.unescape(lang) for lang, _part in parts]
+        else:
+            found["warning"] = html.unescape(note.group(1)) if note else None
     else:
         front, body = frontmatter.split(text)
         if front is not None:
@@ -102,6 +165,10 @@ def read_marks(data: bytes, fmt_name: str, name: str = "<text>") -> dict:
             found["digital_source_type"] = meta.get("digital_source_type")
             found["sidecar"] = meta.get("c2pa_manifest")
             warning = meta.get("ai_warning")
-            if warning and body.startswith(f"> **{warning}**"):
+            shown = _md_read(body, warning) if warning else None
+            if shown and len(shown[0]) > 1:  # one sentence per language
+                found["warning"] = [part for _lang, part in shown[0]]
+                found["language"] = [lang for lang, _part in shown[0]]
+            elif shown:
                 found["warning"] = warning
     return found

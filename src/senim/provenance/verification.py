@@ -170,8 +170,9 @@ def _text_marks(data: bytes, fmt: formats.MediaFormat, name: str, folder: Path |
     if found["digital_source_type"]:
         marks.append({"kind": "html-meta" if fmt.name == "HTML" else "front-matter",
                       "digital_source_type": found["digital_source_type"]})
-    if found["warning"]:
-        marks.append({"kind": "visible-text", "text": found["warning"]})
+    if found["warning"]:  # in several languages: the texts, and their languages beside them
+        marks.append({"kind": "visible-text", "text": found["warning"],
+                      **({"language": found["language"]} if found.get("language") else {})})
     linked = found["sidecar"]
     if folder is None:
         if linked:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 
 from senim.errors import ParameterError
 
@@ -28,6 +29,31 @@ def check_lang(lang: str) -> str:
     if lang not in LANGUAGES:
         raise ParameterError(f"{lang!r} is not one of {', '.join(LANGUAGES)}", field="lang")
     return lang
+
+
+def languages(value: Any) -> tuple[str, ...]:
+    """The warning's languages, in the order given: one code (``"kk"``), several
+    written ``"kk,ru"``, or a sequence of codes (``["kk", "ru"]``).
+
+    >>> languages("kk"), languages(" kk , ru "), languages(("ru", "en"))
+    (('kk',), ('kk', 'ru'), ('ru', 'en'))
+    """
+    if isinstance(value, str):
+        codes = [part.strip() for part in value.split(",")]
+    elif isinstance(value, (list, tuple)) and all(isinstance(part, str) for part in value):
+        codes = [part.strip() for part in value]
+    else:
+        raise ParameterError(f"expected a language code or a list of them ({', '.join(LANGUAGES)}), "
+                             f"got {type(value).__name__}", field="lang")
+    if not codes or codes == [""]:
+        raise ParameterError(f"give at least one language ({', '.join(LANGUAGES)})", field="lang")
+    seen: list[str] = []
+    for code in codes:
+        check_lang(code)
+        if code in seen:
+            raise ParameterError(f"{code!r} is given twice; name each language once", field="lang")
+        seen.append(code)
+    return tuple(seen)
 
 
 def banner_text(action_name: str, lang: str) -> str:

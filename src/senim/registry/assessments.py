@@ -13,10 +13,11 @@ import json
 import os
 import tempfile
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import bindparam, func, insert, select
 
 from senim.ledger.canonical import canonical
 from senim.registry.evidence import evidence_in, evidence_of, stored_path
@@ -121,22 +122,45 @@ def assessments_of(db, actor: Actor, system: str | None = None) -> list[dict[str
 
 def assessments_in(conn, actor: Actor, system: str | None = None) -> list[dict[str, Any]]:
     """`assessments_of` within a transaction the caller holds."""
-    query = select(Assessment.id, Assessment.system_id, Assessment.system_version, Assessment.lang, Assessment.verdict,
-                   Assessment.created, Assessment.ledger_seq).where(Assessment.organisation_id == actor.org)
-    if system is not None:
-        query = query.where(Assessment.system_id == system)
-    rows = conn.execute(query.order_by(Assessment.id.desc())).all()
+    rows = conn.execute(_assessments_query(system is not None), {"org": actor.org, "system": system}).all()
     return [{"id": r.id, "system": r.system_id, "system_version": r.system_version, "lang": r.lang,
              "verdict": r.verdict, "created": r.created, "ledger_seq": r.ledger_seq} for r in rows]
+
+
+# The queries of the dashboard and the system page are built once, their values
+# bound at each execute (building a query costs more than running it).
+@lru_cache(maxsize=2)
+def _assessments_query(of_system: bool):
+    query = select(Assessment.id, Assessment.system_id, Assessment.system_version, Assessment.lang, Assessment.verdict,
+                   Assessment.created, Assessment.ledger_seq).where(Assessment.organisation_id == bindparam("org"))
+    if of_system:
+        query = query.where(Assessment.system_id == bindparam("system"))
+    return query.order_by(Assessment.id.desc())
+
+
+@lru_cache(maxsize=1)
+def _summaries_query():
+    newest = (select(Assessment.system_id, func.max(Assessment.id).label("id"))
+              .where(Assessment.organisation_id == bindparam("org")).group_by(Assessment.system_id).subquery())
+    return select(Assessment.id, Assessment.system_id, Assessment.verdict, Assessment.created,
+                  Assessment.summary).join(newest, newest.c.id == Assessment.id)
+
+
+@lru_cache(maxsize=1)
+def _report_query():
+    return select(Assessment.report).where(Assessment.id == bindparam("id"),
+                                           Assessment.organisation_id == bindparam("org"))
 
 
 def latest_summaries(db, actor: Actor) -> dict[str, dict[str, Any]]:
     """The newest assessment of each system of the organisation: verdict, date and gaps by stake."""
     with db.read() as conn:
-        newest = (select(Assessment.system_id, func.max(Assessment.id).label("id"))
-                  .where(Assessment.organisation_id == actor.org).group_by(Assessment.system_id).subquery())
-        rows = conn.execute(select(Assessment.id, Assessment.system_id, Assessment.verdict, Assessment.created,
-                                   Assessment.summary).join(newest, newest.c.id == Assessment.id)).all()
+        return latest_summaries_in(conn, actor)
+
+
+def latest_summaries_in(conn, actor: Actor) -> dict[str, dict[str, Any]]:
+    """`latest_summaries` within a transaction the caller holds."""
+    rows = conn.execute(_summaries_query(), {"org": actor.org}).all()
     return {r.system_id: {"id": r.id, "verdict": r.verdict, "created": r.created, **json.loads(r.summary)}
             for r in rows}
 
@@ -152,8 +176,7 @@ def system_page(db, system_id: str, actor: Actor) -> dict[str, Any]:
         record = show_in(conn, system_id, actor=actor, where=db.display)
         evidence = evidence_in(conn, system_id, actor)
         assessments = assessments_in(conn, actor, system_id)
-        report = conn.execute(select(Assessment.report).where(
-            Assessment.id == assessments[0]["id"], Assessment.organisation_id == actor.org)).scalar() \
+        report = conn.execute(_report_query(), {"id": assessments[0]["id"], "org": actor.org}).scalar() \
             if assessments else None
     statuses = {o["id"]: o for o in json.loads(report)["obligations"]} if report else {}
     return {"system": record, "evidence": evidence, "assessments": assessments, "statuses": statuses}

@@ -144,3 +144,19 @@ def unreadable(conn, error: Exception) -> str:
         return found
     message = str(getattr(error, "orig", None) or error).strip().splitlines()
     return f"a stored row cannot be read ({message[0] if message else type(error).__name__})"
+
+
+def unreadable_problem(db: Any, error: Exception):
+    """The InputError for a reading that met a row it cannot read (`error`,
+    one of UNREADABLE) in registry `db` (its path or URL): one sentence
+    naming the table and the row."""
+    from senim.errors import InputError
+    from senim.registry.db import Database
+
+    database = Database(db, readonly=True)
+    try:
+        with database.read() as conn:
+            why = unreadable(conn, error)
+    finally:
+        database.dispose()
+    return InputError(f"{database.display}: {why}; `senim ledger verify` checks the whole registry")

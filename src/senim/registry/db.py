@@ -195,6 +195,15 @@ def current_revision(conn: Connection) -> str | None:
     return MigrationContext.configure(conn).get_current_revision()
 
 
+def schema_version(conn: Connection) -> str | None:
+    """The schema revision the registry is at, as `current_revision` reads it, in
+    one query (the health check asks at every call; Alembic's own reader builds
+    its table anew each time)."""
+    from sqlalchemy import text
+
+    return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
 def upgrade(engine: Engine) -> tuple[str | None, str]:
     """Migrate to the newest schema under the write lock; (before, after)."""
     from alembic import command
@@ -214,6 +223,38 @@ def upgrade(engine: Engine) -> tuple[str | None, str]:
             if sqlite:
                 conn.connection.driver_connection.execute("PRAGMA foreign_keys = ON")
         return before, head
+
+
+def opened(db: "Database | str | None", *, readonly: bool = False) -> "Database":
+    """`db` itself when it is a Database, else the registry it names (a path or
+    URL; None: SENIM_DB, else ./senim.db), opened now: a function that reads
+    its other values first takes `db` this way, so that a bad value is told
+    before a registry is made or read."""
+    return db if isinstance(db, Database) else Database(db, readonly=readonly)
+
+
+def upgrade_database(db: str | None = None) -> tuple[str, str | None, str]:
+    """Create the registry `db` (a path or URL; None: SENIM_DB, else
+    ./senim.db) or migrate it to the newest schema; (its name, the schema
+    before or None, the schema after). A refusal names the database, never
+    its password."""
+    database = Database(db, migrate=False)
+    try:
+        before, after = upgrade(database.engine)
+    except Exception as error:  # the server, the file or the schema refused
+        raise InputError(f"{database.display}: database: {database._why(error)}") from None
+    finally:
+        database.dispose()
+    return database.display, before, after
+
+
+def upgraded_text(upgraded: tuple[str, str | None, str], lang: str = "en") -> str:
+    """`upgrade_database`'s result in one line: the database, its schema before and after."""
+    from senim.i18n import text
+
+    database, before, after = upgraded
+    return text("registry.schema_upgraded", lang, database=database,
+                before=before or text("registry.schema_empty", lang), after=after) + "\n"
 
 
 class Database:

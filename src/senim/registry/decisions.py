@@ -300,6 +300,29 @@ def record_decisions(db: Database, records: Iterable[dict[str, Any]], places: li
             continue
 
 
+def record_file(db: Database | str | None, path: str | Path) -> Recorded:
+    """Record every decision of the JSON Lines file `path` (all or none), read
+    and checked before the registry `db` (a Database, or its path or URL) is
+    opened; see `read_jsonl` and `record_decisions`."""
+    from senim.registry.db import opened
+
+    records, places = read_jsonl(path)
+    return record_decisions(opened(db), records, places)
+
+
+def recorded_text(done: Recorded, file: str | Path, lang: str = "en") -> str:
+    """What `record_file` did, in one line: how many recorded (their numbers),
+    already there, repeated, and stored under a keyed pseudonym."""
+    from senim.i18n import text
+
+    parts = [text("registry.recorded", lang, count=len(done.new))
+             + (f" ({done.new[0]}-{done.new[-1]})" if done.new else "")]
+    for key, count in (("already", done.already), ("repeated", done.repeated), ("pseudonymised", done.pseudonymised)):
+        if count:
+            parts.append(text(f"registry.recorded_{key}", lang, count=count))
+    return f"{file}: " + "; ".join(parts) + "\n"
+
+
 def _record(db: Database, records: list[dict[str, Any]], places: list[str], actor: Actor | None) -> Recorded:
     done = Recorded()
     with db.write() as conn:
@@ -460,16 +483,23 @@ def _reason_line(reason: Any, labels: Any, lang: str) -> str:
     return f"{name}: {shown}"
 
 
-def explain(db: Database, subject: str, lang: str = "en", labels: Any = None, warn: Any = None, *,
+def explain(db: Database | str | None, subject: str, lang: str = "en", labels: Any = None, warn: Any = None, *,
             actor: Actor | None = None) -> str:
     """The letter for one person: who decided what and when, why in words, what they can do.
 
     Refuses (exit 1) a decision whose record does not match its ledger entry;
     `warn(text)` is told, before the letter is made, of reasons that are
-    sensitive attributes."""
+    sensitive attributes. `labels`: the owner's label table, loaded or its
+    file (default: the one beside the registered manifest); `db`: a
+    Database, or the path or URL of one, then opened read-only."""
     from senim.i18n.formats import format_datetime
-    from senim.letters import options, outcome, owner_of, record_part, require_labels, sensitive_in, sensitive_warning, t
+    from senim.letters import (load_labels, options, outcome, owner_of, record_part, require_labels, sensitive_in,
+                               sensitive_warning, t)
+    from senim.registry.db import opened
 
+    if isinstance(labels, (str, Path)):
+        labels = load_labels(labels)
+    db = opened(db, readonly=True)
     decisions = decisions_about(db, subject, actor=actor)
     if not decisions:
         raise NotFound(f"{subjects.masked(subject)}: subject: no decisions recorded about this subject in {db.display}")

@@ -13,10 +13,11 @@ import json
 import os
 import shutil
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import bindparam, func, insert, select
 
 from senim.errors import InputError
 from senim.ledger.canonical import canonical
@@ -94,6 +95,12 @@ def evidence_of(db, system: str, actor: Actor) -> list[dict[str, Any]]:
 
 def evidence_in(conn, system: str, actor: Actor) -> list[dict[str, Any]]:
     """`evidence_of` within a transaction the caller holds."""
-    rows = conn.execute(select(Evidence).where(Evidence.organisation_id == actor.org, Evidence.system_id == system)
-                        .order_by(Evidence.id)).all()
+    rows = conn.execute(_evidence_query(), {"org": actor.org, "system": system}).all()
     return [_row(r) for r in rows]
+
+
+@lru_cache(maxsize=1)
+def _evidence_query():
+    """Built once, its values bound at each execute (the system page asks it)."""
+    return (select(Evidence).where(Evidence.organisation_id == bindparam("org"), Evidence.system_id == bindparam("system"))
+            .order_by(Evidence.id))

@@ -232,14 +232,16 @@ def get_incident(db: Database, number: int, now: datetime | None = None, *,
 
 
 def list_incidents(db: Database, now: datetime | None = None, status: str | None = None, *,
-                   actor: Actor | None = None) -> list[dict[str, Any]]:
+                   actor: Actor | None = None, overdue: bool = False) -> list[dict[str, Any]]:
+    """The incidents (of `status`; with `overdue`, only those past a deadline), with their deadlines."""
     now = now or utc_now()
     query = scoped(select(Incident.id, Incident.record).order_by(Incident.id), Incident.organisation_id, actor)
     if status:
         query = query.where(Incident.status == status)
     with db.read() as conn:
         rows = conn.execute(query).all()
-    return [_with_deadlines(r.id, json.loads(r.record), now) for r in rows]
+    found = [_with_deadlines(r.id, json.loads(r.record), now) for r in rows]
+    return [r for r in found if r["overdue"]] if overdue else found
 
 
 # ------------------------------------------------------------------ notices
@@ -331,6 +333,47 @@ def incident_text(incident: dict[str, Any], lang: str = "en", owners: list[dict[
                          + " · ".join(parts))
     lines += ["", t("report_record", seq=incident["ledger_seq"])]
     return "\n".join(lines) + "\n"
+
+
+def describe(db: Database, number: int, lang: str = "en", now: datetime | None = None) -> str:
+    """Incident `number` as `incident show` prints it (`incident_text`), with
+    the owners of the systems concerned as the registry holds them."""
+    incident = get_incident(db, number, now)
+    return incident_text(incident, lang, _owners(db, incident["systems"]))
+
+
+def incident_lines(incidents: list[dict[str, Any]], lang: str = "en") -> str:
+    """One line an incident: number, kind, severity, status, then each deadline
+    with its time left; every word in `lang` (the codes stay in the JSON)."""
+    from senim.i18n import text
+    from senim.i18n.formats import format_datetime, format_number
+
+    lines = []
+    for incident in incidents:
+        parts = [f"#{incident['id']}", text(f"registry.kind_{incident['kind']}", lang),
+                 text(f"registry.severity_{incident['severity']}", lang),
+                 text(f"registry.status_{incident['status']}", lang)]
+        for d in incident["deadlines"]:
+            if incident.get("reported_at"):
+                state = text("registry.reported", lang)
+            elif d["overdue"]:
+                state = text("registry.overdue", lang)
+            else:
+                state = text("registry.left", lang, hours=format_number(d["seconds_left"] / 3600, lang, 1))
+            parts.append(text("registry.due", lang, deadline=_deadline_name(d, lang),
+                              due=format_datetime(d["due"], lang), state=state))
+        lines.append("  ".join(parts) + "\n")
+    return "".join(lines)
+
+
+def _deadline_name(deadline: dict[str, Any], lang: str) -> str:
+    """The deadline as the rule pack names it in `lang`: its title up to the period
+    ("Personal-data security breach notice (Kazakhstan)"); the id stays in the JSON."""
+    title = deadline.get("title") or {}
+    words = title.get(lang) or title.get("en") if isinstance(title, dict) else title
+    if not words:
+        return deadline["id"]
+    return words.split(": ", 1)[0]
 
 
 def _change_words(key: str, value: Any, lang: str) -> str:

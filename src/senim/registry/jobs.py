@@ -23,6 +23,7 @@ from senim.registry.models import Job
 from senim.registry.tenancy import Actor, NotFound, owned
 
 LEASE = 600.0  # seconds; a door may change it (senim serve and senim worker read SENIM_JOB_LEASE)
+CLUSTER: str | None = None  # a Dask scheduler for the checks' heavy work (senim serve/worker --cluster)
 KINDS: dict[str, Callable[..., Any]] = {}
 
 
@@ -134,6 +135,8 @@ def work(db, files, *, once: bool = False, idle: float = 0.5, stop=None) -> int:
 
 
 def _kinds() -> dict[str, Callable[..., Any]]:
-    if not KINDS:
-        import senim.registry.assessments  # noqa: F401 - registers its job kinds
+    # each time, not only while KINDS is empty: a page that imported one of them first
+    # (the dashboard reads assessments) would leave the other's kinds unknown
+    import senim.registry.assessments  # noqa: F401 - registers its job kinds
+    import senim.registry.check_jobs  # noqa: F401 - scan, fairness, pdf
     return KINDS

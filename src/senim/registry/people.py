@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 
 from senim.errors import InputError
 from senim.registry.models import LoginFailure, Organisation, Session, Token, User
@@ -200,6 +200,24 @@ def _person_columns():
             Organisation.authority)
 
 
+# Asked at every request: built once, the secret's hash bound at each execute
+# (building a query and its cache key costs more than running it).
+@lru_cache(maxsize=1)
+def _session_query():
+    return (select(Session.created, Session.last_seen, *_person_columns())
+            .join(User, User.id == Session.user_id)
+            .join(Organisation, Organisation.id == User.organisation_id)
+            .where(Session.id_sha256 == bindparam("digest"), User.active.is_(True)))
+
+
+@lru_cache(maxsize=1)
+def _token_query():
+    return (select(Token.name.label("token_name"), Token.revoked, Token.expires, *_person_columns())
+            .join(User, User.id == Token.user_id)
+            .join(Organisation, Organisation.id == User.organisation_id)
+            .where(Token.token_sha256 == bindparam("digest"), User.active.is_(True)))
+
+
 def _person_of(row) -> Person:
     return Person(row.id, row.email, row.role, row.organisation_id, row.name, row.bin, bool(row.authority))
 
@@ -215,12 +233,7 @@ def session_person(db, secret: str) -> Person | None:
     now = time.time()
     digest = _sha256(secret)
     with db.read() as conn:
-        row = conn.execute(
-            select(Session.created, Session.last_seen, *_person_columns())
-            .join(User, User.id == Session.user_id)
-            .join(Organisation, Organisation.id == User.organisation_id)
-            .where(Session.id_sha256 == digest, User.active.is_(True))
-        ).first()
+        row = conn.execute(_session_query(), {"digest": digest}).first()
     if row is None or now - row.last_seen > IDLE or now - row.created > ABSOLUTE:
         return None
     if now - row.last_seen > 60:  # at most one write a minute per session
@@ -281,12 +294,7 @@ def token_person(db, secret: str) -> tuple[Person, str] | None:
     if not secret or not secret.startswith(TOKEN_PREFIX):
         return None
     with db.read() as conn:
-        row = conn.execute(
-            select(Token.name.label("token_name"), Token.revoked, Token.expires, *_person_columns())
-            .join(User, User.id == Token.user_id)
-            .join(Organisation, Organisation.id == User.organisation_id)
-            .where(Token.token_sha256 == _sha256(secret), User.active.is_(True))
-        ).first()
+        row = conn.execute(_token_query(), {"digest": _sha256(secret)}).first()
     if row is None or row.revoked is not None or (row.expires is not None and row.expires < time.time()):
         return None
     return _person_of(row), row.token_name

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -372,3 +373,62 @@ def imported_incidents(db, now: datetime) -> list[dict[str, Any]]:
                              "signature_ok": bundle["signature_ok"]})
             found.append(incident)
     return found
+
+
+# ------------------------------------------------------------------ for `senim registry`
+
+
+@dataclass
+class BundleCheck:
+    """`check`'s answer: whether the bundle verifies, the problem if not, its
+    summary and the id of the key that signed its checkpoint if so."""
+
+    ok: bool
+    problem: str | None = None
+    summary: dict[str, Any] = field(default_factory=dict)
+    key_id: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"ok": self.ok, "problem": self.problem, **self.summary}
+
+
+def check(directory: str | Path, key: str | Path | None = None) -> BundleCheck:
+    """Verify a bundle offline (`verify`), with only the key in PEM file `key`
+    accepted when one is given; a refusal is an answer, not an error."""
+    from senim.ledger.keys import trusted_from_file
+
+    try:
+        checked = verify(directory, trusted_from_file(key))
+    except Refused as refused:
+        return BundleCheck(False, str(refused))
+    return BundleCheck(True, None, checked["summary"], checked["key_id"])
+
+
+def _whose(summary: dict[str, Any]) -> dict[str, Any]:
+    return {"entries": summary["entries"], "organisation": summary["organisation"]["name"],
+            "bin": summary["organisation"]["bin"] or "-"}
+
+
+def exported_text(directory: str | Path, summary: dict[str, Any], lang: str = "en") -> str:
+    """`export`'s summary in one line: the folder, whose entries, the signing key."""
+    from senim.i18n import text
+
+    return text("registry.bundle_exported", lang, directory=directory, signer=summary["key"][:16], **_whose(summary)) + "\n"
+
+
+def check_text(checked: BundleCheck, lang: str = "en") -> tuple[str, list[str]]:
+    """`check`'s answer in words: its line (for stdout) and the key to compare (for stderr)."""
+    from senim.i18n import text
+
+    if not checked.ok:
+        return text("registry.bundle_refused", lang, problem=checked.problem) + "\n", []
+    line = text("registry.bundle_ok", lang, signed_at=checked.summary["signed_at"], **_whose(checked.summary))
+    return line + "\n", [text("registry.bundle_key", lang, signer=checked.key_id)]
+
+
+def imported_text(directory: str | Path, done: dict[str, Any], lang: str = "en") -> str:
+    """`import_bundle`'s answer in one line: imported or unchanged, its number, whose entries."""
+    from senim.i18n import text
+
+    return text("registry.bundle_imported", lang, directory=directory, id=done["id"],
+                status=text(f"registry.bundle_status_{done['status']}", lang), **_whose(done)) + "\n"

@@ -5,10 +5,11 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 
 from senim.errors import InputError, ParameterError
 from senim.law import regimes
@@ -17,6 +18,10 @@ from senim.registry.db import Database
 from senim.registry.models import System, SystemVersion, UpcomingObligation
 from senim.registry.records import iso, jsonable, storable_number, utc_now
 from senim.registry.tenancy import Actor, NotFound, ledger, org_for_manifest, scoped
+
+
+# The Kazakh risk levels a system is registered with (`kz_risk`).
+KZ_RISKS = ("minimal", "medium", "high")
 
 
 def _classify(manifest: Any, as_of: date | None) -> dict:
@@ -102,6 +107,19 @@ def register(db: Database, manifest_path: str | Path | None = None, *, as_of: da
             "ledger_seq": entry.seq}
 
 
+def register_all(db: Database | str | None, manifest_paths: list[str | Path], *,
+                 as_of: date | None = None) -> list[dict]:
+    """`register` each manifest file in turn, once every one of them is valid
+    (a bad file anywhere stores nothing, and makes no registry); one result
+    each, as `register`'s. `db`: a Database, or the path or URL of one."""
+    from senim.manifest import load_manifest
+    from senim.registry.db import opened
+
+    manifests = [load_manifest(path) for path in manifest_paths]
+    db = opened(db)
+    return [register(db, path, as_of=as_of, manifest=manifest) for path, manifest in zip(manifest_paths, manifests)]
+
+
 def upcoming_rows(org: int, system: str, version: int, classification: dict) -> list[dict]:
     """The rows of `upcoming_obligations` for a version: each obligation of its
     classification that starts applying later, with the day it starts."""
@@ -123,34 +141,63 @@ def list_systems(db: Database, *, risk: str | None = None, eu_category: str | No
     `limit` and `after` read one page (keyset pagination, for an actor's
     organisation): at most `limit` systems whose id sorts after `after`.
     Ask for one more than a page holds to learn whether another follows."""
-    query = scoped(
+    if risk is not None and risk not in KZ_RISKS:
+        raise ParameterError(f"{risk!r} is not one of {', '.join(KZ_RISKS)}", field="risk")
+    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
+        raise ParameterError(f"{limit!r} is not a whole number of at least 1", field="limit")
+    query = _list_query(actor is not None, bool(risk), bool(eu_category), after is not None, limit is not None)
+    values = {"org": actor.org if actor is not None else None, "risk": risk, "eu_category": eu_category,
+              "after": after, "limit": limit}
+    with db.read() as conn:
+        return [
+            {"id": id_, "name": name, "version": version, "kz_risk": kz_risk, "eu_category": eu,
+             "registered": registered, "manifest_sha256": digest}
+            for id_, name, version, kz_risk, eu, registered, digest in conn.execute(query, values)
+        ]
+
+
+# The queries every page and API call asks are built once for each shape and
+# their values bound at each execute (building a query costs more than running it).
+@lru_cache(maxsize=32)
+def _list_query(of_actor: bool, risk: bool, eu_category: bool, after: bool, limit: bool):
+    query = (
         select(System.id, System.name, System.latest_version, SystemVersion.kz_risk, SystemVersion.eu_category,
                SystemVersion.registered, SystemVersion.manifest_sha256)
         .join(SystemVersion, (SystemVersion.organisation_id == System.organisation_id)
               & (SystemVersion.system_id == System.id) & (SystemVersion.version == System.latest_version))
-        .order_by(System.id, System.organisation_id), System.organisation_id, actor
+        .order_by(System.id, System.organisation_id)
     )
+    if of_actor:
+        query = query.where(System.organisation_id == bindparam("org"))
     if risk:
-        query = query.where(SystemVersion.kz_risk == risk)
+        query = query.where(SystemVersion.kz_risk == bindparam("risk"))
     if eu_category:
-        query = query.where(SystemVersion.eu_category == eu_category)
-    if after is not None:
-        query = query.where(System.id > after)
-    if limit is not None:
-        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
-            raise ParameterError(f"{limit!r} is not a whole number of at least 1", field="limit")
-        query = query.limit(limit)
-    with db.read() as conn:
-        return [
-            {"id": r.id, "name": r.name, "version": r.latest_version, "kz_risk": r.kz_risk,
-             "eu_category": r.eu_category, "registered": r.registered, "manifest_sha256": r.manifest_sha256}
-            for r in conn.execute(query)
-        ]
+        query = query.where(SystemVersion.eu_category == bindparam("eu_category"))
+    if after:
+        query = query.where(System.id > bindparam("after"))
+    if limit:
+        query = query.limit(bindparam("limit"))
+    return query
+
+
+@lru_cache(maxsize=2)
+def _system_query(of_actor: bool):
+    query = select(System).where(System.id == bindparam("system"))
+    return query.where(System.organisation_id == bindparam("org")) if of_actor else query
+
+
+@lru_cache(maxsize=1)
+def _version_queries():
+    this = (SystemVersion.organisation_id == bindparam("org"), SystemVersion.system_id == bindparam("system"))
+    return (select(SystemVersion).where(*this, SystemVersion.version == bindparam("version")),
+            select(SystemVersion.version, SystemVersion.registered, SystemVersion.ledger_seq).where(*this)
+            .order_by(SystemVersion.version))
 
 
 def _one(conn, system_id: str, actor: Actor | None, where: str, missing: str):
     """The system row of that id (of the actor's organisation); InputError if none."""
-    rows = conn.execute(scoped(select(System).where(System.id == system_id), System.organisation_id, actor)).all()
+    rows = conn.execute(_system_query(actor is not None),
+                        {"system": system_id, "org": actor.org if actor is not None else None}).all()
     if not rows:
         raise NotFound(f"{where}: {missing}")
     if len(rows) > 1:  # only the CLI reads across organisations
@@ -171,17 +218,11 @@ def show_in(conn, system_id: str, version: int | None = None, *, actor: Actor | 
     wanted = version or known.latest_version
     if not storable_number(wanted):
         raise ParameterError(f"no version {wanted} (latest is {known.latest_version})", file=system_id, field="version")
-    row = conn.execute(
-        select(SystemVersion).where(SystemVersion.organisation_id == org,
-                                    SystemVersion.system_id == system_id, SystemVersion.version == wanted)
-    ).first()
+    version_query, versions_query = _version_queries()
+    row = conn.execute(version_query, {"org": org, "system": system_id, "version": wanted}).first()
     if row is None:
         raise ParameterError(f"no version {wanted} (latest is {known.latest_version})", file=system_id, field="version")
-    versions = conn.execute(
-        select(SystemVersion.version, SystemVersion.registered, SystemVersion.ledger_seq)
-        .where(SystemVersion.organisation_id == org, SystemVersion.system_id == system_id)
-        .order_by(SystemVersion.version)
-    ).all()
+    versions = conn.execute(versions_query, {"org": org, "system": system_id}).all()
     return {
         "id": system_id,
         "name": known.name,
@@ -218,3 +259,93 @@ def system_version(conn, system_id: str, version: int | None, where: str,
 def count(db: Database, actor: Actor | None = None) -> int:
     with db.read() as conn:
         return conn.execute(scoped(select(func.count()).select_from(System), System.organisation_id, actor)).scalar_one()
+
+
+# ------------------------------------------------------------------ in words
+# What `senim register`, `senim systems` and `senim show` print: every word in
+# kk, ru or en (the codes stay in --format json and csv).
+
+
+def registered_text(results: list[dict], lang: str = "en") -> str:
+    """One line a `register` result: the system, its version, what was done, its ledger entry."""
+    from senim.i18n import text
+
+    return "".join(text("registry.registered_line", lang, system=r["system"], version=r["version"],
+                        status=text(f"registry.registered_{r['status']}", lang), seq=r["ledger_seq"]) + "\n"
+                   for r in results)
+
+
+def risk_words(risk: str | None, lang: str = "en") -> str:
+    """The Kazakh risk level in words ("medium risk"). Where the Kazakh law applies
+    its rules always set one, so none means it does not apply."""
+    from senim.i18n import text
+    from senim.i18n.words import value_label
+
+    if not risk:
+        return text("registry.kz_not_applicable", lang)
+    return text("registry.risk_words", lang, risk=value_label("kz.risk", risk, lang))
+
+
+def category_words(category: str | None, lang: str = "en") -> str:
+    """The EU category in words. Where the AI Act applies its rules always set
+    one (minimal at least), so none means it does not apply."""
+    from senim.i18n import text
+    from senim.i18n.words import value_label
+
+    if not category:
+        return text("registry.eu_not_applicable", lang)
+    return value_label("eu.category", category, lang)
+
+
+def systems_text(rows: list[dict], lang: str = "en") -> str:
+    """`list_systems` rows, one line each: id, version, both classifications in words, name."""
+    from senim.i18n import text
+
+    return "".join(text("registry.systems_line", lang, id=r["id"], version=r["version"],
+                        risk=risk_words(r["kz_risk"], lang), category=category_words(r["eu_category"], lang),
+                        name=f"«{r['name']}»" if r["name"] else "") + "\n" for r in rows)
+
+
+def systems_count(rows: list[dict], lang: str = "en") -> str:
+    from senim.i18n import text
+
+    return text("registry.systems_count", lang, count=len(rows))
+
+
+def systems_csv(rows: list[dict]) -> str:
+    """`list_systems` rows as CSV with a header (the codes, as the JSON has them)."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    columns = ["id", "name", "version", "kz_risk", "eu_category", "registered"]
+    writer.writerow(columns)
+    writer.writerows([r[c] for c in columns] for r in rows)
+    return out.getvalue()
+
+
+def system_text(record: dict, lang: str = "en") -> str:
+    """A `show` record in words: name, version, digest, classifications, versions."""
+    from senim.i18n import text
+    from senim.i18n.formats import format_datetime
+
+    t = lambda key, **kw: text(f"registry.{key}", lang, **kw)  # noqa: E731
+
+    def when(moment: str | None) -> str:
+        try:
+            return format_datetime(moment, lang)
+        except (TypeError, ValueError):  # a stored time Senim cannot read is shown as stored
+            return str(moment)
+
+    out = [
+        f"{record['id']}: «{record['name']}»" if record["name"] else record["id"],
+        t("show_version", version=record["version"], latest=record["latest_version"],
+          registered=when(record["registered"]), seq=record["ledger_seq"]),
+        t("show_digest", digest=record["manifest_sha256"]),
+        t("show_classes", risk=risk_words(record["kz_risk"], lang), category=category_words(record["eu_category"], lang)),
+        t("show_versions"),
+    ]
+    out += ["  " + t("show_version_item", version=v["version"], registered=when(v["registered"]))
+            for v in record["versions"]]
+    return "\n".join(out) + "\n"

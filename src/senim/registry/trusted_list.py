@@ -37,6 +37,14 @@ OBLIGATION = "kz.high.trusted_list"
 SIDES = ("owner", "reviewer")
 
 
+class NoteNeeded(InputError):
+    """A move the workflow says needs a reason, made without a note (doors word it in the reader's language)."""
+
+
+class NoteTooLong(InputError):
+    """A note over 4,000 characters."""
+
+
 @lru_cache(maxsize=1)
 def workflow() -> dict[str, Any]:
     """The workflow of the law pack, checked: every move joins known states,
@@ -180,7 +188,7 @@ def move(db, actor: Actor, number: int, name: str, *, note: str | None = None,
     side = _side(actor)
     note = (note or "").strip() or None
     if note is not None and len(note) > 4000:
-        raise InputError(f"{where}: note: at most 4,000 characters")
+        raise NoteTooLong("at most 4,000 characters", file=where, field="note")
     with db.write() as conn:
         row = conn.execute(select(TrustedApplication).where(TrustedApplication.id == number)).first()
         if row is None or (side == "owner" and row.organisation_id != actor.org):
@@ -190,7 +198,7 @@ def move(db, actor: Actor, number: int, name: str, *, note: str | None = None,
         if row.state not in spec["from_states"]:
             raise InputError(f"{where}: move: {name!r} cannot be made from the state {row.state!r}")
         if spec.get("note_required") and not note:
-            raise InputError(f"{where}: note: this move needs a note saying why")
+            raise NoteNeeded("this move needs a note saying why", file=where, field="note")
         body = json.loads(row.record)
         running = body["steps"][-1]["deadline"]
         step = {"move": name, "from": row.state, "to": spec["to"], "side": side, "by": actor.user, "at": iso(now),

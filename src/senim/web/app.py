@@ -147,22 +147,28 @@ def public() -> Callable:
 
 
 def create_app(db: str | None = None, *, files: str | Path | None = None, job_threads: int = 2,
-               trusted_origins: tuple[str, ...] = (), trust_anchors: str | None = None) -> FastAPI:
+               trusted_origins: tuple[str, ...] = (), trust_anchors: str | None = None,
+               cluster: str | None = None, requeue_jobs: bool = True) -> FastAPI:
     """The application over the registry `db` (SQLite path or PostgreSQL URL).
 
     `files`: where uploaded evidence is kept (content-addressed; default
     SENIM_HOME/files). `job_threads`: worker threads that run jobs in this
     process (0: leave them to `senim worker` processes). `trust_anchors`:
     the PEM text of the CAs whose signers the public label check recognises.
+    `cluster`: a Dask scheduler the scan and fairness jobs run their work on.
+    `requeue_jobs`: on SQLite, queue again at start the jobs this host left
+    running (False where one of several processes starts: `served`).
     """
     import os
 
     from senim.registry import jobs, people
     from senim.registry.db import Database
-    from senim.web import api, literacy, pages, public, regulator, system_pages, trusted
+    from senim.web import api, check_jobs, literacy, pages, public, regulator, system_pages, trusted
 
     people.configure(os.environ)  # session lifetimes and Argon2 parameters, if set
     jobs.LEASE = float(os.environ.get("SENIM_JOB_LEASE", jobs.LEASE))
+    if cluster is not None:
+        jobs.CLUSTER = cluster or None
     from senim.web.jobs import JobThreads
     from senim.web.render import templates
 
@@ -192,11 +198,12 @@ def create_app(db: str | None = None, *, files: str | Path | None = None, job_th
     app.state.db = database
     app.state.files = Path(files) if files else _home() / "files"
     app.state.templates = templates()
-    app.state.jobs = JobThreads(database, app.state.files, job_threads)
+    app.state.jobs = JobThreads(database, app.state.files, job_threads, requeue=requeue_jobs)
     app.state.limits = {"evidence": 25 * 1024 * 1024, "decisions": 20 * 1024 * 1024}
     app.state.routers = (api.router, api.health, pages.router, regulator.api, regulator.pages, public.api, public.pages,
                          public.owner_pages, trusted.api, trusted.pages, trusted.public_api,
-                         literacy.api, literacy.pages, system_pages.api, system_pages.pages)
+                         literacy.api, literacy.pages, system_pages.api, system_pages.pages,
+                         check_jobs.api, check_jobs.pages)
     app.state.trust_anchors = trust_anchors  # PEM text: the label check's trust list
     for router in app.state.routers:
         app.include_router(router)
@@ -235,6 +242,34 @@ def create_app(db: str | None = None, *, files: str | Path | None = None, job_th
 
     app.add_middleware(CrossSiteGuard, trusted_origins=trusted_origins)
     return app
+
+
+SERVE_ENV = "SENIM_SERVE"  # the options `senim serve --workers N` gives each of its processes (JSON)
+
+
+def served():
+    """The application of one process of `senim serve --workers N` (a uvicorn
+    factory): `create_app` with the command's options, read from SENIM_SERVE,
+    and the environment's settings in force for every request, as the
+    command's own are in a single process. What a request needs from another
+    (the session, the sign-in failures, the job queue) is in the database."""
+    import json
+    import os
+    import sys
+
+    from senim.settings import Settings
+
+    options = json.loads(os.environ[SERVE_ENV])
+    app = create_app(options["db"], files=options["files"], job_threads=options["job_threads"],
+                     trusted_origins=tuple(options["trusted_origins"]), trust_anchors=options["trust_anchors"],
+                     cluster=options["cluster"], requeue_jobs=False)
+    settings = Settings.from_env(notice=lambda line: sys.stderr.write(f"senim: {line}\n"))
+
+    async def with_settings(scope, receive, send):
+        with settings.active():
+            await app(scope, receive, send)
+
+    return with_settings
 
 
 def route_table(app: FastAPI) -> list[tuple[str, str, object]]:

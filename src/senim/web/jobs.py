@@ -10,8 +10,9 @@ from pathlib import Path
 
 
 class JobThreads:
-    def __init__(self, db, files: Path, count: int):
+    def __init__(self, db, files: Path, count: int, requeue: bool = True):
         self.db, self.files, self.count = db, files, count
+        self.requeue = requeue  # False in the processes of `senim serve --workers N`: the command did it once
         self.stop_event = threading.Event()
         self.threads: list[threading.Thread] = []
 
@@ -20,7 +21,7 @@ class JobThreads:
 
         if self.count <= 0:
             return
-        if not self.db.url.startswith("postgresql"):  # only this process runs SQLite's jobs
+        if self.requeue and not self.db.url.startswith("postgresql"):  # only this server runs SQLite's jobs
             jobs.requeue_own(self.db, jobs.worker_name().rsplit(":", 1)[0] + ":")
         for number in range(self.count):
             thread = threading.Thread(target=jobs.work, args=(self.db, self.files),

@@ -163,19 +163,29 @@ def system_page(request: Request, system_id: str, signed: Signed = permission("s
 
 def _system(request: Request, system_id: str, signed: Signed) -> dict:
     from senim.registry.assessments import system_page
+    from senim.web.render import citation_of, title_of
 
     found = system_page(_db(request), system_id, signed.actor)  # one transaction
     record, assessments, statuses = found["system"], found["assessments"], found["statuses"]
     by_obligation: dict[str, list] = {}
     for item in found["evidence"]:
         by_obligation.setdefault(item["obligation"], []).append(item)
+    # each rule's and obligation's title and citation in the reader's language, written here
+    # once (the page shows an obligation's twice) rather than by a call from the template
+    lang = lang_of(request)
+
+    def shown(item: dict, rule_id) -> dict:
+        return {**item, "title_shown": title_of(rule_id, item.get("title", ""), lang),
+                "ref_shown": citation_of(item.get("ref"), lang)}
+
     obligations = []
     for law in regimes():
         part = record["classification"].get(law) or {}
         for upcoming, key in ((False, "obligations"), (True, "upcoming_obligations")):
-            obligations += [{**o, "law": law, "upcoming": upcoming} for o in part.get(key) or []]
+            obligations += [shown({**o, "law": law, "upcoming": upcoming}, o["id"]) for o in part.get(key) or []]
+    trace = [shown(r, r.get("rule")) for r in record["classification"].get("trace") or []]
     return {"s": record, "evidence": by_obligation, "assessments": assessments, "statuses": statuses,
-            "obligations": obligations}
+            "obligations": obligations, "trace": trace}
 
 
 @router.post("/systems/{system_id}/evidence")

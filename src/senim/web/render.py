@@ -68,7 +68,7 @@ def _written(value: Any, lang: str, with_time: bool) -> str:
                 value = date.fromisoformat(value)
             except ValueError:
                 return value
-    locale = BABEL_LOCALES[lang]
+    locale = _locale(lang)
     if isinstance(value, datetime) and with_time:
         from zoneinfo import ZoneInfo
 
@@ -90,16 +90,24 @@ def _pick(words: Any, lang: str) -> str:
     return words or ""
 
 
+@lru_cache(maxsize=None)
+def _locale(lang: str):
+    """Babel's locale of `lang`, parsed once (parsing its name costs more than writing a number)."""
+    from babel import Locale
+
+    return Locale.parse(BABEL_LOCALES[lang])
+
+
 def _number(value: Any, lang: str) -> str:
     from babel.numbers import format_decimal
 
-    return format_decimal(value, locale=BABEL_LOCALES[lang]) if isinstance(value, (int, float)) else str(value)
+    return format_decimal(value, locale=_locale(lang)) if isinstance(value, (int, float)) else str(value)
 
 
 def _tenge(value: Any, lang: str) -> str:
     from babel.numbers import format_currency
 
-    return format_currency(value, "KZT", locale=BABEL_LOCALES[lang])
+    return format_currency(value, "KZT", locale=_locale(lang))
 
 
 @lru_cache(maxsize=1)
@@ -112,6 +120,16 @@ def law_titles() -> dict[str, Any]:
         for rule in [*pack.rules, *pack.obligations]:
             found[rule.id] = rule.title
     return found
+
+
+def title_of(rule_id: Any, fallback: Any, lang: str) -> Any:
+    """A rule's or obligation's title in `lang` (from the packs), else `fallback` (the template's `title_of`)."""
+    return _pick(law_titles().get(rule_id), lang) or fallback
+
+
+def citation_of(ref: Any, lang: str) -> str:
+    """A citation as `lang` writes it (the template's `cite`)."""
+    return _cite(ref, lang)
 
 
 def _cite(ref: Any, lang: str) -> str:
@@ -131,6 +149,7 @@ def templates() -> Jinja2Templates:
     env = found.env
     env.autoescape = True  # every template, whatever its name
     env.trim_blocks = env.lstrip_blocks = True
+    env.auto_reload = False  # the templates are the installed package's: no stat of each file at every page
     return found
 
 
@@ -148,7 +167,7 @@ def page(request: Request, name: str, context: dict[str, Any] | None = None, *, 
         "number": lambda v: _number(v, lang),
         "tenge": lambda v: _tenge(v, lang),
         "pick": lambda words: _pick(words, lang),
-        "title_of": lambda rule_id, fallback="": _pick(law_titles().get(rule_id), lang) or fallback,
+        "title_of": lambda rule_id, fallback="": title_of(rule_id, fallback, lang),
         "cite": lambda ref: _cite(ref, lang),
         "path": request.url.path,
         "query": request.url.query,

@@ -115,7 +115,8 @@ def owner_page(request: Request, system_id: str, signed: Signed = permission("ap
     return _owner_page(request, system_id, signed, None)
 
 
-def _owner_page(request: Request, system_id: str, signed: Signed, problem, status: int = 200):
+def _owner_page(request: Request, system_id: str, signed: Signed, problem, status: int = 200,
+                move_problem: dict | None = None):
     from senim.registry import show, trusted_list
     from senim.registry.assessments import assessments_of
 
@@ -123,7 +124,7 @@ def _owner_page(request: Request, system_id: str, signed: Signed, problem, statu
     return r_page(request, "regulator/trusted_owner.html", {
         "s": system, "applications": _applications(request, signed, system_id),
         "assessed": bool(assessments_of(_db(request), signed.actor, system_id)), "problem": problem,
-        "moves": trusted_list.workflow()["by_move"]}, status=status)
+        "moves": trusted_list.workflow()["by_move"], "move_problem": move_problem}, status=status)
 
 
 @pages.post("/systems/{system_id}/trusted-list")
@@ -145,8 +146,16 @@ async def owner_apply(request: Request, system_id: str, signed: Signed = permiss
 
 @pages.post("/trusted-list/applications/{application_id}/move")
 async def owner_move(request: Request, application_id: ApplicationId, signed: Signed = permission("applications", WRITE)):
+    from senim.errors import InputError
+    from senim.registry import trusted_list
+
     form = await request.form()
-    done = _move(request, signed, application_id, str(form.get("move", "")), str(form.get("note", "")) or None)
+    note = str(form.get("note", ""))
+    try:
+        done = _move(request, signed, application_id, str(form.get("move", "")), note or None)
+    except InputError as error:
+        system = trusted_list.get(_db(request), signed.actor, application_id)["system"]
+        return _owner_page(request, system, signed, None, 422, _move_problem(request, application_id, error, note))
     return _see(f"/systems/{quote(done['system'])}/trusted-list")
 
 
@@ -173,18 +182,42 @@ def reviews_page(request: Request, signed: Signed = permission("reviews", READ))
 
 @pages.get("/regulator/applications/{application_id}")
 def review_page(request: Request, application_id: ApplicationId, signed: Signed = permission("reviews", READ)):
+    return _review_page(request, application_id, signed)
+
+
+def _review_page(request: Request, application_id: int, signed: Signed, status: int = 200,
+                 move_problem: dict | None = None):
     from senim.registry import trusted_list
 
     return r_page(request, "regulator/application.html", {
         "a": trusted_list.get(_db(request), signed.actor, application_id, now=_now(request)),
-        "moves": trusted_list.workflow()["by_move"]})
+        "moves": trusted_list.workflow()["by_move"], "move_problem": move_problem}, status=status)
 
 
 @pages.post("/regulator/applications/{application_id}/move")
 async def review_move(request: Request, application_id: ApplicationId, signed: Signed = permission("reviews", WRITE)):
+    from senim.errors import InputError
+
     form = await request.form()
-    _move(request, signed, application_id, str(form.get("move", "")), str(form.get("note", "")) or None)
+    note = str(form.get("note", ""))
+    try:
+        _move(request, signed, application_id, str(form.get("move", "")), note or None)
+    except InputError as error:
+        return _review_page(request, application_id, signed, 422, _move_problem(request, application_id, error, note))
     return _see(f"/regulator/applications/{application_id}")
+
+
+def _move_problem(request: Request, number: int, error, note: str) -> dict[str, Any]:
+    """A refused move, for the form: the library's two note errors in the reader's
+    language (other refusals are the library's own sentence); the note typed is kept."""
+    from senim.i18n import text
+    from senim.registry.trusted_list import NoteNeeded, NoteTooLong
+    from senim.web.render import lang_of
+
+    keys = {NoteNeeded: "regulator.note_needed", NoteTooLong: "regulator.note_too_long"}
+    key = keys.get(type(error))
+    problem = text(key, lang_of(request)) if key else error.problem
+    return {"application": number, "problem": problem, "note": note[:4000]}
 
 
 @pages.get("/regulator/applications/{application_id}/documents/{index}")

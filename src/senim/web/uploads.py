@@ -44,7 +44,10 @@ EVIDENCE_TYPES = frozenset({
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "application/vnd.oasis.opendocument.text",
 })
-EXTENSIONS = {"application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg", "application/json": ".json",
+# data files for the checks (scan, fairness): CSV, TSV, JSON Lines and text sniff as text/plain
+# (a one-line JSON Lines file as application/json); Parquet by its magic number at both ends
+DATA_TYPES = frozenset({"text/plain", "application/json", "application/vnd.apache.parquet"})
+EXTENSIONS = {"application/vnd.apache.parquet": ".parquet", "application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg", "application/json": ".json",
               "text/plain": ".txt", "application/zip": ".zip",
               "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
               "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
@@ -183,6 +186,8 @@ def sniff(path: Path) -> str:
         return "image/png"
     if head.startswith(b"\xff\xd8\xff"):
         return "image/jpeg"
+    if head.startswith(b"PAR1") and _ends_with(path, b"PAR1"):
+        return "application/vnd.apache.parquet"
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
         return _zip_kind(path)
     if b"\0" in head:
@@ -198,6 +203,15 @@ def sniff(path: Path) -> str:
         except ValueError:
             pass
     return "text/plain"
+
+
+def _ends_with(path: Path, magic: bytes) -> bool:
+    with open(path, "rb") as handle:
+        handle.seek(0, os.SEEK_END)
+        if handle.tell() < 2 * len(magic):
+            return False
+        handle.seek(-len(magic), os.SEEK_END)
+        return handle.read() == magic
 
 
 def _zip_kind(path: Path) -> str:

@@ -192,3 +192,49 @@ class Summary:
                 **({"operator_size": size_of(total_people, self.size_classes)} if self.size_classes else {}),
             },
         }
+
+
+def type_words(type_: str, lang: str) -> str:
+    """A type of personal data as a person names it ("phone numbers"); a type an
+    organisation added (its own recognizers) by its own name, quoted."""
+    from senim.i18n import has, text
+
+    key = f"scan.type.{type_}"
+    return text(key, lang) if has(key) else f"«{type_}»"
+
+
+def in_words(report: dict, lang: str) -> list[str]:
+    """The lines of a summary (`Summary.as_json`) in the reader's language:
+    each file, its columns and kinds with their counts and share of rows, the
+    people, the total; counts only, never a value (what `senim scan` prints)."""
+    from senim.i18n import text
+    from senim.i18n.formats import format_number
+
+    def n(value) -> str:
+        return format_number(value, lang)
+
+    def type_line(t: str, k: dict) -> str:
+        share = format_number(k["share_of_rows"] * 100, lang, 1, fixed=True) + "%"
+        return text("scan.type_line", lang, type=type_words(t, lang), count=n(k["count"]), share=share)
+
+    out = []
+    for entry in report["files"]:
+        out.append(text("scan.file_line", lang, path=entry["path"], rows=n(entry["rows"])))
+        if not entry["types"]:
+            out.append(text("scan.nothing", lang))
+        if entry["columns"]:
+            for column, kinds in entry["columns"].items():
+                out.append(text("scan.column_line", lang, column=column))
+                out += [type_line(t, k) for t, k in kinds.items()]
+        else:
+            out += [type_line(t, k) for t, k in entry["types"].items()]
+        if entry["distinct_people"]:
+            out.append(text("scan.people", lang, people=n(entry["distinct_people"])))
+        if entry["mass_processing"]:
+            out.append(text("scan.mass", lang, people=n(entry["distinct_people"]),
+                            threshold=n(report["total"]["mass_threshold"])))
+    total = report["total"]
+    out.append(text("scan.total", lang, findings=n(total["findings"]), people=n(total["distinct_people"])))
+    if total["mass_processing"]:
+        out.append(text("scan.total_mass", lang, threshold=n(total["mass_threshold"])))
+    return out
