@@ -12,7 +12,9 @@ dashboard, a system page, GET /api/v1/systems (its default page: the first
 (the server and one database read, nothing of ours on top), on SQLite and
 on PostgreSQL. Target: p99 under 200 ms.
 
-Run: python bench/bench_web.py (BENCH_SYSTEMS, BENCH_ENTRIES, BENCH_REQUESTS to change the sizes).
+Run: python bench/bench_web.py (BENCH_SYSTEMS, BENCH_ENTRIES, BENCH_REQUESTS to change the sizes;
+BENCH_WORKERS: server processes, `senim serve --workers`, default one per core as
+docs/web.md advises).
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ PG_URL = os.environ.get("SENIM_TEST_PG", "postgresql+psycopg://senim:senim@127.0
 SYSTEMS = int(os.environ.get("BENCH_SYSTEMS", "1000"))
 ENTRIES = int(os.environ.get("BENCH_ENTRIES", "100000"))
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "1000"))
+WORKERS = int(os.environ.get("BENCH_WORKERS", "") or os.cpu_count() or 1)  # `senim serve --workers`: one per core
 CLIENTS = 50
 BANK = "940140000385"
 PASSWORD = "bench password, long enough"
@@ -156,7 +159,8 @@ def run(kind: str) -> list[tuple]:
     built = time.perf_counter() - started
     port = free_port()
     server = subprocess.Popen([sys.executable, "-c", "from senim.cli import main; main()", "serve", "--port", str(port),
-                               "--db", url, "--job-threads", "0"], env={**os.environ, "SENIM_HOME": str(home)},
+                               "--db", url, "--job-threads", "0", "--workers", str(WORKERS)],
+                              env={**os.environ, "SENIM_HOME": str(home)},
                               stderr=subprocess.DEVNULL, cwd=ROOT)
     base = f"http://127.0.0.1:{port}"
     rows = []
@@ -208,8 +212,10 @@ def main() -> None:
     print("## Web (`senim serve`): latency at 50 concurrent clients\n")
     print(f"Machine: {os.cpu_count()} cores, Python {platform.python_version()}; load average before the run "
           f"{load[0]:.1f}. {REQUESTS} requests per row from {CLIENTS} clients in another process on 127.0.0.1, "
-          "each connected before the clock starts; one uvicorn process"
-          f", {os.environ.get('SENIM_WEB_THREADS') or WEB_THREADS} requests at once in its thread pool. "
+          "each connected before the clock starts; "
+          + ("one uvicorn process" if WORKERS == 1 else f"{WORKERS} uvicorn processes (`senim serve --workers {WORKERS}`)")
+          + f", {os.environ.get('SENIM_WEB_THREADS') or WEB_THREADS} requests at once in "
+          + ("its" if WORKERS == 1 else "each one's") + " thread pool. "
           "GET /api/v1/systems is its default page (100 systems). Target: p99 under 200 ms.\n")
     print("| database | request | p50 ms | p99 ms | requests/s |")
     print("|---|---|---:|---:|---:|")
