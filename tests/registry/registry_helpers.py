@@ -40,12 +40,27 @@ def fresh_pg_database() -> tuple[str, callable]:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
 
-    def drop() -> None:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    return url, lambda: drop_database(admin, name)
 
-    return url, drop
+
+def drop_database(admin, name: str) -> None:
+    """DROP DATABASE ... WITH (FORCE), waiting out an autovacuum worker: on
+    PostgreSQL 15 only a superuser may end one, so the test role's FORCE is
+    refused while one is at work on the database (it finishes in moments)."""
+    import time
+
+    from sqlalchemy import exc, text
+
+    for attempt in range(50):
+        try:
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            break
+        except exc.ProgrammingError as refused:
+            if "pg_signal_backend" not in str(refused) or attempt == 49:
+                raise
+            time.sleep(0.2)
+    admin.dispose()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"], name="db_url")

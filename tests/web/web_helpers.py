@@ -18,7 +18,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "registry"))
 
-from registry_helpers import MANIFESTS, PG_URL, fresh_pg_database  # noqa: E402
+from registry_helpers import MANIFESTS, PG_URL, drop_database, fresh_pg_database  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "web" / "artifacts"
@@ -108,12 +108,7 @@ def _pg_copy(url: str) -> tuple[str, callable]:
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{source}"'))
 
-    def drop() -> None:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-    return make_url(url).set(database=name).render_as_string(hide_password=False), drop
+    return make_url(url).set(database=name).render_as_string(hide_password=False), lambda: drop_database(admin, name)
 
 
 def _open(kind: str, world: World, files: Path, drop, seed: bool) -> tuple[World, callable]:
