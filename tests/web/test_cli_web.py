@@ -65,13 +65,7 @@ def test_senim_serve_serves_and_stops(tmp_path, senim_home):
             assert answer.headers["content-security-policy"].startswith("default-src 'self'")
             assert '<html lang="en">' in page and "/static/htmx-2.0.11.min.js" in page
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=90)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            raise AssertionError("senim serve did not stop within 90 s of SIGTERM") from None
-    assert server.returncode in (0, -15)  # uvicorn stops gracefully, then re-raises SIGTERM
+        _stop(server, "senim serve")
 
 
 def _children(pid: int) -> list[str]:
@@ -154,13 +148,7 @@ def test_senim_serve_with_workers_shares_sessions_limits_and_jobs(db_url, senim_
             time.sleep(0.5)
         assert found["result"]["assessment"] == 1
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=90)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            raise AssertionError("senim serve --workers 2 did not stop within 90 s of SIGTERM") from None
-    assert server.returncode in (0, -15)
+        _stop(server, "senim serve --workers 2")
     from senim.registry.db import Database
     from sqlalchemy import text
 
@@ -217,3 +205,14 @@ def test_one_migration_head():
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     assert len(ScriptDirectory.from_config(config).get_heads()) == 1
+
+
+def _stop(server, what: str) -> None:
+    """SIGTERM, then wait: uvicorn stops gracefully and re-raises SIGTERM (exit 0 or -15)."""
+    server.terminate()
+    try:
+        server.wait(timeout=90)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        raise AssertionError(f"{what} did not stop within 90 s of SIGTERM") from None
+    assert server.returncode in (0, -15)
