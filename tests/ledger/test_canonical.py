@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import math
 import random
@@ -246,3 +247,27 @@ def test_direct_check_agrees_with_rfc8785_on_orjsons_writing(value):
     except rfc8785.CanonicalizationError:
         expected = False
     assert is_canonical(text)[0] == expected, text
+
+
+# Issue 17 item 10: the direct check reads with msgspec, whose float_hook
+# refuses every number with a fraction or an exponent, so a float never takes
+# the direct path whatever strings surround it; floats go to rfc8785's writing.
+
+@pytest.mark.parametrize("literal", ["1.5", "1e5", "1E5", "1e+5", "-0.0", "1e-7", "0.5", "2.0", "1.0e0"])
+def test_direct_reader_refuses_every_float_form(literal):
+    canonical = importlib.import_module("senim.ledger.canonical")
+    with pytest.raises(canonical._NotPlain):
+        canonical._FLOATLESS.decode(f'{{"a":"x.0,e+","b":[{literal}]}}'.encode())
+
+
+def test_a_plain_ledger_entry_takes_the_direct_path(monkeypatch):
+    canonical = importlib.import_module("senim.ledger.canonical")
+
+    def slower(text):
+        raise AssertionError("the direct check sent a plain entry to the slower checks")
+
+    monkeypatch.setattr(canonical, "_compared", slower)
+    entry = ('{"data":{"system":"credit-scoring","version":2},"kind":"system.registered",'
+             '"prev":"3e0f5a","seq":7,"time":"2026-12-02T13:00:00.000000Z"}')
+    assert rfc8785.dumps(json.loads(entry)) == entry.encode()  # canonical by the reference writer
+    assert canonical.is_canonical(entry)[0]

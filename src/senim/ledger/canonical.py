@@ -95,14 +95,19 @@ def needs_full_check(text: str) -> bool:
     return bool(_LONG_INTEGER.search(text)) or (not text.isascii() and bool(_ASTRAL.search(text)))
 
 
-try:  # the `registry` extra installs it; without it the direct check uses the standard library
+try:  # the `registry` extra installs both; without them the direct check uses the standard library
+    import msgspec as _msgspec
     import orjson as _orjson
 except ImportError:  # pragma: no cover
     _orjson = None
 
 
 class _NotPlain(Exception):
-    """Raised inside the direct check's decoder: this text needs the slower checks."""
+    """Raised inside a direct check's decoder: this text needs the slower checks."""
+
+
+def _refuse_float(_literal: str) -> float:
+    raise _NotPlain
 
 
 def _sorted_object(pairs: list) -> dict:
@@ -119,46 +124,42 @@ _SORTED_DECODER = json.JSONDecoder(object_pairs_hook=_sorted_object)
 # integer of 16 digits or more (perhaps beyond 2**53), NaN or Infinity. Their
 # canonical form is JCS's number writing (or they have none): the slower checks decide.
 _NOT_PLAIN = re.compile(r"[ \t\n\r.NI]|[0-9][eE]|-0|[0-9]{16}")
-# With orjson its writing of the value must give back the text, so whitespace,
-# -0, NaN and Infinity cannot pass, nor an integer beyond 2**53 - 1
-# (OPT_STRICT_INTEGER refuses it): only a float is left to look for outside the
-# strings, and orjson writes every float with a "." or a digit before "e".
-_EXPONENT = re.compile(r"[0-9]e")
-_SORTED_SAFE = (_orjson.OPT_SORT_KEYS | _orjson.OPT_STRICT_INTEGER) if _orjson is not None else 0
+if _orjson is not None:
+    # msgspec reads every number with a fraction or an exponent through
+    # float_hook, which refuses it: a value read this way holds no float.
+    _FLOATLESS = _msgspec.json.Decoder(float_hook=_refuse_float)
+    _SORTED_SAFE = _orjson.OPT_SORT_KEYS | _orjson.OPT_STRICT_INTEGER
+    _DIRECT_FAILS = (_NotPlain, _msgspec.DecodeError, ValueError, TypeError, RecursionError)
 
 
 def is_canonical(text: str, encoded: bytes | None = None) -> tuple[bool, Any]:
     """Whether `text` is the canonical form of the JSON it holds; also the value.
     `encoded`: its UTF-8 bytes, when the caller has them already.
 
-    Direct check first. A text with no backslash and no character beyond the
-    BMP has every string written as JCS writes it (the decoder refuses raw
-    control characters; `"` and `\\` cannot appear unescaped), and `"` only
-    opens and closes strings, so what lies outside them can be read directly.
-    With orjson: with no "." and no digit before "e" there (no float, which
-    orjson writes with one of them), the text is canonical when orjson's
-    sorted writing of the value it holds, integers limited to 2**53
-    (OPT_STRICT_INTEGER), gives back the text byte for byte; that writing has
-    no whitespace, -0, NaN or unsorted or repeated key, and writes such
-    integers and BMP strings as JCS does. Without orjson: with no whitespace,
-    float, -0, NaN or integer of 16 digits outside the strings, the text is
-    canonical exactly when every object's keys are strictly increasing, which
-    the standard library's decoder checks. Anything else, or a text that
-    fails the direct check, is decided by comparison with a writing of its
-    value (`_compared`).
+    Direct check first, for a text with no backslash and no character beyond
+    the BMP: every string in it is then written as JCS writes it (a decoder
+    refuses raw control characters; `"` and `\\` cannot appear unescaped).
+    With msgspec and orjson (the `registry` extra): msgspec reads the text,
+    refusing any float; the text is canonical when orjson's sorted writing of
+    that float-free value, integers limited to 2**53 - 1 (OPT_STRICT_INTEGER),
+    gives back the text byte for byte, since that writing has no whitespace,
+    -0, NaN or unsorted or repeated key, and writes such integers and BMP
+    strings as JCS does. Without them: with no whitespace, float, -0, NaN or
+    integer of 16 digits outside the strings, the text is canonical exactly
+    when every object's keys are strictly increasing, which the standard
+    library's decoder checks. Anything else, or a text that fails the direct
+    check, is decided by comparison with a writing of its value (`_compared`).
     """
     if "\\" not in text and (text.isascii() or not _ASTRAL.search(text)):
-        outside = "".join(text.split('"')[::2])
         if _orjson is not None:
-            if "." not in outside and ("e" not in outside or _EXPONENT.search(outside) is None):
-                try:
-                    data = encoded if encoded is not None else text.encode("utf-8")
-                    value = _orjson.loads(data)
-                    if _orjson.dumps(value, option=_SORTED_SAFE) == data:
-                        return True, value
-                except (ValueError, TypeError):  # orjson's JSONDecodeError and JSONEncodeError; a lone surrogate
-                    pass
-        elif _NOT_PLAIN.search(outside) is None:
+            data = encoded if encoded is not None else text.encode("utf-8")
+            try:
+                value = _FLOATLESS.decode(data)
+                if _orjson.dumps(value, option=_SORTED_SAFE) == data:
+                    return True, value
+            except _DIRECT_FAILS:  # a float, not JSON, an integer beyond 2**53 - 1, a lone surrogate
+                pass
+        elif _NOT_PLAIN.search("".join(text.split('"')[::2])) is None:
             try:
                 value, end = _SORTED_DECODER.raw_decode(text)
                 if end == len(text):

@@ -72,9 +72,6 @@ def parse_seen(value: str | None, field: str = "since") -> Seen | None:
     return seen
 
 
-_FIELDS = frozenset({"seq", "time", "kind", "data", "prev"})
-
-
 class _Bad(Exception):
     def __init__(self, message: str, entry: int | None = None, checkpoint: int | None = None):
         super().__init__(message)
@@ -172,7 +169,6 @@ def _walk(entries: Iterable[tuple], checkpoints: list[Checkpoint], verdict: Verd
     expected = 1
     pending = iter(checkpoints)
     current = next(pending, None)
-    fields, with_actor = _FIELDS, _FIELDS | {"actor"}
     check_at = current.size if current is not None else 0
     hashes = frontier.hashes  # the frontier's appends, inlined (see Frontier.append)
     pop, push, hash_of = hashes.pop, hashes.append, sha256
@@ -190,8 +186,10 @@ def _walk(entries: Iterable[tuple], checkpoints: list[Checkpoint], verdict: Verd
             raise _Bad(f"entry {seq}: holds sequence number {value.get('seq')!r}", entry=seq)
         if value.get("prev") != prev:
             raise _Bad(f"entry {seq}: does not chain to the entry before it", entry=seq)
-        keys = value.keys()
-        if not (keys == fields or (keys == with_actor and isinstance(value["actor"], dict))):
+        # seq and prev are there (checked above); five fields, or six with an actor object
+        held = len(value)
+        if not ((held == 5 or (held == 6 and isinstance(value.get("actor"), dict)))
+                and "time" in value and "kind" in value and "data" in value):
             raise _Bad(f"entry {seq}: has other fields than seq, time, kind, data, prev (and an actor object)",
                        entry=seq)
         leaf = hash_of(b"\x00" + data).digest()
