@@ -4,6 +4,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
+# Two pytest-xdist workers, a test file each at a time (its module fixtures are built once);
+# PYTEST_WORKERS=0 runs the tests in one process. See docs/testing.md.
+PYTEST_WORKERS ?= 2
 
 .PHONY: demo test bench system bytecode clean coverage-doc
 
@@ -26,7 +29,7 @@ system:
 	@bash scripts/system-deps.sh
 
 test: $(STAMP) system
-	$(VENV)/bin/pytest -q $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -q -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 bench: $(STAMP) system bytecode
 	@$(PY) -m pip install -q -c constraints.txt -e '.[all,test,bench]'

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import io
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -86,6 +88,43 @@ def _in_process(args: list[str], input: bytes | None, env: dict, cwd: Path, text
     if text:
         out, err = out.decode("utf-8", "replace"), err.decode("utf-8", "replace")
     return subprocess.CompletedProcess(["senim", *args], code, out, err)
+
+
+def pytest_configure(config):
+    """Under pytest-xdist (`make test` runs two workers), each worker gets its own temporary
+    folder (TMPDIR, for this process and the `senim` processes it starts) and, unless one is
+    set, its own SENIM_HOME: a test that looks for leftovers in the temporary folder, or a key
+    made in the default home, then sees only its own worker's (tmp_path is per worker already)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return
+    folder = tempfile.mkdtemp(prefix=f"senim-tests-{worker}-")
+    config._senim_worker_tmp = folder
+    os.environ["TMPDIR"] = folder
+    tempfile.tempdir = None  # gettempdir() reads TMPDIR again
+    os.environ.setdefault("SENIM_HOME", os.path.join(folder, "senim-home"))
+
+
+# The longest test files (by `--durations`, 2 Dec 2026), sent to the workers first: a worker that
+# took one of them last would run it alone while the other waits. Collected first only under
+# xdist; the order within each file is kept.
+LONGEST_FIRST = ("tests/web/test_browser.py", "tests/ledger/test_ledger_concurrency.py",
+                 "tests/explain/test_explain_contributions.py", "tests/registry/test_redteam_database.py",
+                 "tests/web/test_cli_web.py", "tests/assessment/test_verdict_honesty.py",
+                 "tests/i18n/test_every_command_in_kk_and_ru.py")
+
+
+def pytest_collection_modifyitems(session, config, items):
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return
+    rank = {name: place for place, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(Path(item.path).relative_to(ROOT).as_posix(), len(rank)))
+
+
+def pytest_unconfigure(config):
+    folder = getattr(config, "_senim_worker_tmp", None)
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture
