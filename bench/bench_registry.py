@@ -26,34 +26,18 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from hashlib import sha256
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "bench"))
 
-PG_URL = os.environ.get("SENIM_TEST_PG", "postgresql+psycopg://senim:senim@127.0.0.1:55432/senim")
+from pgdb import pg_database  # noqa: E402
+
 ENTRIES = int(os.environ.get("BENCH_ENTRIES", "1000000"))
 APPENDS = int(os.environ.get("BENCH_APPENDS", "1000"))
 RUNS = 3
-
-
-def pg_database():
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    name = f"senim_bench_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-
-    def drop():
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-    return make_url(PG_URL).set(database=name).render_as_string(hide_password=False), drop
 
 
 def appends_per_second(url: str) -> tuple[float, float]:
