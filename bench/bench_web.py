@@ -29,13 +29,14 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "bench"))
 
-PG_URL = os.environ.get("SENIM_TEST_PG", "postgresql+psycopg://senim:senim@127.0.0.1:55432/senim")
+from pgdb import pg_database  # noqa: E402
+
 SYSTEMS = int(os.environ.get("BENCH_SYSTEMS", "1000"))
 ENTRIES = int(os.environ.get("BENCH_ENTRIES", "100000"))
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "1000"))
@@ -43,23 +44,6 @@ WORKERS = int(os.environ.get("BENCH_WORKERS", "") or os.cpu_count() or 1)  # `se
 CLIENTS = 50
 BANK = "940140000385"
 PASSWORD = "bench password, long enough"
-
-
-def pg_database():
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    name = f"senim_bench_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-
-    def drop():
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-    return make_url(PG_URL).set(database=name).render_as_string(hide_password=False), drop
 
 
 def build(url: str) -> tuple[str, str]:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 
 import pytest
 
-PG_URL = os.environ.get("SENIM_TEST_PG", "postgresql+psycopg://senim:senim@127.0.0.1:55432/senim")
+from bench.pgdb import PG_URL, drop_database, pg_database  # noqa: F401 (drop_database: for web_helpers)
+
 ROOT = Path(__file__).resolve().parents[2]
 SENIM = [sys.executable, "-c", "from senim.cli import main; main()"]
 
@@ -23,44 +23,9 @@ def home_fixture(tmp_path, monkeypatch):
     return home
 
 
-def _admin_engine():
-    from sqlalchemy import create_engine
-
-    return create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-
-
 def fresh_pg_database() -> tuple[str, callable]:
     """A new, empty PostgreSQL database and a function that drops it."""
-    from sqlalchemy import text
-    from sqlalchemy.engine import make_url
-
-    name = f"senim_t_{uuid.uuid4().hex[:16]}"
-    admin = _admin_engine()
-    with admin.connect() as conn:  # fails (does not skip) when the server is down
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-
-    return url, lambda: drop_database(admin, name)
-
-
-def drop_database(admin, name: str) -> None:
-    """DROP DATABASE ... WITH (FORCE), waiting out an autovacuum worker: on
-    PostgreSQL 15 only a superuser may end one, so the test role's FORCE is
-    refused while one is at work on the database (it finishes in moments)."""
-    import time
-
-    from sqlalchemy import exc, text
-
-    for attempt in range(50):
-        try:
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            break
-        except exc.ProgrammingError as refused:
-            if "pg_signal_backend" not in str(refused) or attempt == 49:
-                raise
-            time.sleep(0.2)
-    admin.dispose()
+    return pg_database("senim_t_")
 
 
 @pytest.fixture(params=["sqlite", "postgresql"], name="db_url")

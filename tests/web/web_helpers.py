@@ -18,7 +18,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "registry"))
 
-from registry_helpers import MANIFESTS, PG_URL, drop_database, fresh_pg_database  # noqa: E402
+from registry_helpers import MANIFESTS, PG_URL, fresh_pg_database, pg_database  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "web" / "artifacts"
@@ -96,19 +96,11 @@ def clone_world(template: World, kind: str, tmp: Path) -> tuple[World, callable]
 
 
 def _pg_copy(url: str) -> tuple[str, callable]:
-    """A new PostgreSQL database made from `url`'s (CREATE DATABASE … TEMPLATE: a file copy on the
-    server), which nobody may be connected to; and a function that drops it."""
-    import uuid
-
-    from sqlalchemy import create_engine, text
+    """A new PostgreSQL database made from `url`'s, which nobody may be connected to; and a function
+    that drops it."""
     from sqlalchemy.engine import make_url
 
-    name, source = f"senim_t_{uuid.uuid4().hex[:16]}", make_url(url).database
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{source}"'))
-
-    return make_url(url).set(database=name).render_as_string(hide_password=False), lambda: drop_database(admin, name)
+    return pg_database("senim_t_", template=make_url(url).database)
 
 
 def _open(kind: str, world: World, files: Path, drop, seed: bool) -> tuple[World, callable]:
