@@ -15,11 +15,54 @@ parts as attributes, which a program (the web app's forms) reads:
 
 A sentence written whole (``InputError("data.csv: the file is empty")``)
 stays that sentence; its `problem` is then the whole of it.
+
+An error made from the `errors` catalog (``InputError.said(key, ...)``)
+reads in English as `str()` and can be put in Kazakh or Russian too
+(`problem_in`, `sentence_in`): the CLI speaks the language of `--lang`, the
+web app that of the page.
 """
 
 from __future__ import annotations
 
-__all__ = ["SenimError", "InputError", "ParameterError", "PackError"]
+__all__ = ["SenimError", "InputError", "ParameterError", "PackError", "Word", "Codes"]
+
+
+class Word:
+    """A value of a catalog sentence that is itself a word of the `errors`
+    catalog (a kind of value: "text", "a list"), put in the reader's language.
+    A tuple of words reads as a choice ("text or a list")."""
+
+    __slots__ = ("key",)
+
+    def __init__(self, key: str):
+        self.key = key
+
+    def __reduce__(self):
+        return Word, (self.key,)
+
+
+class Codes(tuple):
+    """Codes the reader must write as they are (a field's allowed values):
+    listed plainly in English, each in «» in Kazakh and Russian, where they
+    stand among words of another script."""
+
+    def __reduce__(self):
+        return Codes, (tuple(self),)
+
+
+def _in_language(key: str, lang: str, values: dict) -> str:
+    from senim.i18n import text
+
+    def word(value: object) -> object:
+        if isinstance(value, Codes):
+            return ", ".join(value if lang == "en" else (f"«{code}»" for code in value))
+        if isinstance(value, Word):
+            return text(value.key, lang)
+        if isinstance(value, tuple) and value and all(isinstance(v, Word) for v in value):
+            return text("errors.or", lang).join(text(v.key, lang) for v in value)
+        return value
+
+    return text(key, lang, **{name: word(value) for name, value in values.items()})
 
 
 class SenimError(Exception):
@@ -41,23 +84,46 @@ class InputError(SenimError):
         The 1-based line of `file`.
     field : str, optional
         The dotted field (``owner.bin``), column or parameter concerned.
+    key, values : optional
+        The sentence of the `errors` catalog that `problem` is, and its
+        fields: what lets the problem be said in another language.
     """
 
     def __init__(self, problem: str = "", *, file: object = None, line: int | None = None,
-                 field: str | None = None):
-        self.problem = problem
+                 field: str | None = None, key: str | None = None, values: dict | None = None):
+        self.key = key
+        self.values = values or {}
+        self.problem = problem if problem or key is None else _in_language(key, "en", self.values)
         self.file = None if file is None else str(file)
         self.line = line
         self.field = field
-        super().__init__(self._sentence())
+        super().__init__(self._sentence(self.problem))
 
-    def _sentence(self) -> str:
+    @classmethod
+    def said(cls, key: str, *, file: object = None, line: int | None = None, field: str | None = None,
+             **values: object) -> "InputError":
+        """The error whose problem is the `errors` catalog's sentence `key`,
+        with `values` (and `field`) in its fields."""
+        if field is not None:
+            values.setdefault("field", field)
+        return cls(file=file, line=line, field=field, key=key, values=values)
+
+    def problem_in(self, lang: str) -> str:
+        """The problem in `lang` (kk, ru or en); in English when it has no catalog sentence."""
+        return self.problem if self.key is None or lang == "en" else _in_language(self.key, lang, self.values)
+
+    def sentence_in(self, lang: str) -> str:
+        """The whole sentence, place and problem, with the problem in `lang`."""
+        return self._sentence(self.problem_in(lang))
+
+    def _sentence(self, problem: str) -> str:
         parts = []
         if self.file is not None:
             parts.append(f"{self.file}:{self.line}" if self.line else self.file)
-        if self.field and not self.problem.startswith(self.field + " "):  # "owner.name is missing"
+        # a problem that names its field ("owner.name is missing", "«owner.name» көрсетілмеген") is not prefixed by it
+        if self.field and not (problem.startswith((self.field + " ", self.field + ":")) or f"«{self.field}»" in problem):
             parts.append(self.field)
-        return ": ".join(parts + [self.problem])
+        return ": ".join(parts + [problem])
 
     def __reduce__(self):  # the keywords survive pickling (Dask and process pools send errors back)
         return _rebuild, (type(self), self.problem, self.file, self.line, self.field, self.__dict__)

@@ -36,8 +36,17 @@ def bin_problem(number: str) -> str | None:
     Only the check digit is required: an individual entrepreneur files under
     an IIN, which passes the same check but not the BIN's layout.
     """
+    return _BIN_PHRASES.get(bin_fault(number))
+
+
+def bin_fault(number: str) -> str | None:
+    """The `errors` catalog's sentence for what is wrong with a BIN (its
+    field `number`), or None when it is valid."""
     if len(number) != 12 or not (number.isascii() and number.isdigit()):
-        return "is not 12 digits"
+        return "errors.bin.not_12_digits"
     if kz_check_digit(number[:11]) != int(number[11]):
-        return "fails the BIN check digit"
+        return "errors.bin.check_digit"
     return None
+
+
+_BIN_PHRASES = {"errors.bin.not_12_digits": "is not 12 digits", "errors.bin.check_digit": "fails the BIN check digit"}

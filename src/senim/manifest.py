@@ -27,7 +27,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from senim.errors import InputError
+from senim.errors import Codes, InputError, Word
 
 
 class ManifestProblems(InputError):
@@ -42,9 +42,20 @@ class ManifestProblems(InputError):
         self.errors = errors
         self.problems = [str(e) for e in errors]
         first = errors[0]
-        rest = len(errors) - 1
-        more = f" (and {rest} more problem{'s' if rest > 1 else ''})" if rest else ""
-        super().__init__(first.problem + more, file=first.file, line=first.line, field=first.field)
+        super().__init__(self._with_rest(first.problem, "en"), file=first.file, line=first.line, field=first.field)
+
+    def _with_rest(self, problem: str, lang: str) -> str:
+        from senim.i18n import text
+
+        rest = len(self.errors) - 1
+        return f"{problem} {text('errors.and_more', lang, count=rest)}" if rest else problem
+
+    def problem_in(self, lang: str) -> str:
+        return self._with_rest(self.errors[0].problem_in(lang), lang)
+
+    def problems_in(self, lang: str) -> list[str]:
+        """Every problem's sentence, the problem in `lang`."""
+        return [error.sentence_in(lang) for error in self.errors]
 
 
 MAX_BYTES = 1 << 20  # a manifest is a page of facts; 1 MiB is generous
@@ -108,7 +119,7 @@ def load_manifest(path: str | Path) -> Manifest:
         candidate = Path(path) / "senim.yaml"
         if os.path.lexists(candidate):  # a FIFO or a dangling link there gets its own sentence
             return load_manifest(candidate)
-        raise InputError("is a folder without a senim.yaml in it", file=name)
+        raise InputError.said("errors.manifest.folder_without_manifest", file=name)
     # a FIFO or a device (/dev/zero) is refused before any reading: it could block or never end
     blob = read_bounded(path, MAX_BYTES, "manifest", bound="a manifest is a short text of at most 1 MB")
     return parse_manifest(blob, name)
@@ -117,17 +128,17 @@ def load_manifest(path: str | Path) -> Manifest:
 def parse_manifest(blob: bytes, name: str = "<manifest>") -> Manifest:
     """Parse manifest bytes (YAML or JSON) and validate them."""
     if not blob.strip():
-        raise InputError(f"the file is empty; a manifest needs at least {', '.join(_required())}", file=name)
+        raise InputError.said("errors.manifest.empty", file=name, fields=Codes(_required()))
     if b"\0" in blob:
-        raise InputError("is a binary file, not a YAML or JSON manifest", file=name)
+        raise InputError.said("errors.manifest.binary", file=name)
     try:
         text = blob.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = blob[: error.start].count(b"\n") + 1
-        raise InputError(f"is not UTF-8 text (byte {error.start})", file=name, line=line) from None
+        raise InputError.said("errors.manifest.not_utf8", file=name, line=line, byte=error.start) from None
     document, lines, problems = _parse_text(text, name)
     if not isinstance(document, dict):
-        problems.append(_Problem((), f"a manifest is a mapping of fields, not {_kind(document)}"))
+        problems.append(_said((), "errors.manifest.not_a_mapping", kind=_kind_word(document)))
         _raise_all(problems, {(): 1}, name)
     validate_document(document, lines, name, problems)
     return Manifest(path=name, raw=document, lines=lines)
@@ -141,7 +152,7 @@ def _parse_text(text: str, name: str) -> tuple[Any, dict[tuple, int], list[_Prob
         try:
             json_document = json.loads(text, parse_constant=_refuse_constant(name, text))
         except json.JSONDecodeError as error:
-            raise InputError(f"JSON syntax error: {error.msg}", file=name, line=error.lineno) from None
+            raise InputError.said("errors.manifest.json_syntax", file=name, line=error.lineno, detail=error.msg) from None
         except ValueError:  # Python's bound on the digits of an int (4,300) in json.loads
             line = _line_of_match(text, r"\d{%d,}" % MAX_NUMBER_TEXT)
             raise InputError(_too_long_number(), file=name, line=line) from None
@@ -157,18 +168,19 @@ def _parse_text(text: str, name: str) -> tuple[Any, dict[tuple, int], list[_Prob
             return json_document, {}, []
         mark = error.problem_mark or error.context_mark
         problem = (error.problem or error.context or "not valid YAML").strip()
-        raise InputError(f"YAML syntax error: {problem}", file=name, line=mark.line + 1 if mark else None) from None
+        raise InputError.said("errors.manifest.yaml_syntax", file=name, line=mark.line + 1 if mark else None,
+                              detail=problem) from None
     except yaml.YAMLError as error:
         if json_document is not None:
             return json_document, {}, []
-        raise InputError(f"YAML syntax error: {str(error).splitlines()[0]}", file=name) from None
+        raise InputError.said("errors.manifest.yaml_syntax", file=name, detail=str(error).splitlines()[0]) from None
     except RecursionError:
         raise InputError("is nested too deeply for a manifest", file=name) from None
     nodes = [n for n in nodes if n is not None]
     if not nodes:
-        raise InputError(f"holds no document; a manifest needs at least {', '.join(_required())}", file=name)
+        raise InputError.said("errors.manifest.no_document", file=name, fields=Codes(_required()))
     if len(nodes) > 1:
-        raise InputError("holds several YAML documents; a manifest is one", file=name, line=nodes[1].start_mark.line + 1)
+        raise InputError.said("errors.manifest.several_documents", file=name, line=nodes[1].start_mark.line + 1)
     builder = _Builder(name)
     try:
         document = builder.build(nodes[0], ())
@@ -270,7 +282,8 @@ class _Builder:
                 continue
             key = key_node.value
             if key in result:
-                self._problem(line, place + (key,), f"{_dotted(place + (key,))} is written twice")
+                self.problems.append(_said(place + (key,), "errors.field.written_twice", line,
+                                           field=_dotted(place + (key,))))
                 continue
             self.lines[place + (key,)] = line
             result[key] = self.build(value_node, place + (key,))
@@ -375,8 +388,10 @@ class _Problem:
     left out); `field` when it concerns another field than the place's (the
     key left out of a mapping)."""
 
-    def __init__(self, place: tuple, message: str, line: int | None = None, field: str | None = None):
+    def __init__(self, place: tuple, message: str, line: int | None = None, field: str | None = None,
+                 key: str | None = None, values: dict | None = None):
         self.place, self.message, self.line, self.field = place, message, line, field
+        self.key, self.values = key, values
 
     def error(self, name: str, line: int) -> InputError:
         """The problem as an InputError: the sentence `message` reads as, in parts."""
@@ -384,7 +399,18 @@ class _Problem:
         problem = self.message
         if field and problem.startswith(field + ": "):
             problem = problem[len(field) + 2:]
-        return InputError(problem, file=name, line=line or None, field=field)
+        return InputError(problem, file=name, line=line or None, field=field, key=self.key, values=self.values)
+
+
+def _said(place: tuple, key: str, line: int | None = None, field: str | None = None, **values: Any) -> _Problem:
+    """The problem at `place` that is the `errors` catalog's sentence `key`
+    (a `field` other than the place's is one of its values too)."""
+    if field is not None:
+        values["field"] = field
+    problem = InputError.said(key, **values).problem  # in English, Words included
+    where = field or _dotted(place)
+    message = problem if not where or problem.startswith((where + " ", where + ":")) else f"{where}: {problem}"
+    return _Problem(place, message, line, field, key, values)
 
 
 def validate_document(document: dict[str, Any], lines: dict[tuple, int], name: str,
@@ -423,8 +449,10 @@ _TYPES = {
     "object": (dict,), "array": (list,), "string": (str,), "boolean": (bool,),
     "integer": (int,), "number": (int, float), "null": (type(None),),
 }
-_TYPE_WORDS = {"object": "a mapping", "array": "a list", "string": "text", "boolean": "true or false",
-               "integer": "a whole number", "number": "a number", "null": "null"}
+_TYPE_WORDS = {"object": "mapping", "array": "list", "string": "text", "boolean": "boolean",
+               "integer": "integer", "number": "number"}  # keys of errors.kind.*
+_KIND_WORDS = {"a number": "number", "null": "null", "true/false": "true_false", "text": "text",
+               "a list": "list", "a mapping": "mapping"}
 
 
 def _is_type(value: Any, kind: str) -> bool:
@@ -453,6 +481,10 @@ def _kind(value: Any) -> str:
     return "a mapping"
 
 
+def _kind_word(value: Any) -> Word:
+    return Word("errors.kind." + _KIND_WORDS[_kind(value)])
+
+
 def _show(value: Any) -> str:
     if isinstance(value, _WrittenNumber):
         return str.__str__(value)
@@ -475,15 +507,10 @@ def _dotted(place: tuple) -> str:
 
 
 # Hints for patterns, keyed by the schema pattern's field.
-_PATTERN_HINTS = {
-    "id": "must be a slug of 2 to 63 characters: lower-case Latin letters, digits and hyphens, starting with a letter or digit",
-    "uses": "is not a known use; write a listed use code such as essential_services.creditworthiness, or other.<word> such as other.customer_support",
-    "bin": "must be 12 digits",
-}
+_PATTERN_HINTS = ("id", "uses", "bin")  # errors.field.pattern.<field>
 
 
 def _check(value: Any, rule: dict[str, Any], place: tuple, problems: list[_Problem]) -> None:
-    where = _dotted(place)
     if "anyOf" in rule:  # e.g. one role or a list of roles: the form written for this value speaks
         options = rule["anyOf"]
         tried = []
@@ -498,49 +525,50 @@ def _check(value: Any, rule: dict[str, Any], place: tuple, problems: list[_Probl
             problems += next((t for t, o in zip(tried, options) if (o.get("type") == "array") == listed), tried[0])
             return
     if "const" in rule and value != rule["const"]:
-        problems.append(_Problem(place, f"{where}: {_show(value)} is not supported; this version of Senim reads format {json.dumps(rule['const'])}"))
+        problems.append(_said(place, "errors.field.format_unsupported", shown=_show(value),
+                              format=json.dumps(rule["const"])))
         return
     kinds = rule.get("type")
     if kinds is not None:
         kinds = [kinds] if isinstance(kinds, str) else kinds
         if not any(_is_type(value, k) for k in kinds):
-            wanted = " or ".join(_TYPE_WORDS[k] for k in kinds if k != "null")
-            hint = ""
-            if "string" in kinds and (isinstance(value, _WrittenNumber) or isinstance(value, (int, float)) and not isinstance(value, bool)):
-                hint = f"; write it in quotes: \"{_show(value)}\""
-            problems.append(_Problem(place, f"{where}: expected {wanted}, got {_kind(value)} {_show(value)}{hint}"))
+            wanted = tuple(Word("errors.kind." + _TYPE_WORDS[k]) for k in kinds if k != "null")
+            quote = "string" in kinds and (isinstance(value, _WrittenNumber) or isinstance(value, (int, float))
+                                           and not isinstance(value, bool))
+            problems.append(_said(place, "errors.field.wrong_kind_quote" if quote else "errors.field.wrong_kind",
+                                  wanted=wanted, kind=_kind_word(value), shown=_show(value)))
             return
     if "enum" in rule and value not in rule["enum"]:
-        options = ", ".join(_show(v) if not isinstance(v, str) else v for v in rule["enum"] if v is not None)
-        problems.append(_Problem(place, f"{where}: {_show(value)} is not one of {options}"))
+        options = Codes(_show(v) if not isinstance(v, str) else v for v in rule["enum"] if v is not None)
+        problems.append(_said(place, "errors.field.not_one_of", shown=_show(value), options=options))
         return
     if isinstance(value, str):
         if len(value) < rule.get("minLength", 0):
-            problems.append(_Problem(place, f"{where}: must not be empty"))
+            problems.append(_said(place, "errors.field.empty"))
         pattern = rule.get("pattern")
         if pattern and not re.search(pattern, value):
             key = next((p for p in reversed(place) if isinstance(p, str)), "")
-            hint = _PATTERN_HINTS.get(key, f"does not match the pattern {pattern}")
-            problems.append(_Problem(place, f"{where}: {_show(value)} {hint}"))
+            problems.append(_said(place, f"errors.field.pattern.{key}" if key in _PATTERN_HINTS
+                                  else "errors.field.pattern", shown=_show(value), pattern=pattern))
         if rule.get("format") == "date":
             try:
                 date.fromisoformat(value)
                 if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
                     raise ValueError
             except ValueError:
-                problems.append(_Problem(place, f"{where}: {_show(value)} is not a date written YYYY-MM-DD"))
+                problems.append(_said(place, "errors.field.not_a_date", shown=_show(value)))
     if (isinstance(value, (int, float)) and not isinstance(value, bool) and "minimum" in rule
             and value < rule["minimum"] and math.isfinite(value)):  # -infinity: said once, as not storable
-        problems.append(_Problem(place, f"{where}: {value} is below the minimum, {rule['minimum']}"))
+        problems.append(_said(place, "errors.field.below_minimum", value=value, minimum=rule["minimum"]))
     if isinstance(value, list):
         if len(value) < rule.get("minItems", 0):
-            problems.append(_Problem(place, f"{where}: must list at least one item"))
+            problems.append(_said(place, "errors.field.no_items"))
         if rule.get("uniqueItems"):
             seen: set[Any] = set()  # a set, not pairwise comparison: lists can be long
             for i, item in enumerate(value):
                 identity = _identity(item)
                 if identity in seen:
-                    problems.append(_Problem(place + (i,), f"{_dotted(place + (i,))}: {_show(item)} is listed twice"))
+                    problems.append(_said(place + (i,), "errors.field.listed_twice", shown=_show(item)))
                 seen.add(identity)
         if "items" in rule:
             for i, item in enumerate(value):
@@ -548,8 +576,7 @@ def _check(value: Any, rule: dict[str, Any], place: tuple, problems: list[_Probl
     if isinstance(value, dict):
         for key in rule.get("required", []):
             if key not in value:
-                problems.append(_Problem(place, f"{_dotted(place + (key,))} is missing; it is required",
-                                         field=_dotted(place + (key,))))
+                problems.append(_said(place, "errors.field.missing", field=_dotted(place + (key,))))
         for key, sub in rule.get("properties", {}).items():
             if key in value:
                 _check(value[key], sub, place + (key,), problems)
@@ -621,16 +648,15 @@ def _digits(number: int) -> str:
 
 def _semantic_problems(document: dict[str, Any]) -> list[_Problem]:
     """What the schema describes in words: BINs must pass their check digit."""
-    from senim.identifiers import bin_problem
+    from senim.identifiers import bin_fault
 
     problems = []
     for party in ("owner", "holder"):
         entry = document.get(party)
         if isinstance(entry, dict) and isinstance(entry.get("bin"), str):
-            problem = bin_problem(entry["bin"])
-            if problem:
-                place = (party, "bin")
-                problems.append(_Problem(place, f"{_dotted(place)}: {entry['bin']} {problem}"))
+            fault = bin_fault(entry["bin"])
+            if fault:
+                problems.append(_said((party, "bin"), fault, number=entry["bin"]))
     return problems
 
 

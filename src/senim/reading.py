@@ -64,11 +64,11 @@ def open_regular(path: str | Path, what: str = "file") -> int:
     try:
         fd = os.open(path, flags)
     except FileNotFoundError:
-        raise InputError("no such file", file=path) from None
+        raise InputError.said("errors.file.missing", file=path) from None
     except IsADirectoryError:
         raise InputError(f"is a folder; give the {what} itself", file=path) from None
     except PermissionError:
-        raise InputError("permission denied", file=path) from None
+        raise InputError.said("errors.file.permission_denied", file=path) from None
     except OSError as error:
         raise InputError(f"the {what} cannot be opened ({error.strerror or error})", file=path) from None
     try:

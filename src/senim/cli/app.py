@@ -68,21 +68,36 @@ def fail(message: str, code: int = 2) -> None:
     raise SystemExit(code)
 
 
-def message(error: Exception) -> str:
-    """The one line the CLI prints for a library error: a parameter is named
-    as the option that gives it (``sensitive``, or `max_groups` in a sentence,
-    as ``--sensitive``, ``--max-groups``)."""
+def message(error: Exception, lang: str = "en") -> str:
+    """The one line the CLI prints for a library error, its problem in `lang`
+    where the catalog has it: a parameter is named as the option that gives it
+    (``sensitive``, or `max_groups` in a sentence, as ``--sensitive``, ``--max-groups``)."""
     import re
 
     from senim.cli.options import flag
-    from senim.errors import ParameterError
+    from senim.errors import InputError, ParameterError
 
     if isinstance(error, ParameterError) and error.field:
         place = f"{error.file}:{error.line}" if error.file and error.line else error.file
-        line = ": ".join(([place] if place else []) + [flag(error.field), error.problem])
+        line = ": ".join(([place] if place else []) + [flag(error.field), error.problem_in(lang)])
+    elif isinstance(error, InputError):
+        line = error.sentence_in(lang)
     else:
         line = str(error)
     return re.sub(r"`([a-z][a-z0-9_]*)`", lambda m: flag(m.group(1)), line)
+
+
+def asked_language(words: list[str]) -> str:
+    """The language `--lang` asks for on this command line (the first of a
+    list such as kk,ru), in which errors are said too; English without one."""
+    from senim.i18n import LANGUAGES
+
+    for i, word in enumerate(words):
+        value = word[7:] if word.startswith("--lang=") else (words[i + 1] if word == "--lang" and i + 1 < len(words) else None)
+        if value is not None:
+            first = value.split(",")[0].strip()
+            return first if first in LANGUAGES else "en"
+    return "en"
 
 
 def _notice(line: str) -> None:
@@ -102,7 +117,7 @@ def run() -> None:
         with _run:
             app()
     except SenimError as error:
-        fail(message(error), error.exit_code)
+        fail(message(error, asked_language(sys.argv[1:])), error.exit_code)
     except OSError as error:  # a folder where a file should be, a read-only place, a full disk
         where = error.filename or "output"
         fail(f"{where}: {error.strerror or error}", 2)

@@ -299,15 +299,16 @@ def _error(request: Request, status: int, problem, headers: dict | None = None):
     return page(request, "error.html", {"status": status, "problem": str(problem)}, status=status, headers=headers)
 
 
-def _problem(error) -> dict:
+def _problem(error, lang: str = "en") -> dict:
     """An error as {line, field, problem}: an InputError's own parts when it has
-    them, else read from its sentence ("FILE:LINE: field: problem"). The file
-    is left out: on the server it is a database or a temporary name."""
+    them (the problem in `lang` where the catalog has it), else read from its
+    sentence ("FILE:LINE: field: problem"). The file is left out: on the server
+    it is a database or a temporary name."""
     import re
 
     if isinstance(error, InputError) and (error.field or error.line):
-        return {"line": error.line, "field": error.field, "problem": error.problem}
-    message = str(error)
+        return {"line": error.line, "field": error.field, "problem": error.problem_in(lang)}
+    message = error.sentence_in(lang) if isinstance(error, InputError) else str(error)
     found = re.match(r"^(?:[^:\s]*?:(?P<line>\d+): )?(?:(?P<field>[A-Za-z_][\w.\[\]-]*): )?(?P<problem>.+)$",
                      message, re.S)
     if not found:

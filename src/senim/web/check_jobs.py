@@ -150,7 +150,7 @@ def _checks(request: Request, system_id: str, signed: Signed, problem=None, form
     from senim.web.render import page
 
     context = _system(request, system_id, signed)
-    return page(request, "checks.html", {**context, "problem": _problem(problem) if problem else None,
+    return page(request, "checks.html", {**context, "problem": _problem(problem, lang_of(request)) if problem else None,
                                          "form": form or {}}, status=status)
 
 

@@ -148,11 +148,11 @@ def _register_document(request: Request, document: dict, signed: Signed):
     try:
         manifest = parse_manifest(json.dumps(document, ensure_ascii=False).encode("utf-8"), "manifest")
     except ManifestProblems as problems:
-        return None, [_problem(e) for e in problems.errors]
+        return None, [_problem(e, lang_of(request)) for e in problems.errors]
     except NotFound:
         raise
     except InputError as error:
-        return None, [_problem(error)]
+        return None, [_problem(error, lang_of(request))]
     return register(_db(request), manifest=manifest, actor=signed.actor), []
 
 
@@ -221,7 +221,7 @@ async def _system_with_problem(request: Request, system_id: str, signed: Signed,
     from senim.web.app import _problem
 
     context = await run_in_threadpool(_system, request, system_id, signed)
-    return page(request, "system.html", {**context, "problem": _problem(problem)}, status=status)
+    return page(request, "system.html", {**context, "problem": _problem(problem, lang_of(request))}, status=status)
 
 
 @router.post("/systems/{system_id}/assess")
@@ -291,7 +291,7 @@ async def incident_new(request: Request, signed: Signed = permission("incidents"
 
         return page(request, "incidents.html", {
             "incidents": list_incidents(_db(request), actor=signed.actor), "kinds": KINDS, "severities": SEVERITIES,
-            "systems": list_systems(_db(request), actor=signed.actor), "problem": _problem(error),
+            "systems": list_systems(_db(request), actor=signed.actor), "problem": _problem(error, lang_of(request)),
             "values": {k: form.getlist(k) for k in form.keys()}}, status=422)
     return _see(f"/incidents/{number}")
 
@@ -347,7 +347,7 @@ async def decisions_upload(request: Request, signed: Signed = permission("decisi
         upload = await receive(request, limit=request.app.state.limits["decisions"],
                                folder=request.app.state.files / "incoming")
     except HTTPException as refused:
-        return page(request, "decisions.html", {"recorded": None, "problem": _problem(str(refused.detail)),
+        return page(request, "decisions.html", {"recorded": None, "problem": _problem(str(refused.detail), lang_of(request)),
                                                 "letter": None, "subject": ""}, status=refused.status_code)
     try:
         if upload.path is None:
@@ -358,7 +358,7 @@ async def decisions_upload(request: Request, signed: Signed = permission("decisi
     except NotFound:
         raise
     except InputError as error:
-        return page(request, "decisions.html", {"recorded": None, "problem": _problem(error), "letter": None,
+        return page(request, "decisions.html", {"recorded": None, "problem": _problem(error, lang_of(request)), "letter": None,
                                                 "subject": ""}, status=422)
     finally:
         upload.discard()
@@ -377,7 +377,7 @@ async def decisions_letter(request: Request, signed: Signed = permission("letter
     except NotFound:
         raise
     except InputError as error:
-        return page(request, "decisions.html", {"recorded": None, "problem": _problem(error), "letter": None,
+        return page(request, "decisions.html", {"recorded": None, "problem": _problem(error, lang_of(request)), "letter": None,
                                                 "subject": ""}, status=422)
     return page(request, "decisions.html", {"recorded": None, "problem": None, "letter": letter, "subject": ""})
 
@@ -435,7 +435,7 @@ async def admin_add_user(request: Request, signed: Signed = permission("people",
     except NotFound:
         raise
     except InputError as error:
-        return _admin(request, signed, _problem(error), None, 422)
+        return _admin(request, signed, _problem(error, lang_of(request)), None, 422)
     return _see("/admin")
 
 
@@ -452,7 +452,7 @@ async def admin_add_token(request: Request, signed: Signed = permission("people"
     except NotFound:
         raise
     except InputError as error:
-        return _admin(request, signed, _problem(error), None, 422)
+        return _admin(request, signed, _problem(error, lang_of(request)), None, 422)
     return _admin(request, signed, None, secret)
 
 

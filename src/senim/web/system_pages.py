@@ -97,7 +97,7 @@ async def settings_sent(request: Request, system_id: str, signed: Signed = permi
     except InputError as error:
         current = settings(_db(request), signed.actor, system_id)
         return page(request, "public/page_form.html", _context(request, {
-            "s": {**current, "fields": values}, "problem": _problem(error), "may_write": True}), status=422)
+            "s": {**current, "fields": values}, "problem": _problem(error, lang_of(request)), "may_write": True}), status=422)
     return RedirectResponse(f"/systems/{system_id}/public-page", status_code=303)
 
 
