@@ -24,7 +24,7 @@ web app that of the page.
 
 from __future__ import annotations
 
-__all__ = ["SenimError", "InputError", "ParameterError", "PackError", "Word", "Codes"]
+__all__ = ["SenimError", "InputError", "ParameterError", "PackError", "Word", "Codes", "Written"]
 
 
 class Word:
@@ -50,10 +50,21 @@ class Codes(tuple):
         return Codes, (tuple(self),)
 
 
+class Written(str):
+    """A value the reader wrote (a system id, a status), shown in a sentence:
+    in English as Python writes it ('credit-x'), as the English sentences
+    have always shown it; in «» in Kazakh and Russian."""
+
+    def __reduce__(self):
+        return Written, (str(self),)
+
+
 def _in_language(key: str, lang: str, values: dict) -> str:
     from senim.i18n import text
 
     def word(value: object) -> object:
+        if isinstance(value, Written):
+            return repr(str(value)) if lang == "en" else f"«{value}»"
         if isinstance(value, Codes):
             return ", ".join(value if lang == "en" else (f"«{code}»" for code in value))
         if isinstance(value, Word):

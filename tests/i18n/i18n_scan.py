@@ -26,7 +26,7 @@ ALLOWED = {
     "skops", "TreeExplainer", "LinearExplainer", "PermutationExplainer", "shap", "senim", "yaml", "md", "json",
     "html", "pdf", "sarif", "jsonl", "csv", "txt", "png", "jpg", "jpeg", "mp4", "wav", "mp3", "Almaty", "Astana",
     "IT", "NCII", "CSAM", "LLM", "API", "Dask", "Polars", "Presidio", "PostgreSQL", "SQLite", "Ed25519", "RFC",
-    "Merkle", "FRIA", "Annex", "CE", "IP",
+    "Merkle", "FRIA", "Annex", "CE", "IP", "UTF",
 }
 QUOTED = re.compile(r"«[^»]*»|\"[^\"]*\"|`[^`]*`|“[^”]*”|„[^“”]*[“”]")
 NOISE = [

@@ -63,4 +63,4 @@ def _must_exist(url: str) -> None:
     found = make_url(url)
     if found.get_backend_name() == "sqlite" and found.database not in (None, "", ":memory:") \
             and not Path(found.database).exists():
-        raise InputError("no such registry database (`senim register` creates one)", file=found.database)
+        raise InputError.said("errors.registry.no_database", file=found.database)

@@ -49,7 +49,7 @@ def resolve_url(db: str | None = None) -> str:
     value = db or current().db or DEFAULT_DB
     if "://" not in value:
         if "\x00" in value:
-            raise ParameterError("a file name cannot hold a NUL character", file=repr(value), field="db")
+            raise ParameterError.said("errors.registry.db_nul", file=repr(value), field="db")
         try:
             path = Path(value).expanduser().resolve()
         except (RuntimeError, OSError) as error:  # a symlink loop; an unknown ~user
@@ -163,12 +163,12 @@ def make_engine(url: str, *, readonly: bool = False) -> Engine:
 
         parsed = make_url(url)
         if parsed.port is not None and not 0 < parsed.port < 65536:
-            raise ParameterError(f"port {parsed.port} is not a TCP port (1 to 65535)", field="db")
+            raise ParameterError.said("errors.registry.db_port", field="db", port=parsed.port)
         args = _pg_connect_args(parsed)
         if readonly:
             args["options"] += " -c default_transaction_read_only=on"
         return create_engine(url, pool_pre_ping=False, connect_args=args)
-    raise ParameterError("only SQLite paths and postgresql:// URLs are supported", field="db")
+    raise ParameterError.said("errors.registry.db_kind", field="db")
 
 
 def _alembic_config(conn: Connection):
@@ -271,7 +271,7 @@ class Database:
         try:
             self.engine = make_engine(self.url, readonly=readonly)
         except ParameterError as error:
-            raise ParameterError(error.problem, file=self.display, field="db") from None
+            raise ParameterError(error.problem, file=self.display, field="db", key=error.key, values=error.values) from None
         except Exception as error:  # a driver that is not installed, a malformed URL
             raise ParameterError(hide_password(_first_line(error), self.url), file=self.display, field="db") from None
         self._lock_fd: int | None = None
@@ -297,19 +297,16 @@ class Database:
             mode = os.stat(database).st_mode
         except FileNotFoundError:
             if self.readonly:
-                raise InputError("no such registry database (`senim register` creates one)", file=database) from None
+                raise InputError.said("errors.registry.no_database", file=database) from None
             return
-        except OSError as error:
-            raise InputError(f"the registry cannot be reached ({error.strerror})", file=database) from None
+        except OSError as error:  # the system's own words, which Kazakh and Russian quote
+            raise InputError.said("errors.registry.db_unreachable", file=database, detail=error.strerror) from None
         if stat.S_ISDIR(mode):
-            raise InputError("is a folder; a registry is a SQLite file (give its name)", file=database)
+            raise InputError.said("errors.registry.db_folder", file=database)
         if not stat.S_ISREG(mode):
-            raise InputError("is not a regular file (a device, a FIFO or a socket); a registry is a SQLite file",
-                             file=database)
+            raise InputError.said("errors.registry.db_not_regular", file=database)
         if not self.readonly and not os.access(database, os.W_OK):
-            raise InputError("the registry file is read-only for this user, so nothing can be stored in it "
-                             "(reading commands such as `senim systems` and `senim ledger verify` still work)",
-                             file=database)
+            raise InputError.said("errors.registry.db_read_only", file=database)
 
     def ensure_schema(self) -> None:
         try:

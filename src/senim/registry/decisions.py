@@ -29,12 +29,12 @@ from typing import Any, Iterable, Iterator
 
 from sqlalchemy import func, insert, select
 
-from senim.errors import InputError
+from senim.errors import Codes, InputError
 from senim.ledger.canonical import canonical
 from senim.registry import subjects
 from senim.registry.db import Database
 from senim.registry.models import Decision, System
-from senim.registry.records import check_depth, iso, jsonable, parse_moment, utc_now
+from senim.registry.records import check_depth, iso, jsonable, kind_of, parse_moment, place, shown, utc_now
 from senim.registry.systems import system_version
 from senim.registry.tenancy import Actor, NotFound, ledger, scoped
 
@@ -51,44 +51,43 @@ def check_decision(raw: Any, where: str) -> dict[str, Any]:
     when it holds an IIN. `decided_at` and `system_version` stay None when not
     given: they are filled in when the decision is recorded."""
     if not isinstance(raw, dict):
-        raise InputError(f"{where}: expected a JSON object, got {type(raw).__name__}")
+        raise InputError.said("errors.decision.not_an_object", **place(where), got=kind_of(raw))
     check_depth(raw, where)
     unknown = sorted(set(raw) - FIELDS)
     if unknown:
-        raise InputError(f"{where}: {unknown[0]}: unknown field (known: {', '.join(sorted(FIELDS))})")
+        raise InputError.said("errors.decision.unknown_field", **place(where, unknown[0]), known=Codes(sorted(FIELDS)))
     for name in ("subject", "system", "inputs_digest", "output"):
         if name not in raw or raw[name] in (None, ""):
-            raise InputError(f"{where}: {name}: required")
+            raise InputError.said("errors.registry.required", **place(where, name))
     subject = raw["subject"]
     if not isinstance(subject, str) or len(subject) > 200:
-        raise InputError(f"{where}: subject: expected a pseudonymous id of at most 200 characters")
-    _no_control(subject, f"{where}: subject")
+        raise InputError.said("errors.decision.subject_kind", **place(where, "subject"))
+    _no_control(subject, where, "subject")
     subjects.check(subject, where)
     identifier = raw.get("id")
     if identifier is not None and (isinstance(identifier, bool) or not isinstance(identifier, (str, int))
                                    or identifier == "" or len(str(identifier)) > 200):
-        raise InputError(f"{where}: id: expected the decision's own id, a text or whole number of at most 200 characters")
+        raise InputError.said("errors.decision.id_kind", **place(where, "id"))
     if not isinstance(raw["system"], str):
-        raise InputError(f"{where}: system: expected a registered system id")
-    _no_control(raw["system"], f"{where}: system")
+        raise InputError.said("errors.decision.system_kind", **place(where, "system"))
+    _no_control(raw["system"], where, "system")
     version = raw.get("system_version")
     if version is not None and (not isinstance(version, int) or isinstance(version, bool) or version < 1):
-        raise InputError(f"{where}: system_version: expected a positive whole number")
+        raise InputError.said("errors.decision.version_kind", **place(where, "system_version"))
     digest = raw["inputs_digest"]
     if not isinstance(digest, str) or not _DIGEST.match(digest):
-        raise InputError(f"{where}: inputs_digest: expected a SHA-256 digest (64 hex digits, optional sha256: prefix)")
+        raise InputError.said("errors.decision.digest_kind", **place(where, "inputs_digest"))
     reasons = raw.get("reasons", [])
     if not isinstance(reasons, list) or not all(
         isinstance(r, str) or (isinstance(r, dict) and isinstance(r.get("feature"), str)) for r in reasons
     ):
-        raise InputError(f"{where}: reasons: expected a list of texts or of {{feature, weight}} objects "
-                         "(or the explanation check's {{feature, value, contribution}})")
+        raise InputError.said("errors.decision.reasons_kind", **place(where, "reasons"))
     reviewer = raw.get("reviewer")
     if reviewer is not None and not isinstance(reviewer, str):
-        raise InputError(f"{where}: reviewer: expected a name or null")
+        raise InputError.said("errors.decision.reviewer_kind", **place(where, "reviewer"))
     data_used = raw.get("data_used", [])
     if not isinstance(data_used, list) or not all(isinstance(d, str) for d in data_used):
-        raise InputError(f"{where}: data_used: expected a list of texts")
+        raise InputError.said("errors.decision.data_used_kind", **place(where, "data_used"))
     decided = parse_moment(raw["decided_at"], f"{where}: decided_at") if raw.get("decided_at") is not None else None
     record = {
         "id": identifier,
@@ -105,18 +104,17 @@ def check_decision(raw: Any, where: str) -> dict[str, Any]:
     record = jsonable(record, where)
     for name in ("id", "output", "reasons", "reviewer", "data_used"):
         if _holds_iin(record[name], where):
-            raise InputError(f"{where}: {name}: holds an IIN, which the ledger could never erase; "
-                             "only the subject may name the person (it is stored as a keyed pseudonym)")
+            raise InputError.said("errors.decision.iin_outside_subject", **place(where, name))
     return record
 
 
-def _no_control(value: str, where: str) -> None:
+def _no_control(value: str, where: str, field: str) -> None:
     """Ids are stored as column text as well as in the ledger's JSON: a NUL
     cannot be stored in PostgreSQL text, and an escape sequence would reach
     every terminal that lists them."""
     for char in value:
         if ord(char) < 32 or 127 <= ord(char) < 160:
-            raise InputError(f"{where}: holds the control character U+{ord(char):04X}; an id is printable text")
+            raise InputError.said("errors.decision.control_character", **place(where, field), code=f"U+{ord(char):04X}")
 
 
 def _holds_iin(value: Any, where: str) -> bool:
@@ -171,17 +169,17 @@ def read_jsonl(path: str | Path) -> tuple[list[dict[str, Any]], list[str]]:
     try:
         if not stat.S_ISDIR(os.stat(path).st_mode) and not stat.S_ISREG(os.stat(path).st_mode):
             # before opening it: opening a FIFO waits for a writer
-            raise InputError(f"{path}: not a regular file (a device, a FIFO?); give a JSON Lines file")
+            raise InputError.said("errors.decision.not_regular_file", file=path)
         with open(path, "rb") as handle:
             records, places = _read_lines(_bounded_lines(handle, str(path)), str(path))
     except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
+        raise InputError.said("errors.file.missing", file=path) from None
     except IsADirectoryError:
-        raise InputError(f"{path}: is a folder, not a JSON Lines file") from None
+        raise InputError.said("errors.decision.folder", file=path) from None
     except PermissionError:
-        raise InputError(f"{path}: cannot be read (permission denied)") from None
+        raise InputError.said("errors.decision.unreadable", file=path) from None
     if not records:
-        raise InputError(f"{path}: no decision records")
+        raise InputError.said("errors.decision.no_records", file=path)
     return records, places
 
 
@@ -193,11 +191,11 @@ def _bounded_lines(handle, name: str) -> Iterator[str]:
             return
         number += 1
         if len(line) > MAX_LINE:
-            raise InputError(f"{name}:{number}: a line longer than {MAX_LINE // (1 << 20)} MB is not a decision record")
+            raise InputError.said("errors.decision.line_too_long", file=name, line=number, mb=MAX_LINE // (1 << 20))
         try:
             yield line.decode("utf-8")
         except UnicodeDecodeError:
-            raise InputError(f"{name}:{number}: not UTF-8 text") from None
+            raise InputError.said("errors.decision.not_utf8", file=name, line=number) from None
 
 
 def read_jsonl_text(blob: bytes, name: str) -> tuple[list[dict[str, Any]], list[str]]:
@@ -205,10 +203,10 @@ def read_jsonl_text(blob: bytes, name: str) -> tuple[list[dict[str, Any]], list[
     try:
         text = blob.decode("utf-8")
     except UnicodeDecodeError:
-        raise InputError(f"{name}: not UTF-8 text") from None
+        raise InputError.said("errors.decision.not_utf8", file=name) from None
     records, places = _read_lines(text.splitlines(), name)
     if not records:
-        raise InputError(f"{name}: no decision records")
+        raise InputError.said("errors.decision.no_records", file=name)
     return records, places
 
 
@@ -219,13 +217,15 @@ def _read_lines(lines: Iterable[str], name: str) -> tuple[list[dict[str, Any]], 
             continue
         where = f"{name}:{number}"
         if len(line) > MAX_LINE:
-            raise InputError(f"{where}: a line longer than {MAX_LINE // (1 << 20)} MB is not a decision record")
+            raise InputError.said("errors.decision.line_too_long", file=name, line=number, mb=MAX_LINE // (1 << 20))
         try:
             raw = json.loads(line)
         except ValueError as error:
-            raise InputError(f"{where}: not valid JSON ({error.args[0].split(':')[0]})") from None
+            # json's own English message, which Kazakh and Russian quote
+            raise InputError.said("errors.decision.not_json", file=name, line=number,
+                                  detail=error.args[0].split(':')[0]) from None
         except RecursionError:
-            raise InputError(f"{where}: nested too deep to read (a decision record is a few levels deep)") from None
+            raise InputError.said("errors.decision.too_deep_to_read", file=name, line=number) from None
         records.append(check_decision(raw, where))
         places.append(where)
     return records, places
@@ -276,9 +276,9 @@ def _subject_key(conn, records: list[dict[str, Any]], places: list[str]) -> tupl
     first = next((i for i, r in enumerate(records) if subjects.find_iin(r["subject"], places[i])), None)
     if first is None:
         return None, False
-    problem = subjects.mismatch(conn, subjects.existing_key())
-    if problem:
-        raise InputError(f"{places[first]}: subject: {problem}")
+    refused = subjects.mismatch(conn, subjects.existing_key(), **place(places[first], "subject"))
+    if refused:
+        raise refused
     return subjects.key_for_recording()
 
 
@@ -348,10 +348,9 @@ def _record(db: Database, records: list[dict[str, Any]], places: list[str], acto
             if earlier is not None:
                 number, earlier_content = earlier[0], earlier[1]
                 if earlier_content != content:
-                    at = f"decision {number}" if identity in known else earlier[2]
-                    raise InputError(f"{where}: id: {stored['id']!r} of {stored['system']} is already recorded "
-                                     f"({at}) with other content; a recorded decision cannot change, "
-                                     "so give a correction its own id")
+                    said = dict(number=number) if identity in known else dict(at=earlier[2])
+                    raise InputError.said("errors.decision.changed" if identity in known else "errors.decision.changed_in_file",
+                                          **place(where, "id"), shown=shown(stored["id"]), system=stored["system"], **said)
                 done.numbers.append(number)
                 if identity in known:
                     done.already += 1
@@ -385,10 +384,10 @@ def _record(db: Database, records: list[dict[str, Any]], places: list[str], acto
 
 def _cite(conn, system: str, version: int | None, where: str, actor: Actor | None) -> tuple[int, int]:
     """(version, organisation) of the system a decision cites."""
-    from senim.registry.systems import _one
+    from senim.registry.systems import _one, cited_in
 
     cited = system_version(conn, system, version, where, actor)[0]
-    org = _one(conn, system, actor, f"{where}: system: {system!r}", "is not registered").organisation_id
+    org = _one(conn, system, actor, *cited_in(where, system)).organisation_id
     return cited, org
 
 
@@ -412,9 +411,9 @@ def decisions_about(db: Database, subject: str, *, actor: Actor | None = None) -
             .order_by(Decision.decided, Decision.id), Decision.organisation_id, actor)
         ).all()
         if not rows and stored != subject:  # an IIN: is it only the wrong key?
-            problem = subjects.mismatch(conn, subjects.existing_key())
-            if problem:
-                raise InputError(f"SUBJECT: {problem}")
+            refused = subjects.mismatch(conn, subjects.existing_key(), file="SUBJECT")
+            if refused:
+                raise refused
     return [{"id": None, **json.loads(r.record), "decision": r.id, "ledger_seq": r.ledger_seq, "system_name": r.name}
             for r in rows]
 
@@ -502,12 +501,13 @@ def explain(db: Database | str | None, subject: str, lang: str = "en", labels: A
     db = opened(db, readonly=True)
     decisions = decisions_about(db, subject, actor=actor)
     if not decisions:
-        raise NotFound(f"{subjects.masked(subject)}: subject: no decisions recorded about this subject in {db.display}")
+        raise NotFound.said("errors.decision.none_about", file=subjects.masked(subject), field="subject",
+                            registry=db.display)
     with db.read() as conn:
         for d in decisions:
             if not _ledger_backs(conn, d):
-                raise RecordMismatch(f"decision {d['decision']}: its record does not match ledger entry {d['ledger_seq']}, "
-                                     "so no letter was written from it (`senim ledger verify` names every such row)")
+                raise RecordMismatch.said("errors.decision.record_mismatch", file=f"decision {d['decision']}",
+                                          seq=d["ledger_seq"])
         manifests = _manifests(conn, decisions)
     first = manifests.get((decisions[0]["system"], decisions[0]["system_version"]))
     owner = owner_of(first["data"] if first else None)

@@ -9,12 +9,12 @@ from typing import Any
 
 from sqlalchemy import func, insert, select, update
 
-from senim.errors import InputError, ParameterError
+from senim.errors import Codes, InputError, ParameterError, Written
 from senim.ledger.canonical import canonical
 from senim.registry import deadlines as deadline_rules
 from senim.registry.db import Database
 from senim.registry.models import Incident, IncidentUpdate, System, SystemVersion
-from senim.registry.records import iso, jsonable, parse_moment, storable_number, utc_now
+from senim.registry.records import iso, jsonable, parse_moment, shown, storable_number, utc_now
 from senim.registry.tenancy import Actor, NotFound, ledger, scoped
 
 KINDS = (
@@ -31,11 +31,11 @@ SEVERITIES = ("low", "medium", "high", "critical")
 STATUSES = ("open", "reported", "closed")
 
 
-def _choice(value: Any, allowed: tuple[str, ...], where: str, parameter: str | None = None) -> str:
-    if value not in allowed and parameter:
-        raise ParameterError(f"{value!r} is not one of {', '.join(allowed)}", file=where, field=parameter)
+def _choice(value: Any, allowed: tuple[str, ...], where: str, field: str, parameter: bool = False) -> str:
+    """`value` if it is one of `allowed`; else refused at the field (a library parameter when `parameter`)."""
     if value not in allowed:
-        raise InputError(f"{where}: {value!r} is not one of {', '.join(allowed)}")
+        kind = ParameterError if parameter else InputError
+        raise kind.said("errors.field.not_one_of", file=where, field=field, shown=shown(value), options=Codes(allowed))
     return value
 
 
@@ -57,11 +57,10 @@ def _check_systems(conn, systems: list[str], where: str, actor: Actor | None) ->
     known = {r.id for r in rows}
     for system in systems:
         if system not in known:
-            raise NotFound(f"{system!r} is not registered", file=where, field="systems")
+            raise NotFound.said("errors.registry.not_registered", file=where, field="systems", system=Written(system))
     orgs = sorted({r.organisation_id for r in rows})
     if len(orgs) > 1:
-        raise ParameterError(f"the systems named belong to {len(orgs)} organisations; "
-                             "an incident concerns the systems of one organisation", file=where, field="systems")
+        raise ParameterError.said("errors.incident.several_organisations", file=where, field="systems", count=len(orgs))
     return orgs[0]
 
 
@@ -85,18 +84,18 @@ def open_incident(
     """Record a new incident; its number. `affected` is the number of people
     affected, `data_categories` the kinds of personal data concerned (both told
     in the notice)."""
-    _choice(kind, KINDS, f"{where}: kind")
-    _choice(severity, SEVERITIES, f"{where}: severity")
+    _choice(kind, KINDS, where, "kind")
+    _choice(severity, SEVERITIES, where, "severity")
     if not systems:
-        raise ParameterError("name at least one registered system", file=where, field="systems")
+        raise ParameterError.said("errors.incident.no_systems", file=where, field="systems")
     if not summary or not summary.strip():
-        raise InputError(f"{where}: summary: required")
+        raise InputError.said("errors.registry.required", file=where, field="summary")
     aware = parse_moment(aware_at, f"{where}: aware_at") if aware_at is not None else utc_now()
     occurred = parse_moment(occurred_at, f"{where}: occurred_at") if occurred_at is not None else None
     if occurred is not None and occurred > aware:
-        raise InputError(f"{where}: occurred_at: after the moment of awareness")
+        raise InputError.said("errors.incident.occurred_after_aware", file=where, field="occurred_at")
     if affected is not None and (isinstance(affected, bool) or not isinstance(affected, int) or affected < 0):
-        raise InputError(f"{where}: --affected: expected a whole number of people, 0 or more")
+        raise InputError.said("errors.incident.affected", file=where, field="--affected")
     record = {
         "kind": kind,
         "severity": severity,
@@ -130,14 +129,14 @@ def open_incident(
 def _check_number(db, number: int, where: str) -> None:
     """An incident number no database could hold is no such incident (not a database error)."""
     if not storable_number(number):
-        raise NotFound(f"{where}: no such incident in {db.display}")
+        raise NotFound.said("errors.incident.no_such", file=where, registry=db.display)
 
 
 def _incident_row(conn, db, number: int, actor: Actor | None, where: str):
     """The incident's row, seen as `actor` sees it; NotFound naming `where` when there is none."""
     row = conn.execute(scoped(select(Incident).where(Incident.id == number), Incident.organisation_id, actor)).first()
     if row is None:
-        raise NotFound(f"{where}: no such incident in {db.display}")
+        raise NotFound.said("errors.incident.no_such", file=where, registry=db.display)
     return row
 
 
@@ -156,12 +155,12 @@ def update_incident(
     """Append an update (status, severity, an action taken, a note); its number."""
     where = f"incident {number}"
     if status is not None:
-        _choice(status, STATUSES, where, "status")
+        _choice(status, STATUSES, where, "status", parameter=True)
     if severity is not None:
-        _choice(severity, SEVERITIES, where, "severity")
+        _choice(severity, SEVERITIES, where, "severity", parameter=True)
     reported = parse_moment(reported_at, f"{where}: reported_at") if reported_at is not None else None
     if not any(v is not None for v in (status, severity, action, note, reported)):
-        raise InputError(f"{where}: update: nothing to change (give a status, a severity, an action or a note)")
+        raise InputError.said("errors.incident.nothing_to_change", file=where, field="update")
     _check_number(db, number, where)
     with db.write() as conn:
         row = _incident_row(conn, db, number, actor, where)

@@ -3,12 +3,41 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, datetime, timezone
 from typing import Any
 
-from senim.errors import InputError
+from senim.errors import InputError, Word, Written
 from senim.ledger.canonical import CanonicalError, canonical
 from senim.registry import subjects
+
+
+_PLACE = re.compile(r"(?P<file>.+?)(?::(?P<line>\d+))?(?:: (?P<field>[\w.-]+))?", re.S)
+
+
+def place(where: str, field: str | None = None) -> dict[str, Any]:
+    """The place the registry's checks hand on as one text ("FILE:LINE: field",
+    "incident 3: reported_at", "decision"), as the parts `InputError.said` takes:
+    the sentence reads as before, and the problem can be said in another language."""
+    found = _PLACE.fullmatch(where)
+    parts = {"file": found["file"], "line": int(found["line"]) if found["line"] else None, "field": found["field"]}
+    if field is not None:
+        parts = ({"file": where, "line": None} if parts["field"] else parts) | {"field": field}
+    return parts
+
+
+def kind_of(value: Any) -> Any:
+    """What a value is, as the English sentences name it ("got list"), a
+    word the reader's language has for it."""
+    from senim.i18n import has
+
+    name = type(value).__name__
+    return Word(f"errors.type.{name}") if has(f"errors.type.{name}") else name
+
+
+def shown(value: Any) -> Any:
+    """A value the reader gave, as a sentence shows it (`repr` in English, «» in Kazakh and Russian)."""
+    return Written(value) if isinstance(value, str) else repr(value)
 
 
 def jsonable(value: Any, where: str) -> Any:
@@ -22,7 +51,7 @@ def jsonable(value: Any, where: str) -> Any:
         plain = json.loads(json.dumps(value, default=default, allow_nan=False))
         canonical(plain)
     except (TypeError, ValueError, CanonicalError) as error:
-        raise InputError(f"{where}: cannot be stored as JSON ({error})") from None
+        raise InputError.said("errors.registry.not_storable", **place(where), detail=str(error)) from None
     return plain
 
 
@@ -33,13 +62,13 @@ def form_text(value: Any, field: str, limit: int, *, required: bool = True,
     IIN is refused with that problem (the field's reason for keeping none)."""
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
-            raise InputError("required", field=field)
+            raise InputError.said("errors.registry.required", field=field)
         return None
     if not isinstance(value, str):
-        raise InputError("expected text", field=field)
+        raise InputError.said("errors.registry.expected_text", field=field)
     value = value.strip()
     if len(value) > limit:
-        raise InputError(f"at most {limit:,} characters", field=field)
+        raise InputError.said("errors.registry.too_long", field=field, limit=limit)
     if no_iin is not None and subjects.find_iin(value, field) is not None:
         raise InputError(no_iin, field=field)
     return value
@@ -82,18 +111,18 @@ def parse_moment(value: Any, where: str) -> datetime:
         try:
             moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
         except ValueError:
-            raise InputError(f"{where}: {_short(value)!r} is not an ISO 8601 date-time") from None
+            raise InputError.said("errors.registry.not_a_moment", **place(where), shown=Written(_short(value))) from None
     else:
-        raise InputError(f"{where}: expected an ISO 8601 date-time, got {type(value).__name__}")
+        raise InputError.said("errors.registry.moment_kind", **place(where), got=kind_of(value))
     if moment.tzinfo is None or moment.utcoffset() is None:
-        raise InputError(f"{where}: {_short(str(value))} has no UTC offset (write e.g. 2026-03-02T10:00:00+05:00)")
+        raise InputError.said("errors.registry.no_offset", **place(where), shown=_short(str(value)))
     try:
         year = moment.astimezone(timezone.utc).year
     except (OverflowError, ValueError):
         year = None
     if year is None or not FIRST_YEAR <= year <= LAST_YEAR:
-        raise InputError(f"{where}: {_short(str(value))} is outside the years {FIRST_YEAR} to {LAST_YEAR} (UTC) "
-                         "a registry date can be")
+        raise InputError.said("errors.registry.outside_years", **place(where), shown=_short(str(value)),
+                              first=FIRST_YEAR, last=LAST_YEAR)
     return moment
 
 
@@ -109,5 +138,5 @@ def check_depth(value: Any, where: str, limit: int = MAX_DEPTH) -> None:
         item, depth = stack.pop()
         if isinstance(item, (list, dict)):
             if depth > limit:
-                raise InputError(f"{where}: nested more than {limit} levels deep (lists and objects within each other)")
+                raise InputError.said("errors.registry.too_deep", **place(where), limit=limit)
             stack.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))

@@ -88,7 +88,7 @@ def _from_settings() -> bytes | None:
     if key is None:
         return None
     if len(key) < 16:
-        raise InputError("a pseudonym key of at least 16 bytes is needed", file=settings.origin("pseudonym_key"))
+        raise InputError.said("errors.decision.key_too_short", file=settings.origin("pseudonym_key"))
     return key
 
 
@@ -108,7 +108,7 @@ def _read(path: Path) -> bytes:
 
     key = read_key_file(path, "pseudonym key")
     if len(key) < 16:
-        raise InputError(f"{path}: a pseudonym key of at least 16 bytes is needed")
+        raise InputError.said("errors.decision.key_too_short", file=path)
     return key
 
 
@@ -131,7 +131,7 @@ def keep(new: bytes) -> bytes:
     try:
         made = _create(path, new)
     except OSError as error:
-        raise InputError(f"{path}: the pseudonym key cannot be written ({error.strerror})") from None
+        raise InputError.said("errors.decision.key_unwritable", file=path, detail=error.strerror) from None
     if not made:
         return _read(path)
     notify(f"created the subject pseudonym key {path} (id {key_id(new)}); "
@@ -184,7 +184,9 @@ def find_iin(subject: str, where: str) -> str | None:
     normal = plain(subject)
     found = {m[1] + m[2] for m in _CANDIDATE.finditer(normal) if kz_iin.is_valid(m[1] + m[2])}
     if len(found) > 1:
-        raise InputError(f"{where}: subject: holds {len(found)} different IINs; a decision is about one person")
+        from senim.registry.records import place
+
+        raise InputError.said("errors.decision.several_iins", **place(where, "subject"), count=len(found))
     return found.pop() if found else None
 
 
@@ -213,8 +215,9 @@ def check(subject: str, where: str) -> None:
     find_iin(subject, where)  # two different IINs are refused there
     normal = plain(subject)
     if any(not kz_iin.is_valid(m[1] + m[2]) for m in _CANDIDATE.finditer(normal)):
-        raise InputError(f"{where}: subject: 12 digits that are not a valid IIN (a mistyped one?); "
-                         "record a pseudonymous id or the correct IIN")
+        from senim.registry.records import place
+
+        raise InputError.said("errors.decision.invalid_iin", **place(where, "subject"))
 
 
 def for_lookup(subject: str) -> str | None:
@@ -239,14 +242,15 @@ def key_in_use(conn) -> str | None:
     return found[len(PREFIX):len(PREFIX) + 8] if found else None
 
 
-def mismatch(conn, secret: bytes | None) -> str | None:
-    """One sentence if the registry's IIN pseudonyms were made under another key."""
+def mismatch(conn, secret: bytes | None, **where) -> InputError | None:
+    """The error, at `where` (file, line, field), if the registry's IIN
+    pseudonyms were made under another key; None when they were not."""
     stored = key_in_use(conn)
     mine = key_id(secret) if secret is not None else None
     if stored is None or stored == mine:
         return None
     settings = current()
     here = settings.origin("pseudonym_key") if settings.pseudonym_key is not None else str(key_path())
-    have = f"this key ({here}) is {mine}" if mine else f"there is no key here ({here})"
-    return (f"the registry's IIN pseudonyms were made with pseudonym key {stored}, but {have}; "
-            f"use the organisation's key (copy its file or set {KEY_ENV})")
+    if mine:
+        return InputError.said("errors.decision.other_key", **where, stored=stored, here=here, mine=mine, env=KEY_ENV)
+    return InputError.said("errors.decision.no_key_here", **where, stored=stored, here=here, env=KEY_ENV)

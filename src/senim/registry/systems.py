@@ -7,16 +7,16 @@ import json
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from sqlalchemy import bindparam, func, insert, select, update
 
-from senim.errors import InputError, ParameterError
+from senim.errors import Codes, InputError, ParameterError, Written
 from senim.law import regimes
 from senim.ledger.canonical import canonical
 from senim.registry.db import Database
 from senim.registry.models import System, SystemVersion, UpcomingObligation
-from senim.registry.records import iso, jsonable, storable_number, utc_now
+from senim.registry.records import iso, jsonable, place, shown, storable_number, utc_now
 from senim.registry.tenancy import Actor, NotFound, ledger, org_for_manifest, scoped
 
 
@@ -142,9 +142,9 @@ def list_systems(db: Database, *, risk: str | None = None, eu_category: str | No
     organisation): at most `limit` systems whose id sorts after `after`.
     Ask for one more than a page holds to learn whether another follows."""
     if risk is not None and risk not in KZ_RISKS:
-        raise ParameterError(f"{risk!r} is not one of {', '.join(KZ_RISKS)}", field="risk")
+        raise ParameterError.said("errors.field.not_one_of", field="risk", shown=shown(risk), options=Codes(KZ_RISKS))
     if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
-        raise ParameterError(f"{limit!r} is not a whole number of at least 1", field="limit")
+        raise ParameterError.said("errors.registry.limit", field="limit", shown=repr(limit))
     query = _list_query(actor is not None, bool(risk), bool(eu_category), after is not None, limit is not None)
     values = {"org": actor.org if actor is not None else None, "risk": risk, "eu_category": eu_category,
               "after": after, "limit": limit}
@@ -194,15 +194,25 @@ def _version_queries():
             .order_by(SystemVersion.version))
 
 
-def _one(conn, system_id: str, actor: Actor | None, where: str, missing: str):
-    """The system row of that id (of the actor's organisation); InputError if none."""
+def _one(conn, system_id: str, actor: Actor | None, missing: Callable[[], InputError],
+         several: Callable[[int], InputError]):
+    """The system row of that id (of the actor's organisation); the error
+    `missing()` if none, `several(count)` if organisations share the id."""
     rows = conn.execute(_system_query(actor is not None),
                         {"system": system_id, "org": actor.org if actor is not None else None}).all()
     if not rows:
-        raise NotFound(f"{where}: {missing}")
+        raise missing()
     if len(rows) > 1:  # only the CLI reads across organisations
-        raise InputError(f"{where}: registered by {len(rows)} organisations; this command cannot tell which")
+        raise several(len(rows))
     return rows[0]
+
+
+def cited_in(where: str, system_id: str) -> tuple[Callable[[], InputError], Callable[[int], InputError]]:
+    """`_one`'s errors for a system that a record at `where` cites ("FILE:LINE: system: 'x' is not registered")."""
+    at = place(where, "system")
+    return (lambda: NotFound.said("errors.registry.not_registered", **at, system=Written(system_id)),
+            lambda count: InputError.said("errors.registry.several_owners_of", **at, system=Written(system_id),
+                                          count=count))
 
 
 def show(db: Database, system_id: str, version: int | None = None, *, actor: Actor | None = None) -> dict:
@@ -213,15 +223,20 @@ def show(db: Database, system_id: str, version: int | None = None, *, actor: Act
 def show_in(conn, system_id: str, version: int | None = None, *, actor: Actor | None = None,
             where: str = "the registry") -> dict:
     """`show` within a transaction the caller holds (`where`: the registry's name, for the sentence)."""
-    known = _one(conn, system_id, actor, f"{system_id}: system", f"not registered in {where}")
+    known = _one(conn, system_id, actor,
+                 lambda: NotFound.said("errors.registry.not_registered_in", file=system_id, field="system", registry=where),
+                 lambda count: InputError.said("errors.registry.several_owners", file=system_id, field="system",
+                                               count=count))
     org = known.organisation_id
     wanted = version or known.latest_version
     if not storable_number(wanted):
-        raise ParameterError(f"no version {wanted} (latest is {known.latest_version})", file=system_id, field="version")
+        raise ParameterError.said("errors.registry.no_version", file=system_id, field="version", wanted=wanted,
+                                  latest=known.latest_version)
     version_query, versions_query = _version_queries()
     row = conn.execute(version_query, {"org": org, "system": system_id, "version": wanted}).first()
     if row is None:
-        raise ParameterError(f"no version {wanted} (latest is {known.latest_version})", file=system_id, field="version")
+        raise ParameterError.said("errors.registry.no_version", file=system_id, field="version", wanted=wanted,
+                                  latest=known.latest_version)
     versions = conn.execute(versions_query, {"org": org, "system": system_id}).all()
     return {
         "id": system_id,
@@ -243,16 +258,18 @@ def show_in(conn, system_id: str, version: int | None = None, *, actor: Actor | 
 def system_version(conn, system_id: str, version: int | None, where: str,
                    actor: Actor | None = None) -> tuple[int, dict]:
     """The version to cite (latest when not given) and that version's manifest."""
-    known = _one(conn, system_id, actor, f"{where}: system: {system_id!r}", "is not registered")
+    known = _one(conn, system_id, actor, *cited_in(where, system_id))
     wanted = version or known.latest_version
     if not storable_number(wanted):
-        raise InputError(f"{where}: system_version: {system_id!r} has no version {wanted}")
+        raise InputError.said("errors.registry.system_has_no_version", **place(where, "system_version"),
+                              system=Written(system_id), wanted=wanted)
     manifest = conn.execute(
         select(SystemVersion.manifest).where(SystemVersion.organisation_id == known.organisation_id,
                                              SystemVersion.system_id == system_id, SystemVersion.version == wanted)
     ).scalar()
     if manifest is None:
-        raise InputError(f"{where}: system_version: {system_id!r} has no version {wanted}")
+        raise InputError.said("errors.registry.system_has_no_version", **place(where, "system_version"),
+                              system=Written(system_id), wanted=wanted)
     return wanted, json.loads(manifest)
 
 

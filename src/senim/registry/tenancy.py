@@ -24,7 +24,7 @@ from typing import Any
 
 from sqlalchemy import func, insert, select
 
-from senim.errors import InputError
+from senim.errors import InputError, Written
 from senim.ledger import chain
 from senim.registry.models import LedgerOwner, Organisation
 from senim.registry.records import iso, utc_now
@@ -97,16 +97,17 @@ def _insert_org(conn, name: str, bin_: str | None, authority: bool) -> int:
 
 def add_organisation(db, name: str, bin_: str, *, authority: bool = False, actor: Actor | None = None) -> dict:
     """A new organisation (its BIN checked); ledgered."""
-    from senim.identifiers import bin_problem
+    from senim.identifiers import bin_fault
 
     if not name or not name.strip():
-        raise InputError("organisation: name: required")
-    problem = bin_problem(bin_ or "")
-    if problem:
-        raise InputError(f"organisation: bin: {bin_!r} {problem}")
+        raise InputError.said("errors.registry.required", file="organisation", field="name")
+    fault = bin_fault(bin_ or "")
+    if fault:
+        raise InputError.said(fault, file="organisation", field="bin",
+                              number=Written(bin_) if isinstance(bin_, str) else repr(bin_))
     with db.write() as conn:
         if conn.execute(select(Organisation.id).where(Organisation.bin == bin_)).first():
-            raise InputError(f"organisation: bin: an organisation with BIN {bin_} exists already")
+            raise InputError.said("errors.registry.organisation_exists", file="organisation", field="bin", bin=bin_)
         number = _insert_org(conn, name.strip(), bin_, authority)
         ledger(conn, "organisation.added", {"organisation": number, "name": name.strip(), "bin": bin_,
                                             "authority": authority}, number, actor)
