@@ -38,7 +38,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from senim.errors import InputError
+from senim.errors import Codes, InputError, Word
 
 CHECKS = {
     # check: (required fields, optional fields with their kinds)
@@ -102,8 +102,11 @@ def read_evidence(manifest: Any, known_ids: set[str], *, roots: Any = ()) -> dic
     for obligation, value in section.items():
         if obligation not in known_ids:
             close = _closest(obligation, known_ids)
-            hint = f"; did you mean {close}?" if close else "; `senim law` lists the obligations"
-            raise InputError(f"no such obligation{hint}", **where(obligation), field=f"evidence.{obligation}")
+            if close:
+                raise InputError.said("errors.evidence.unknown_obligation", **where(obligation),
+                                      field=f"evidence.{obligation}", close=close)
+            raise InputError.said("errors.evidence.unknown_obligation.listed", **where(obligation),
+                                  field=f"evidence.{obligation}")
         items = value if isinstance(value, list) else [value]
         if not items:
             raise InputError("the list of answers is empty", **where(obligation), field=f"evidence.{obligation}")
@@ -132,7 +135,10 @@ def _answer(item: Any, obligation: str, label: str, place: tuple, where: Any, ba
     line = _line(lines, ("evidence",) + place)
     fields = dict(item)
 
-    def bad(key: str, problem: str) -> InputError:
+    def bad(key: str, problem: str = "", *, said: str | None = None, **values: Any) -> InputError:
+        """The error of field `key`: `problem` in English, or the `errors` catalog's sentence `said`."""
+        if said is not None:
+            return InputError.said(said, **where(*place, key), field=f"{label}.{key}", **values)
         return InputError(problem, **where(*place, key), field=f"{label}.{key}")
 
     if shape == "check":
@@ -169,7 +175,7 @@ def _answer(item: Any, obligation: str, label: str, place: tuple, where: Any, ba
             answer = item["answer"]
             answer = {True: "yes", False: "no"}.get(answer, answer) if isinstance(answer, bool) else answer
             if answer not in ANSWERS:
-                raise bad("answer", f"{answer!r} is not one of yes, partly, no")
+                raise bad("answer", said="errors.evidence.bad_answer", shown=repr(answer), options=Codes(ANSWERS))
             fields["answer"] = answer
         if "by" in item and (not isinstance(item["by"], str) or not item["by"].strip()):
             raise bad("by", "expected the name of who answered")
@@ -190,7 +196,7 @@ def key_lines(path: str) -> dict[str, int]:
     from senim.reading import read_bounded
 
     try:  # the manifest was read already; read again with the same bound, in case it changed
-        text = read_bounded(path, MAX_BYTES, "manifest").decode("utf-8-sig")
+        text = read_bounded(path, MAX_BYTES, Word("errors.what.manifest")).decode("utf-8-sig")
         node = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except (InputError, UnicodeDecodeError, yaml.YAMLError, RecursionError):
         return {}
@@ -206,15 +212,14 @@ def _kind(value: Any, kind: str, bad: Any, key: str, base: Path, roots: tuple[Pa
             raise bad(key, "expected a path")
         target = Path(value) if Path(value).is_absolute() else base / value
         if not target.exists():
-            raise bad(key, f"{value}: no such file or folder (relative to {base or '.'})")
+            raise bad(key, said="errors.evidence.path_missing", path=value, base=str(base or "."))
         if not inside(target, roots or allowed_roots(base)):
-            raise bad(key, f"{value}: is outside the manifest's folder ({base or '.'}); evidence is read only from "
-                           "there, unless `evidence_roots` names another folder")
-        from senim.reading import kind_of
+            raise bad(key, said="errors.evidence.path_outside", path=value, base=str(base or "."))
+        from senim.reading import kind_word
 
-        what = kind_of(target.stat().st_mode)
-        if what not in (None, "a folder"):
-            raise bad(key, f"{value}: is {what}, not a regular file or a folder")
+        what = kind_word(target.stat().st_mode)
+        if what not in (None, Word("errors.file.kind.folder")):
+            raise bad(key, said="errors.evidence.path_not_regular", path=value, kind=what)
         return value
     if kind == "text":
         if not isinstance(value, str) or not value:
