@@ -268,6 +268,66 @@ def test_an_evidence_file_over_its_limit_is_told_at_the_manifest_line(tmp_path, 
     assert error.problem_in("kk") == f"{inner}: файлдың көлемі — 0.0 MB; дәлел файлы үшін шек — 1 KB"
 
 
+# Each other problem of the evidence section, an entry that has it, and its English as it was written before.
+SHAPE_CASES = {
+    "errors.evidence.not_a_mapping": ("  - kz.users.agreement\n", "expected a mapping of obligation ids to answers"),
+    "errors.evidence.no_answers": ("  kz.users.agreement: []\n", "the list of answers is empty"),
+    "errors.evidence.answer_not_a_mapping": ("  kz.users.agreement: yes\n",
+                                             "expected a mapping with one of check, file, document or answer"),
+    "errors.evidence.two_shapes": ("  kz.users.agreement: {check: scan, document: a.pdf}\n",
+                                   "give one of check, file or document, not check and document"),
+    "errors.evidence.three_shapes": ("  kz.users.agreement: {check: scan, file: a.json, document: a.pdf}\n",
+                                     "give one of check, file or document, not check and file and document"),
+    "errors.evidence.no_shape": ("  kz.users.agreement: {by: X}\n", "says neither check, file, document nor answer"),
+    "errors.field.not_one_of": ("  kz.users.agreement: {check: fairnes}\n",
+                                "'fairnes' is not one of fairness, scan, verify, explain"),
+    "errors.evidence.not_a_parameter": ("  kz.users.agreement: {check: scan, path: ., treshold: 3}\n",
+                                        "is not a parameter of the scan check (it takes advisory, max_findings, path)"),
+    "errors.evidence.check_needs": ("  kz.users.agreement: {check: verify}\n",
+                                    "evidence.kz.users.agreement.path is missing; the verify check needs it"),
+    "errors.evidence.not_a_field": ("  kz.users.agreement: {answer: yes, by: X, on: 2026-09-15, seen: 1}\n",
+                                    "is not a field of a statement answer (use answer, by, note, on)"),
+    "errors.evidence.answer_needs": ("  kz.users.agreement: {document: a.pdf, answer: yes, on: 2026-09-15}\n",
+                                     "evidence.kz.users.agreement.by is missing; a document needs answer, by and on"),
+    "errors.evidence.who": ("  kz.users.agreement: {answer: yes, by: '  ', on: 2026-09-15}\n",
+                            "expected the name of who answered"),
+    "errors.evidence.text": ("  kz.users.agreement: {answer: yes, by: X, on: 2026-09-15, note: 3}\n", "expected text"),
+    "errors.evidence.path": ("  kz.users.agreement: {check: verify, path: ''}\n", "expected a path"),
+    "errors.evidence.columns": ("  kz.users.agreement: {check: fairness, data: a.csv, target: y, prediction: p, sensitive: []}\n",
+                                "expected a column name or a list of them"),
+    "errors.evidence.number": ("  kz.users.agreement: {check: fairness, data: a.csv, target: y, prediction: p, sensitive: sex,"
+                               " max_difference: -1}\n", "expected a number of 0 or more, got -1"),
+    "errors.evidence.count": ("  kz.users.agreement: {check: scan, path: ., max_findings: 2.5}\n",
+                              "expected a whole number of 0 or more, got 2.5"),
+    "errors.evidence.flag": ("  kz.users.agreement: {check: scan, path: ., advisory: maybe}\n", "expected true or false"),
+    "errors.field.not_a_date": ("  kz.users.agreement: {answer: yes, by: X, on: 15.09.2026}\n",
+                                "'15.09.2026' is not a date written YYYY-MM-DD"),
+    "errors.evidence.file_not_json": ("  kz.users.agreement: {file: broken.json}\n",
+                                      "broken.json: not a readable evidence JSON file (JSONDecodeError)"),
+    "errors.evidence.file_not_senim": ("  kz.users.agreement: {file: other.json}\n",
+                                       "other.json: not a Senim evidence file (it needs check and result)"),
+}
+
+
+@pytest.mark.parametrize("key", sorted(SHAPE_CASES))
+def test_each_problem_of_an_answer_is_said_in_kazakh_and_russian(tmp_path, key):
+    import yaml
+
+    from tests.i18n.i18n_scan import data_values
+
+    evidence, english = SHAPE_CASES[key]
+    for name in ("a.pdf", "a.csv", "a.json"):
+        (tmp_path / name).write_text("{}")
+    (tmp_path / "broken.json").write_text("{not json")
+    (tmp_path / "other.json").write_text('{"check": "scan"}')
+    error = _assess_error(tmp_path, evidence)
+    said = error.values.get("error", error)  # an evidence file's own error, told at the line that names it
+    assert said.key == key, (said.key, str(error))
+    assert error.problem == english
+    _said_everywhere(said, key, data_values(yaml.safe_load(evidence)))
+    _said_everywhere(error, error.key, data_values(yaml.safe_load(evidence)))
+
+
 def test_english_sentences_are_those_of_before():
     """Programs and the tests have read these since the evidence section came."""
     from senim.reading import kind_of
