@@ -29,8 +29,9 @@ __all__ = ["SenimError", "InputError", "ParameterError", "PackError", "Word", "C
 
 class Word:
     """A value of a catalog sentence that is itself a word of the `errors`
-    catalog (a kind of value: "text", "a list"), put in the reader's language.
-    A tuple of words reads as a choice ("text or a list")."""
+    catalog (a kind of value: "text", "a list"; what a file is for: "manifest"),
+    put in the reader's language. A tuple of words reads as a choice ("text or
+    a list"). An `InputError` as a value gives its sentence, in the same language."""
 
     __slots__ = ("key",)
 
@@ -39,6 +40,20 @@ class Word:
 
     def __reduce__(self):
         return Word, (self.key,)
+
+    def __str__(self) -> str:  # in English, as a sentence written whole says it
+        from senim.i18n import text
+
+        return text(self.key, "en")
+
+    def __repr__(self) -> str:
+        return f"Word({self.key!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Word) and other.key == self.key
+
+    def __hash__(self) -> int:
+        return hash((Word, self.key))
 
 
 class Codes(tuple):
@@ -69,6 +84,8 @@ def _in_language(key: str, lang: str, values: dict) -> str:
             return ", ".join(value if lang == "en" else (f"«{code}»" for code in value))
         if isinstance(value, Word):
             return text(value.key, lang)
+        if isinstance(value, InputError):  # an error found below, its place and problem, in the same language
+            return value.sentence_in(lang)
         if isinstance(value, tuple) and value and all(isinstance(v, Word) for v in value):
             return text("errors.or", lang).join(text(v.key, lang) for v in value)
         return value

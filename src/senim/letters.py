@@ -38,7 +38,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from senim.errors import InputError
+from senim.errors import InputError, Word
 from senim.i18n import LANGUAGES, text
 
 UNITS = ("kzt", "thousand_kzt", "years", "months", "days", "percent", "times", "count", "ratio")
@@ -99,7 +99,7 @@ def load_labels(path: str | Path) -> Labels:
     path = Path(path)
     if not os.path.lexists(path):
         raise InputError(f"{path}: no such label table")
-    blob = read_bounded(path, LIMITS["labels"], "label table")  # a FIFO or a device: refused, never waited on
+    blob = read_bounded(path, LIMITS["labels"], Word("errors.what.label_table"))  # a FIFO or a device: refused, never waited on
     try:
         data = yaml.safe_load(blob.decode("utf-8"))
     except (UnicodeDecodeError, yaml.YAMLError, RecursionError) as error:

@@ -121,7 +121,7 @@ def load_manifest(path: str | Path) -> Manifest:
             return load_manifest(candidate)
         raise InputError.said("errors.manifest.folder_without_manifest", file=name)
     # a FIFO or a device (/dev/zero) is refused before any reading: it could block or never end
-    blob = read_bounded(path, MAX_BYTES, "manifest", bound="a manifest is a short text of at most 1 MB")
+    blob = read_bounded(path, MAX_BYTES, Word("errors.what.manifest"), bound=Word("errors.file.bound.manifest"))
     return parse_manifest(blob, name)
 
 

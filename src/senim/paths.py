@@ -12,6 +12,10 @@ import os
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from senim.errors import Word
 
 
 def senim_home() -> Path:
@@ -165,20 +169,21 @@ def _named(error: OSError, files) -> str:
     return names[0] if len(names) == 1 else "output"
 
 
-def read_secret(path: Path, what: str, *, warn: bool = True) -> bytes:
+def read_secret(path: Path, what: str | Word, *, warn: bool = True) -> bytes:
     """A key file's bytes, stripped: a regular file of at most 64 KB (a FIFO,
     /dev/zero or a huge file is refused with a sentence, never read for ever),
     with a notice when it is a link or open to others than its owner."""
     from senim.errors import InputError
-    from senim.reading import LIMITS, check_key_file, read_bounded
+    from senim.reading import LIMITS, check_key_file, read_bounded, what_word
     from senim.settings import notify
 
     if warn:
         check_key_file(path, notify)
     try:
-        return read_bounded(path, LIMITS["key"], what).strip()
+        return read_bounded(path, LIMITS["key"], what_word(what)).strip()
     except InputError as error:
-        raise InputError(f"{path}: the {what} cannot be read: {error.problem}") from None
+        problem = InputError(error.problem, key=error.key, values=error.values)  # its problem, the place said once
+        raise InputError.said("errors.file.unreadable_as", file=path, what=what_word(what), problem=problem) from None
 
 
 # How long a reader waits for an empty key file to be filled: a first run
@@ -186,7 +191,7 @@ def read_secret(path: Path, what: str, *, warn: bool = True) -> bytes:
 KEY_FILL_WAIT = 1.0
 
 
-def read_key_file(path: Path, what: str) -> bytes:
+def read_key_file(path: Path, what: str | Word) -> bytes:
     """A key file's bytes, stripped (as `senim redact --key-file` reads one),
     waiting briefly while another process may be filling it; one sentence
     naming the file when it cannot be read or stays empty."""

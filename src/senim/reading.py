@@ -15,7 +15,7 @@ import os
 import stat
 from pathlib import Path
 
-from senim.errors import InputError
+from senim.errors import InputError, Word
 
 KIB = 1 << 10
 MIB = 1 << 20
@@ -33,19 +33,38 @@ LIMITS = {
 # they are bounded by being regular files (no device, no FIFO) inside the allowed folders.
 
 
-def kind_of(mode: int) -> str | None:
-    """What a non-regular file is, in words, or None for a regular file."""
+def kind_word(mode: int) -> Word | None:
+    """What a non-regular file is, as a word of the `errors` catalog, or None
+    for a regular file."""
     if stat.S_ISREG(mode):
         return None
     if stat.S_ISDIR(mode):
-        return "a folder"
+        return Word("errors.file.kind.folder")
     if stat.S_ISFIFO(mode):
-        return "a FIFO (named pipe)"
+        return Word("errors.file.kind.fifo")
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
+        return Word("errors.file.kind.device")
     if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "not a regular file"
+        return Word("errors.file.kind.socket")
+    return Word("errors.file.kind.other")
+
+
+def kind_of(mode: int) -> str | None:
+    """What a non-regular file is, in English words ("a folder"), or None for a regular file."""
+    word = kind_word(mode)
+    return None if word is None else str(word)
+
+
+def what_word(what: str | Word) -> str | Word:
+    """The catalog word for what a file is for (``"key file"`` is
+    ``errors.what.key_file``), so that Kazakh and Russian can say it; a noun
+    the catalog lacks stays as written, in every language."""
+    if isinstance(what, Word):
+        return what
+    from senim.i18n import has
+
+    key = "errors.what." + str(what).replace(" ", "_")
+    return Word(key) if has(key) else what
 
 
 def size_words(limit: int) -> str:
@@ -54,29 +73,31 @@ def size_words(limit: int) -> str:
     return f"{limit // KIB} KB"
 
 
-def open_regular(path: str | Path, what: str = "file") -> int:
-    """A read-only descriptor on `path`, which must be a regular file.
+def open_regular(path: str | Path, what: str | Word = "file") -> int:
+    """A read-only descriptor on `path`, which must be a regular file; `what`
+    (a word of `errors.what`, or its English noun) says what it is for.
 
     O_NONBLOCK makes opening a FIFO return at once instead of waiting for a
     writer; fstat on the open descriptor (not stat on the name) says what was
     opened, so a name swapped in between cannot slip a device through."""
+    what = what_word(what)
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
         fd = os.open(path, flags)
     except FileNotFoundError:
         raise InputError.said("errors.file.missing", file=path) from None
     except IsADirectoryError:
-        raise InputError(f"is a folder; give the {what} itself", file=path) from None
+        raise InputError.said("errors.file.folder", file=path, what=what) from None
     except PermissionError:
         raise InputError.said("errors.file.permission_denied", file=path) from None
     except OSError as error:
-        raise InputError(f"the {what} cannot be opened ({error.strerror or error})", file=path) from None
+        raise InputError.said("errors.file.cannot_open", file=path, what=what,
+                              detail=error.strerror or str(error)) from None
     try:
         info = os.fstat(fd)
-        kind = kind_of(info.st_mode)
+        kind = kind_word(info.st_mode)
         if kind is not None:
-            raise InputError(f"is {kind}, not a regular file; Senim reads a {what} only from a regular file",
-                             file=path)
+            raise InputError.said("errors.file.not_regular", file=path, kind=kind, what=what)
         if hasattr(os, "set_blocking"):
             os.set_blocking(fd, True)
     except BaseException:
@@ -85,10 +106,12 @@ def open_regular(path: str | Path, what: str = "file") -> int:
     return fd
 
 
-def read_bounded(path: str | Path, limit: int, what: str = "file", bound: str | None = None) -> bytes:
+def read_bounded(path: str | Path, limit: int, what: str | Word = "file", bound: str | Word | None = None) -> bytes:
     """The bytes of the regular file at `path`, refused with a sentence when
     larger than `limit` (counted as read, not only as `stat` says: a file can
-    grow). `bound` words the limit (default "a {what} is at most N MB")."""
+    grow). `bound` words the limit (default "a {what} is at most N MB"; a
+    catalog word lets Kazakh and Russian say it too)."""
+    what = what_word(what)
     fd = open_regular(path, what)
     chunks: list[bytes] = []
     total = 0
@@ -102,11 +125,14 @@ def read_bounded(path: str | Path, limit: int, what: str = "file", bound: str | 
                 chunks.append(chunk)
                 total += len(chunk)
     except OSError as error:
-        raise InputError(f"the {what} cannot be read ({error.strerror or error})", file=path) from None
+        raise InputError.said("errors.file.cannot_read", file=path, what=what,
+                              detail=error.strerror or str(error)) from None
     if total > limit:
-        found = f"{size / 1e6:.1f} MB" if size > limit else f"more than {size_words(limit)}"
-        bound = bound or f"a {what} is at most {size_words(limit)}"
-        raise InputError(f"the file is {found}; {bound}", file=path)
+        # the size stat gave, or (a file that grew while read) only that it passed the bound
+        found = {"size": f"{size / 1e6:.1f} MB"} if size > limit else {}
+        key = "errors.file.too_large" + (".bound" if bound is not None else "") + ("" if found else ".grew")
+        said = {"bound": bound} if bound is not None else {"what": what}
+        raise InputError.said(key, file=path, limit=size_words(limit), **found, **said)
     return b"".join(chunks)
 
 

@@ -226,8 +226,8 @@ def _judge(judge: Any, answer: Any, manifest: Any, run_checks: bool, lang: str) 
     try:
         return judge(answer, run_checks=run_checks, lang=lang)
     except InputError as error:
-        raise InputError(str(error), file=manifest.path, line=answer.line,
-                         field=f"evidence.{answer.obligation}") from None
+        raise InputError.said("errors.evidence.in_answer", file=manifest.path, line=answer.line,
+                              field=f"evidence.{answer.obligation}", error=error) from None
 
 
 def _entry(law: str, obligation: dict[str, Any], classification: dict[str, Any], manifest: Any,

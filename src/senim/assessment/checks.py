@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from senim.assessment.evidence import Answer
-from senim.errors import InputError
+from senim.errors import InputError, Word
 from senim.evidence import file_sha256
 from senim.i18n import text
 
@@ -196,11 +196,11 @@ def _from_file(answer: Answer, lang: str) -> dict[str, Any]:
     path = answer.path("file")
     where = f"{answer.fields['file']}"
     try:
-        data = json.loads(read_bounded(path, LIMITS["evidence_json"], "evidence file").decode("utf-8"))
+        data = json.loads(read_bounded(path, LIMITS["evidence_json"], Word("errors.what.evidence_file")).decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError, ValueError) as error:
-        raise InputError(f"{where}: not a readable evidence JSON file ({type(error).__name__})") from None
+        raise InputError.said("errors.evidence.file_not_json", file=where, detail=type(error).__name__) from None
     if not isinstance(data, dict) or "check" not in data or "result" not in data:
-        raise InputError(f"{where}: not a Senim evidence file (it needs check and result)")
+        raise InputError.said("errors.evidence.file_not_senim", file=where)
     record = _record(answer, {"file": answer.fields["file"]})
     record.update(check=data["check"], created=data.get("created"), original_inputs=data.get("inputs", {}))
     # An auditor's first question: is the data still the data that was checked?

@@ -38,7 +38,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from senim.errors import InputError
+from senim.errors import Codes, InputError, Word
 
 CHECKS = {
     # check: (required fields, optional fields with their kinds)
@@ -97,16 +97,19 @@ def read_evidence(manifest: Any, known_ids: set[str], *, roots: Any = ()) -> dic
         return {"file": name, "line": line or None}
 
     if not isinstance(section, dict):
-        raise InputError("expected a mapping of obligation ids to answers", **where(), field="evidence")
+        raise InputError.said("errors.evidence.not_a_mapping", **where(), field="evidence")
     out: dict[str, list[Answer]] = {}
     for obligation, value in section.items():
         if obligation not in known_ids:
             close = _closest(obligation, known_ids)
-            hint = f"; did you mean {close}?" if close else "; `senim law` lists the obligations"
-            raise InputError(f"no such obligation{hint}", **where(obligation), field=f"evidence.{obligation}")
+            if close:
+                raise InputError.said("errors.evidence.unknown_obligation", **where(obligation),
+                                      field=f"evidence.{obligation}", close=close)
+            raise InputError.said("errors.evidence.unknown_obligation.listed", **where(obligation),
+                                  field=f"evidence.{obligation}")
         items = value if isinstance(value, list) else [value]
         if not items:
-            raise InputError("the list of answers is empty", **where(obligation), field=f"evidence.{obligation}")
+            raise InputError.said("errors.evidence.no_answers", **where(obligation), field=f"evidence.{obligation}")
         answers = []
         for i, item in enumerate(items):
             place = (obligation, i) if isinstance(value, list) else (obligation,)
@@ -122,32 +125,39 @@ def read_evidence(manifest: Any, known_ids: set[str], *, roots: Any = ()) -> dic
 def _answer(item: Any, obligation: str, label: str, place: tuple, where: Any, base: Path,
             lines: dict[tuple, int], roots: tuple[Path, ...]) -> Answer:
     if not isinstance(item, dict):
-        raise InputError("expected a mapping with one of check, file, document or answer", **where(*place), field=label)
+        raise InputError.said("errors.evidence.answer_not_a_mapping", **where(*place), field=label)
     shapes = [s for s in ("check", "file", "document") if s in item]
     if len(shapes) > 1:
-        raise InputError(f"give one of check, file or document, not {' and '.join(shapes)}", **where(*place), field=label)
+        if len(shapes) == 2:
+            raise InputError.said("errors.evidence.two_shapes", **where(*place), field=label, first=shapes[0],
+                                  second=shapes[1])
+        raise InputError.said("errors.evidence.three_shapes", **where(*place), field=label)
     shape = shapes[0] if shapes else ("statement" if "answer" in item else None)
     if shape is None:
-        raise InputError("says neither check, file, document nor answer", **where(*place), field=label)
+        raise InputError.said("errors.evidence.no_shape", **where(*place), field=label)
     line = _line(lines, ("evidence",) + place)
     fields = dict(item)
 
-    def bad(key: str, problem: str) -> InputError:
+    def bad(key: str, problem: str = "", *, said: str | None = None, **values: Any) -> InputError:
+        """The error of field `key`: `problem` in English, or the `errors` catalog's sentence `said`."""
+        if said is not None:
+            return InputError.said(said, **where(*place, key), field=f"{label}.{key}", **values)
         return InputError(problem, **where(*place, key), field=f"{label}.{key}")
 
     if shape == "check":
         check = item["check"]
         if check not in CHECKS:
-            raise bad("check", f"{check!r} is not one of {', '.join(CHECKS)}")
+            raise bad("check", said="errors.field.not_one_of", shown=repr(check), options=Codes(CHECKS))
         required, optional = CHECKS[check]
         allowed = {"check", *required, *optional}
         for key in item:
             if key not in allowed:
-                raise bad(key, f"is not a parameter of the {check} check (it takes {', '.join(sorted(allowed - {'check'}))})")
+                raise bad(key, said="errors.evidence.not_a_parameter", check=Codes((check,)),
+                          options=Codes(sorted(allowed - {"check"})))
         for key, kind in required.items():
             if key not in item:
-                raise InputError(f"{label}.{key} is missing; the {check} check needs it", **where(*place),
-                                 field=f"{label}.{key}")
+                raise InputError.said("errors.evidence.check_needs", **where(*place), field=f"{label}.{key}",
+                                      check=Codes((check,)))
         for key, kind in {**required, **optional}.items():
             if key in item:
                 fields[key] = _kind(item[key], kind, bad, key, base, roots)
@@ -157,26 +167,27 @@ def _answer(item: Any, obligation: str, label: str, place: tuple, where: Any, ba
             allowed.add("advisory")
         for key in item:
             if key not in allowed:
-                raise bad(key, f"is not a field of a {shape} answer (use {', '.join(sorted(allowed))})")
+                raise bad(key, said="errors.evidence.not_a_field", shape=Word("errors.evidence.shape." + shape),
+                          options=Codes(sorted(allowed)))
         if shape in ("file", "document"):
             fields[shape] = _kind(item[shape], "path", bad, shape, base, roots)
         if shape in ("document", "statement"):
             for key in ("answer", "by", "on"):
                 if key not in item:
-                    raise InputError(f"{label}.{key} is missing; a {shape} needs answer, by and on", **where(*place),
-                                     field=f"{label}.{key}")
+                    raise InputError.said("errors.evidence.answer_needs", **where(*place), field=f"{label}.{key}",
+                                          shape=Word("errors.evidence.shape." + shape))
         if "answer" in item:
             answer = item["answer"]
             answer = {True: "yes", False: "no"}.get(answer, answer) if isinstance(answer, bool) else answer
             if answer not in ANSWERS:
-                raise bad("answer", f"{answer!r} is not one of yes, partly, no")
+                raise bad("answer", said="errors.evidence.bad_answer", shown=repr(answer), options=Codes(ANSWERS))
             fields["answer"] = answer
         if "by" in item and (not isinstance(item["by"], str) or not item["by"].strip()):
-            raise bad("by", "expected the name of who answered")
+            raise bad("by", said="errors.evidence.who")
         if "on" in item:
             fields["on"] = _date(item["on"], bad)
         if "note" in item and not isinstance(item["note"], str):
-            raise bad("note", "expected text")
+            raise bad("note", said="errors.evidence.text")
         if "advisory" in item:
             fields["advisory"] = _kind(item["advisory"], "flag", bad, "advisory", base, roots)
     return Answer(obligation=obligation, shape=shape, line=line, fields=fields, base=base, roots=roots)
@@ -190,7 +201,7 @@ def key_lines(path: str) -> dict[str, int]:
     from senim.reading import read_bounded
 
     try:  # the manifest was read already; read again with the same bound, in case it changed
-        text = read_bounded(path, MAX_BYTES, "manifest").decode("utf-8-sig")
+        text = read_bounded(path, MAX_BYTES, Word("errors.what.manifest")).decode("utf-8-sig")
         node = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except (InputError, UnicodeDecodeError, yaml.YAMLError, RecursionError):
         return {}
@@ -203,39 +214,38 @@ def key_lines(path: str) -> dict[str, int]:
 def _kind(value: Any, kind: str, bad: Any, key: str, base: Path, roots: tuple[Path, ...] = ()) -> Any:
     if kind == "path":
         if not isinstance(value, str) or not value.strip() or "\0" in value:
-            raise bad(key, "expected a path")
+            raise bad(key, said="errors.evidence.path")
         target = Path(value) if Path(value).is_absolute() else base / value
         if not target.exists():
-            raise bad(key, f"{value}: no such file or folder (relative to {base or '.'})")
+            raise bad(key, said="errors.evidence.path_missing", path=value, base=str(base or "."))
         if not inside(target, roots or allowed_roots(base)):
-            raise bad(key, f"{value}: is outside the manifest's folder ({base or '.'}); evidence is read only from "
-                           "there, unless `evidence_roots` names another folder")
-        from senim.reading import kind_of
+            raise bad(key, said="errors.evidence.path_outside", path=value, base=str(base or "."))
+        from senim.reading import kind_word
 
-        what = kind_of(target.stat().st_mode)
-        if what not in (None, "a folder"):
-            raise bad(key, f"{value}: is {what}, not a regular file or a folder")
+        what = kind_word(target.stat().st_mode)
+        if what not in (None, Word("errors.file.kind.folder")):
+            raise bad(key, said="errors.evidence.path_not_regular", path=value, kind=what)
         return value
     if kind == "text":
         if not isinstance(value, str) or not value:
-            raise bad(key, "expected text")
+            raise bad(key, said="errors.evidence.text")
         return value
     if kind == "texts":
         values = [value] if isinstance(value, str) else value
         if not isinstance(values, list) or not values or not all(isinstance(v, str) and v for v in values):
-            raise bad(key, "expected a column name or a list of them")
+            raise bad(key, said="errors.evidence.columns")
         return values
     if kind == "number":
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-            raise bad(key, f"expected a number of 0 or more, got {value!r}")
+            raise bad(key, said="errors.evidence.number", shown=repr(value))
         return float(value)
     if kind == "count":
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise bad(key, f"expected a whole number of 0 or more, got {value!r}")
+            raise bad(key, said="errors.evidence.count", shown=repr(value))
         return value
     if kind == "flag":
         if not isinstance(value, bool):
-            raise bad(key, "expected true or false")
+            raise bad(key, said="errors.evidence.flag")
         return value
     raise AssertionError(kind)
 
@@ -243,11 +253,11 @@ def _kind(value: Any, kind: str, bad: Any, key: str, base: Path, roots: tuple[Pa
 def _date(value: Any, bad: Any) -> str:
     text = value.isoformat() if isinstance(value, date) else str(value)
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        raise bad("on", f"{text!r} is not a date written YYYY-MM-DD")
+        raise bad("on", said="errors.field.not_a_date", shown=repr(text))
     try:
         date.fromisoformat(text)
     except ValueError:
-        raise bad("on", f"{text!r} is not a date written YYYY-MM-DD") from None
+        raise bad("on", said="errors.field.not_a_date", shown=repr(text)) from None
     return text
 
 

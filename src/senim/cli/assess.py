@@ -113,7 +113,7 @@ def report_verify(
     lang: Lang = LANG,
 ) -> None:
     """Check a signed JSON report: exit 0 when every byte is as signed, 1 when not."""
-    from senim.errors import InputError
+    from senim.errors import InputError, Word
     from senim.i18n import text
     from senim.report.signing import verify
 
@@ -122,7 +122,7 @@ def report_verify(
 
         from senim.reading import LIMITS, read_bounded
 
-        pem = read_bounded(key, LIMITS["key"], "public key")
+        pem = read_bounded(key, LIMITS["key"], Word("errors.what.public_key"))
         try:
             key_id = id_of(load_public_pem(pem))
         except (OSError, ValueError, TypeError) as error:
@@ -130,7 +130,7 @@ def report_verify(
 
     from senim.reading import LIMITS, read_bounded
 
-    blob = read_bounded(file, LIMITS["report"], "report")  # /dev/zero or a FIFO: refused, not read for ever
+    blob = read_bounded(file, LIMITS["report"], Word("errors.what.report"))  # /dev/zero or a FIFO: refused, not read for ever
     ok, detail = verify(blob, key_id)
     if ok:
         sys.stdout.write(text("assess.verify.ok", lang.value, key_id=detail) + "\n")

@@ -20,10 +20,10 @@ class ExplainFormat(str, Enum):
 
 
 def _read_ids(path: Path) -> list[str]:
-    from senim.errors import InputError
+    from senim.errors import InputError, Word
     from senim.reading import LIMITS, read_bounded
 
-    data = read_bounded(path, LIMITS["row_ids"], "list of rows")  # a FIFO or a device: refused, never waited on
+    data = read_bounded(path, LIMITS["row_ids"], Word("errors.what.list_of_rows"))  # a FIFO or a device: refused, never waited on
     try:
         lines = data.decode("utf-8").splitlines()
     except UnicodeDecodeError as error:

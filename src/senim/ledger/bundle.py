@@ -15,6 +15,7 @@ import json
 import os
 from pathlib import Path
 
+from senim.errors import Word
 from senim.ledger import keys as keymod
 from senim.ledger.chain import now
 from senim.ledger.store import checkpoint_rows, iter_entries, stored_keys
@@ -79,7 +80,7 @@ MAX_CHECKPOINT_LINE = 64 << 10  # a signed body is about 300 bytes
 MAX_ENTRY_LINE = 16 << 20  # an entry holds at most a manifest (1 MB) and its classification
 
 
-def _lines(path: Path, limit: int, what: str):
+def _lines(path: Path, limit: int, what: str | Word):
     """(line number, text) of a JSON Lines file, streamed, each line bounded."""
     from senim.errors import InputError
     from senim.reading import open_regular, size_words
@@ -103,7 +104,7 @@ def listed_keys(directory: Path) -> dict[str, object]:
     from senim.reading import read_bounded
 
     file = directory / "keys.json"
-    data = read_bounded(file, MAX_KEYS_BYTES, "bundle key list")
+    data = read_bounded(file, MAX_KEYS_BYTES, Word("errors.what.bundle_key_list"))
     try:
         listed = json.loads(data)
     except (ValueError, RecursionError):
@@ -128,7 +129,7 @@ def bundle_genesis(directory: Path) -> str | None:
     """The leaf hash of the bundle's entry 1, or None for an empty bundle."""
     from senim.ledger.merkle import leaf_hash
 
-    for _number, line in _lines(directory / "entries.jsonl", MAX_ENTRY_LINE, "bundle entries"):
+    for _number, line in _lines(directory / "entries.jsonl", MAX_ENTRY_LINE, Word("errors.what.bundle_entries")):
         return leaf_hash(line.encode("utf-8")).hex()
     return None
 
@@ -148,7 +149,7 @@ def verify_bundle(directory: str | Path, trusted: dict[str, object] | None = Non
     cp_file = directory / "checkpoints.jsonl"
 
     def checkpoints():
-        for number, line in _lines(cp_file, MAX_CHECKPOINT_LINE, "bundle checkpoints"):
+        for number, line in _lines(cp_file, MAX_CHECKPOINT_LINE, Word("errors.what.bundle_checkpoints")):
             try:
                 row = json.loads(line)
             except (ValueError, RecursionError):
@@ -161,7 +162,7 @@ def verify_bundle(directory: str | Path, trusted: dict[str, object] | None = Non
     entries_file = directory / "entries.jsonl"
 
     def entries():
-        for number, line in _lines(entries_file, MAX_ENTRY_LINE, "bundle entries"):
+        for number, line in _lines(entries_file, MAX_ENTRY_LINE, Word("errors.what.bundle_entries")):
             yield (number, line, None)
 
     def unreadable(number: int) -> Exception:

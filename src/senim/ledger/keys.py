@@ -68,10 +68,10 @@ def _load(path: str) -> Ed25519PrivateKey:
 
 
 def _load_existing(file: Path) -> Ed25519PrivateKey:
-    from senim.errors import InputError
+    from senim.errors import InputError, Word
     from senim.paths import read_key_file
 
-    data = read_key_file(file, "ledger signing key")
+    data = read_key_file(file, Word("errors.what.ledger_signing_key"))
     try:
         key = serialization.load_pem_private_key(data, password=None)
     except (ValueError, TypeError) as error:  # not PEM, or a key with a password
@@ -101,10 +101,10 @@ def trusted_from_file(path: str | Path | None) -> dict[str, Ed25519PublicKey] | 
     accept no other signer; None when no file is given."""
     if path is None:
         return None
-    from senim.errors import ParameterError
+    from senim.errors import ParameterError, Word
     from senim.reading import LIMITS, read_bounded
 
-    data = read_bounded(Path(path), LIMITS["key"], "public key")
+    data = read_bounded(Path(path), LIMITS["key"], Word("errors.what.public_key"))
     try:
         public = load_public_pem(data)
     except Exception:  # cryptography: ValueError, TypeError or UnsupportedAlgorithm

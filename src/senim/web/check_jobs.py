@@ -147,7 +147,7 @@ def job_file(request: Request, job_id: Number, signed: Signed = permission("jobs
 def _checks(request: Request, system_id: str, signed: Signed, problem=None, form=None, status: int = 200):
     from senim.web.app import _problem
     from senim.web.pages import _system
-    from senim.web.render import page
+    from senim.web.render import lang_of, page
 
     context = _system(request, system_id, signed)
     return page(request, "checks.html", {**context, "problem": _problem(problem, lang_of(request)) if problem else None,

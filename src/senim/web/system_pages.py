@@ -80,7 +80,7 @@ async def settings_sent(request: Request, system_id: str, signed: Signed = permi
 
     from senim.registry.public_pages import law, save, settings
     from senim.web.app import _problem
-    from senim.web.render import page
+    from senim.web.render import lang_of, page
 
     form = await request.form()
     values: dict[str, Any] = {}

@@ -16,7 +16,7 @@ import os
 import zipfile
 from pathlib import Path
 
-from senim.errors import InputError
+from senim.errors import InputError, Word
 
 #: scikit-learn types beyond skops' own trusted set that hold only fitted data
 TRUSTED_TYPES = frozenset({
@@ -37,7 +37,7 @@ def load_model(path: str | Path, *, trust: bool = False):
     from senim.reading import open_regular
 
     path = Path(path)
-    os.close(open_regular(path, "model file"))  # missing, a folder, a FIFO or a device: named as such
+    os.close(open_regular(path, Word("errors.what.model_file")))  # missing, a folder, a FIFO or a device: named as such
     if zipfile.is_zipfile(path) and path.suffix.lower() not in PICKLE_SUFFIXES:
         return _load_skops(path, trust)
     if not trust:

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from senim.errors import InputError
+from senim.errors import InputError, Word
 
 PARQUET = (".parquet", ".pq")
 CSV = (".csv", ".tsv")
@@ -55,7 +55,7 @@ def data_files(path: str | Path) -> tuple[str, list[Path]]:
         return "parquet", files
     from senim.reading import open_regular
 
-    os.close(open_regular(path, "data file"))  # a FIFO or a device: named as such, never waited on
+    os.close(open_regular(path, Word("errors.what.data_file")))  # a FIFO or a device: named as such, never waited on
     suffix = path.suffix.lower()
     if path.stat().st_size == 0:
         raise InputError(f"{path}: the file is empty")

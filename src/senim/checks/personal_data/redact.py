@@ -17,7 +17,7 @@ from senim.checks.personal_data import tables
 from senim.checks.personal_data.detectors import registry
 from senim.checks.personal_data.engine import TYPES, engine_for
 from senim.checks.personal_data.findings import mask
-from senim.errors import InputError, ParameterError
+from senim.errors import InputError, ParameterError, Word
 
 KEY_ENV = "SENIM_PSEUDONYM_KEY"
 __all__ = ["mask", "pseudonym", "load_key", "Replacer", "redact_file", "redact_bytes_stream"]
@@ -35,7 +35,7 @@ def load_key(key_file: str | None) -> bytes:
     if key_file:
         from senim.paths import read_secret
 
-        key = read_secret(Path(key_file), "pseudonym key")  # bounded, warned when open to others
+        key = read_secret(Path(key_file), Word("errors.what.pseudonym_key"))  # bounded, warned when open to others
     else:
         key = current().pseudonym_key or b""
     if len(key) < 16:
