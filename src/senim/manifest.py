@@ -485,7 +485,7 @@ def _kind_word(value: Any) -> Word:
     return Word("errors.kind." + _KIND_WORDS[_kind(value)])
 
 
-def _show(value: Any) -> str:
+def _show(value: Any) -> str | Word:
     if isinstance(value, _WrittenNumber):
         return str.__str__(value)
     if isinstance(value, str):
@@ -495,7 +495,7 @@ def _show(value: Any) -> str:
     if value is None:
         return "null"
     if isinstance(value, (list, dict)):
-        return _kind(value)
+        return _kind_word(value)  # the kind of value, in the reader's language
     return str(value)
 
 
@@ -535,8 +535,11 @@ def _check(value: Any, rule: dict[str, Any], place: tuple, problems: list[_Probl
             wanted = tuple(Word("errors.kind." + _TYPE_WORDS[k]) for k in kinds if k != "null")
             quote = "string" in kinds and (isinstance(value, _WrittenNumber) or isinstance(value, (int, float))
                                            and not isinstance(value, bool))
-            problems.append(_said(place, "errors.field.wrong_kind_quote" if quote else "errors.field.wrong_kind",
-                                  wanted=wanted, kind=_kind_word(value), shown=_show(value)))
+            if isinstance(value, (list, dict)):  # its kind says all that can be shown of it
+                problems.append(_said(place, "errors.field.wrong_kind_container", wanted=wanted, kind=_kind_word(value)))
+            else:
+                problems.append(_said(place, "errors.field.wrong_kind_quote" if quote else "errors.field.wrong_kind",
+                                      wanted=wanted, kind=_kind_word(value), shown=_show(value)))
             return
     if "enum" in rule and value not in rule["enum"]:
         options = Codes(_show(v) if not isinstance(v, str) else v for v in rule["enum"] if v is not None)

@@ -88,16 +88,20 @@ def message(error: Exception, lang: str = "en") -> str:
 
 
 def asked_language(words: list[str]) -> str:
-    """The language `--lang` asks for on this command line (the first of a
-    list such as kk,ru), in which errors are said too; English without one."""
+    """The language `--lang` asks for on this command line, in which errors
+    are said too: the last `--lang` before any `--`, as the option parser
+    takes it (the first of a list such as kk,ru); English without one."""
     from senim.i18n import LANGUAGES
 
+    asked = "en"
     for i, word in enumerate(words):
+        if word == "--":
+            break
         value = word[7:] if word.startswith("--lang=") else (words[i + 1] if word == "--lang" and i + 1 < len(words) else None)
         if value is not None:
             first = value.split(",")[0].strip()
-            return first if first in LANGUAGES else "en"
-    return "en"
+            asked = first if first in LANGUAGES else "en"
+    return asked
 
 
 def _notice(line: str) -> None:
