@@ -142,16 +142,31 @@ class InputError(SenimError):
 
     def sentence_in(self, lang: str) -> str:
         """The whole sentence, place and problem, with the problem in `lang`."""
-        return self._sentence(self.problem_in(lang))
+        return self._sentence(self.problem_in(lang), lang)
 
-    def _sentence(self, problem: str) -> str:
+    def problems_in(self, lang: str) -> list[str]:
+        """Every problem's sentence in `lang`: this one's (a manifest's lists them all)."""
+        return [self.sentence_in(lang)]
+
+    def _sentence(self, problem: str, lang: str = "en") -> str:
         parts = []
         if self.file is not None:
             parts.append(f"{self.file}:{self.line}" if self.line else self.file)
-        # a problem that names its field ("owner.name is missing", "«owner.name» көрсетілмеген") is not prefixed by it
-        if self.field and not (problem.startswith((self.field + " ", self.field + ":")) or f"«{self.field}»" in problem):
+        if self.field and not self._names_field(problem, lang):
             parts.append(self.field)
         return ": ".join(parts + [problem])
+
+    def _names_field(self, problem: str, lang: str) -> bool:
+        """Whether the problem names its field itself ("owner.name is missing",
+        "міндетті «owner.name» өрісі ..."): a catalog sentence that has {field}, or a
+        sentence written whole that starts with it."""
+        if self.key is None:
+            return problem.startswith(self.field + " ")
+        from senim.i18n import catalog
+
+        entry = catalog(self.key.split(".", 1)[0])[self.key]
+        template = entry.get(lang) or entry["en"]
+        return "{field}" in (" ".join(template.values()) if isinstance(template, dict) else template)
 
     def __reduce__(self):  # the keywords survive pickling (Dask and process pools send errors back)
         return _rebuild, (type(self), self.problem, self.file, self.line, self.field, self.__dict__)

@@ -27,7 +27,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from senim.errors import Codes, InputError, Word
+from senim.errors import Codes, InputError, Word, Written
 
 
 class ManifestProblems(InputError):
@@ -52,6 +52,9 @@ class ManifestProblems(InputError):
 
     def problem_in(self, lang: str) -> str:
         return self._with_rest(self.errors[0].problem_in(lang), lang)
+
+    def _names_field(self, problem: str, lang: str) -> bool:
+        return self.errors[0]._names_field(problem, lang)  # it reads as its first problem
 
     def problems_in(self, lang: str) -> list[str]:
         """Every problem's sentence, the problem in `lang`."""
@@ -485,11 +488,11 @@ def _kind_word(value: Any) -> Word:
     return Word("errors.kind." + _KIND_WORDS[_kind(value)])
 
 
-def _show(value: Any) -> str | Word:
+def _show(value: Any) -> str | Word | Written:
     if isinstance(value, _WrittenNumber):
         return str.__str__(value)
-    if isinstance(value, str):
-        return repr(value) if len(value) <= 60 else repr(value[:57] + "...")
+    if isinstance(value, str):  # as Python quotes it in English, in «» in Kazakh and Russian
+        return Written(value if len(value) <= 60 else value[:57] + "...")
     if isinstance(value, bool):
         return "true" if value else "false"
     if value is None:

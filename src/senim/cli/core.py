@@ -100,8 +100,7 @@ def validate(
             system = load_manifest(path)
         except InputError as error:
             failed += 1
-            problems = error.problems_in(lang.value) if hasattr(error, "problems_in") else [error.sentence_in(lang.value)]
-            for problem in problems:
+            for problem in error.problems_in(lang.value):
                 sys.stderr.write(f"senim: {problem}\n")
             continue
         sys.stdout.write(text("core.validate.ok", lang.value, path=path, id=system.id) + "\n")
