@@ -158,9 +158,9 @@ def _parse_text(text: str, name: str) -> tuple[Any, dict[tuple, int], list[_Prob
             raise InputError.said("errors.manifest.json_syntax", file=name, line=error.lineno, detail=error.msg) from None
         except ValueError:  # Python's bound on the digits of an int (4,300) in json.loads
             line = _line_of_match(text, r"\d{%d,}" % MAX_NUMBER_TEXT)
-            raise InputError(_too_long_number(), file=name, line=line) from None
+            raise _too_long_number(file=name, line=line) from None
         except RecursionError:
-            raise InputError("is nested too deeply for a manifest", file=name) from None
+            raise InputError.said("errors.manifest.nested_too_deeply", file=name) from None
     import yaml
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -178,7 +178,7 @@ def _parse_text(text: str, name: str) -> tuple[Any, dict[tuple, int], list[_Prob
             return json_document, {}, []
         raise InputError.said("errors.manifest.yaml_syntax", file=name, detail=str(error).splitlines()[0]) from None
     except RecursionError:
-        raise InputError("is nested too deeply for a manifest", file=name) from None
+        raise InputError.said("errors.manifest.nested_too_deeply", file=name) from None
     nodes = [n for n in nodes if n is not None]
     if not nodes:
         raise InputError.said("errors.manifest.no_document", file=name, fields=Codes(_required()))
@@ -188,7 +188,7 @@ def _parse_text(text: str, name: str) -> tuple[Any, dict[tuple, int], list[_Prob
     try:
         document = builder.build(nodes[0], ())
     except RecursionError:  # a merge key that merges its own mapping, through an anchor
-        raise InputError("is nested too deeply for a manifest (a merge key that merges itself?)", file=name) from None
+        raise InputError.said("errors.manifest.merges_itself", file=name) from None
     if json_document is not None and not builder.problems:
         return json_document, builder.lines, builder.problems  # JSON's own reading of the values, YAML's lines
     # With a key written twice, json kept the last value but the lines are the first's:
@@ -200,7 +200,7 @@ def _parse_text(text: str, name: str) -> tuple[Any, dict[tuple, int], list[_Prob
 def _refuse_constant(name: str, text: str):
     def refuse(word: str) -> None:
         line = _line_of_match(text, r"(?<![\w\"])-?%s(?![\w\"])" % re.escape(word))
-        raise InputError(f"JSON: {word} is not a number a manifest can hold", file=name, line=line)
+        raise InputError.said("errors.manifest.json_constant", file=name, line=line, word=word)
 
     return refuse
 
@@ -210,9 +210,9 @@ def _line_of_match(text: str, pattern: str) -> int | None:
     return text.count("\n", 0, found.start()) + 1 if found else None
 
 
-def _too_long_number() -> str:
-    return (f"holds a number written with more than {MAX_NUMBER_TEXT} characters; a manifest's whole numbers "
-            f"are at most {MAX_SAFE_INTEGER:,} (2^53 - 1): write a large amount with an exponent, such as 3e25")
+def _too_long_number(**place: Any) -> InputError:
+    return InputError.said("errors.manifest.too_long_number", limit=MAX_NUMBER_TEXT, largest=f"{MAX_SAFE_INTEGER:,}",
+                           **place)
 
 
 MAX_NODES = 100_000  # far beyond any manifest; stops alias bombs
@@ -238,8 +238,8 @@ class _Builder:
         write but expand like any alias) and stop at the limits."""
         self.count += 1
         if self.count > MAX_NODES or len(place) > MAX_DEPTH:
-            what = "nested too deeply" if len(place) > MAX_DEPTH else "too large once its aliases are expanded"
-            raise InputError(f"the manifest is {what}", file=self.name, line=node.start_mark.line + 1)
+            key = "errors.manifest.too_deep" if len(place) > MAX_DEPTH else "errors.manifest.too_many_aliases"
+            raise InputError.said(key, file=self.name, line=node.start_mark.line + 1)
 
     def build(self, node: Any, place: tuple) -> Any:
         import yaml
@@ -251,7 +251,7 @@ class _Builder:
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, place + (i,)) for i, item in enumerate(node.value)]
         if node.tag in (_TAG + "int", _TAG + "float") and len(node.value) > MAX_NUMBER_TEXT:
-            raise InputError(_too_long_number(), file=self.name, line=node.start_mark.line + 1)
+            raise _too_long_number(file=self.name, line=node.start_mark.line + 1)
         value = _scalar(node)
         if isinstance(value, (int, float)) and not isinstance(value, bool) or (
             node.tag == _TAG + "str" and not node.style and _looks_numeric(node.value)
@@ -271,7 +271,8 @@ class _Builder:
                 for source in sources:
                     self._tick(source, place)
                     if not isinstance(source, yaml.MappingNode):
-                        self._problem(line, place, f"{_dotted(place) or 'the document'}: '<<' merges a mapping only")
+                        self.problems.append(_said(place, "errors.field.merge_mapping_only", line) if place
+                                             else _said(place, "errors.manifest.merge_mapping_only", line))
                         continue
                     # the numbers read in a merged mapping count only for the keys it gives
                     outer, self.numeric = self.numeric, {}
@@ -281,7 +282,8 @@ class _Builder:
                         self.numeric = outer
                 continue
             if not isinstance(key_node, yaml.ScalarNode):
-                self._problem(line, place, f"{_dotted(place) or 'the document'} has a key that is not a plain name")
+                self.problems.append(_said(place, "errors.field.key_not_plain", line, field=_dotted(place)) if place
+                                     else _said(place, "errors.manifest.key_not_plain", line))
                 continue
             key = key_node.value
             if key in result:
@@ -298,9 +300,6 @@ class _Builder:
                 inside = place + (key,)
                 self.numeric.update((p, t) for p, t in numeric.items() if p[:len(inside)] == inside)
         return result
-
-    def _problem(self, line: int, place: tuple, message: str) -> None:
-        self.problems.append(_Problem(place, message, line))
 
 
 def _looks_numeric(text: str) -> bool:
@@ -614,7 +613,8 @@ def _unstorable(value: Any, place: tuple) -> list[_Problem]:
             for key, sub in item.items():
                 text = _text_problem(key)
                 if text:
-                    problems.append(_Problem(where, f"{_dotted(where) or 'the document'} has a key that {text}"))
+                    problems.append(_said(where, f"errors.field.key_{text}", field=_dotted(where)) if where
+                                    else _said(where, f"errors.manifest.key_{text}"))
                     continue
                 stack.append((sub, where + (key,)))
         elif isinstance(item, list):
@@ -622,18 +622,18 @@ def _unstorable(value: Any, place: tuple) -> list[_Problem]:
         elif isinstance(item, bool) or isinstance(item, _WrittenNumber):
             continue
         elif isinstance(item, float) and not math.isfinite(item):
-            problems.append(_Problem(where, f"{_dotted(where)}: {'NaN' if item != item else 'infinity'} "
-                                            "is not a number a manifest can hold"))
+            problems.append(_said(where, "errors.field.nan" if item != item else "errors.field.infinity"))
         elif isinstance(item, int) and abs(item) > MAX_SAFE_INTEGER:
-            problems.append(_Problem(where, f"{_dotted(where)}: {_digits(item)} is past the largest whole number a "
-                                            f"manifest can hold exactly ({MAX_SAFE_INTEGER:,}, 2^53 - 1); "
-                                            "write a large amount with an exponent, such as 3e25"))
+            written, largest = str(item), f"{MAX_SAFE_INTEGER:,}"
+            problems.append(_said(where, "errors.field.past_largest", digits=written, largest=largest)
+                            if len(written) <= 24 else  # longer, it is counted rather than written out
+                            _said(where, "errors.field.past_largest_long", count=len(written.lstrip("-")), largest=largest))
         elif isinstance(item, float) and item.is_integer() and abs(item) > MAX_SAFE_INTEGER:
             continue  # 3e25 is stored as the float it is
         elif isinstance(item, str):
             text = _text_problem(item)
             if text:
-                problems.append(_Problem(where, f"{_dotted(where)}: the text {text}"))
+                problems.append(_said(where, f"errors.field.text_{text}"))
     return problems
 
 
@@ -641,15 +641,10 @@ def _text_problem(text: Any) -> str | None:
     if not isinstance(text, str):
         return None
     if "\0" in text:
-        return "holds a NUL character (\\0), which the registry cannot store"
+        return "nul"  # errors.*.key_nul, errors.field.text_nul
     if any("\ud800" <= c <= "\udfff" for c in text):
-        return "holds a lone UTF-16 surrogate, which is not text the registry can store"
+        return "surrogate"
     return None
-
-
-def _digits(number: int) -> str:
-    written = str(number)
-    return written if len(written) <= 24 else f"a whole number of {len(written.lstrip('-'))} digits"
 
 
 def _semantic_problems(document: dict[str, Any]) -> list[_Problem]:

@@ -22,7 +22,7 @@ SCHEMA = json.loads((ROOT / "src/senim/schemas/ai-system.schema.json").read_text
 # Latin names that Kazakh and Russian texts write in Latin letters.
 ALLOWED = {
     "AI", "Act", "GDPR", "C2PA", "XMP", "IPTC", "UTC", "FLOP", "SHA", "ROC", "AUC", "SHAP", "JSON", "PDF", "HTML",
-    "SARIF", "Senim", "ID", "YAML", "IBAN", "CSV", "Parquet", "ICT", "EU", "KZ", "OECD", "ISO", "NIST", "URL", "Fairlearn",
+    "SARIF", "Senim", "ID", "YAML", "NUL", "NaN", "IBAN", "CSV", "Parquet", "ICT", "EU", "KZ", "OECD", "ISO", "NIST", "URL", "Fairlearn",
     "skops", "TreeExplainer", "LinearExplainer", "PermutationExplainer", "shap", "senim", "yaml", "md", "json",
     "html", "pdf", "sarif", "jsonl", "csv", "txt", "png", "jpg", "jpeg", "mp4", "wav", "mp3", "Almaty", "Astana",
     "IT", "NCII", "CSAM", "LLM", "API", "Dask", "Polars", "Presidio", "PostgreSQL", "SQLite", "Ed25519", "RFC",
