@@ -4,27 +4,24 @@ An organisation with 1,000 registered systems (each registered through the
 library, classified and ledgered) and 100,000 ledger entries in all (the
 rest are entries of the organisation appended in bulk: a real hash chain,
 one signed checkpoint at the end). `senim serve` runs as its own process
-on 127.0.0.1; this process is the 50 clients (asyncio, one connection
-each, all connected before the clock starts), each asking in turn until the
-count is reached. Measured: the
+on 127.0.0.1; wrk (a C load generator, Debian's package) is the 50 clients,
+one connection each, each asking in turn for BENCH_SECONDS. Measured: the
 dashboard, a system page, GET /api/v1/systems (its default page: the first
 100 of the 1,000, with the Link to the next), and the yardstick GET /healthz
 (the server and one database read, nothing of ours on top), on SQLite and
 on PostgreSQL. Target: p99 under 200 ms.
 
-Run: python bench/bench_web.py (BENCH_SYSTEMS, BENCH_ENTRIES, BENCH_REQUESTS to change the sizes;
+Run: python bench/bench_web.py (BENCH_SYSTEMS, BENCH_ENTRIES, BENCH_SECONDS to change the sizes;
 BENCH_WORKERS: server processes, `senim serve --workers`, default one per core as
 docs/web.md advises).
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import platform
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -39,7 +36,7 @@ from pgdb import pg_database  # noqa: E402
 
 SYSTEMS = int(os.environ.get("BENCH_SYSTEMS", "1000"))
 ENTRIES = int(os.environ.get("BENCH_ENTRIES", "100000"))
-REQUESTS = int(os.environ.get("BENCH_REQUESTS", "1000"))
+SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))  # of each row's load
 WORKERS = int(os.environ.get("BENCH_WORKERS", "") or os.cpu_count() or 1)  # `senim serve --workers`: one per core
 CLIENTS = 50
 BANK = "940140000385"
@@ -88,6 +85,11 @@ def build(url: str) -> tuple[str, str]:
     secret = sign_in(db, "bench@bank.kz", PASSWORD)[0]
     token = add_token(db, "bench@bank.kz", "bench")[0]
     db.dispose()
+    if url.startswith("postgresql"):  # as after any bulk load: the planner's statistics, and autovacuum's work done
+        from sqlalchemy import create_engine
+
+        with create_engine(url, isolation_level="AUTOCOMMIT").connect() as conn:
+            conn.execute(text("VACUUM ANALYZE"))
     return secret, token
 
 
@@ -97,40 +99,26 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-async def measure(base: str, path: str, headers: dict) -> tuple[list[float], float]:
-    """The latencies of REQUESTS requests from CLIENTS clients, and the wall time.
+def measure(base: str, path: str, headers: dict, seconds: int = SECONDS) -> tuple[float, float, float]:
+    """p50 and p99 latency (ms) and requests/s of CLIENTS connections asking
+    in turn for SECONDS, measured by wrk: a C load generator, whose own work
+    per request is a small part of the server's, where a Python client took
+    about 3 ms of the same two cores per request."""
+    import re
 
-    Every client is made and has its connection open (one untimed request)
-    before the clock starts: making an httpx client costs the client process
-    ~20 ms (its TLS context), and made one after the other inside the timed
-    loop they put a second of the clients' own work into the first requests."""
-    import httpx
+    command = ["wrk", "-t", str(min(2, os.cpu_count() or 1)), "-c", str(CLIENTS), "-d", f"{seconds}s", "--latency",
+               "--timeout", "30s"]  # a slow answer is measured, not dropped as a timeout
+    for name, value in headers.items():
+        command += ["-H", f"{name}: {value}"]
+    out = subprocess.run(command + [base + path], capture_output=True, text=True, check=True).stdout
+    if "Non-2xx or 3xx responses" in out or "Socket errors" in out:
+        raise SystemExit(f"wrk on {path}: not every answer was a 200\n{out}")
 
-    latencies: list[float] = []
-    left = REQUESTS
-    clients = [httpx.AsyncClient(base_url=base, headers=headers, timeout=60) for _ in range(CLIENTS)]
-    try:
-        await asyncio.gather(*(http.get(path) for http in clients))
+    def ms(label: str) -> float:
+        value, unit = re.search(rf"^\s*{label}\s+([\d.]+)(us|ms|s)\s*$", out, re.M).groups()
+        return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
-        async def client(http):
-            nonlocal left
-            while left > 0:
-                left -= 1
-                start = time.perf_counter()
-                answer = await http.get(path)
-                latencies.append(time.perf_counter() - start)
-                assert answer.status_code == 200, (path, answer.status_code, answer.text[:200])
-
-        began = time.perf_counter()
-        await asyncio.gather(*(client(http) for http in clients))
-        return latencies, time.perf_counter() - began
-    finally:
-        await asyncio.gather(*(http.aclose() for http in clients))
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
+    return ms("50%"), ms("99%"), float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
 
 
 def run(kind: str) -> list[tuple]:
@@ -168,24 +156,14 @@ def run(kind: str) -> list[tuple]:
                                      ("system page /systems/system-0000", "/systems/system-0000", cookie),
                                      (f"GET /api/v1/systems (default page: {min(100, SYSTEMS)} of {SYSTEMS} systems)", "/api/v1/systems",
                                       bearer)):
-            asyncio.run(_warm_then(base, path, headers))
-            latencies, wall = asyncio.run(measure(base, path, headers))
-            rows.append((kind, label, statistics.median(latencies) * 1000, percentile(latencies, 99) * 1000,
-                         len(latencies) / wall))
+            measure(base, path, headers, seconds=2)  # untimed: every worker process has served this page once
+            rows.append((kind, label, *measure(base, path, headers)))
     finally:
         server.terminate()
         server.wait(timeout=60)
         drop()
     rows.append((kind, f"(built {SYSTEMS} systems, {ENTRIES:,} ledger entries in {built:.0f} s)", None, None, None))
     return rows
-
-
-async def _warm_then(base: str, path: str, headers: dict) -> None:
-    import httpx
-
-    async with httpx.AsyncClient(base_url=base, headers=headers, timeout=60) as http:
-        for _ in range(5):
-            await http.get(path)
 
 
 def main() -> None:
@@ -195,8 +173,8 @@ def main() -> None:
     load = os.getloadavg()
     print("## Web (`senim serve`): latency at 50 concurrent clients\n")
     print(f"Machine: {os.cpu_count()} cores, Python {platform.python_version()}; load average before the run "
-          f"{load[0]:.1f}. {REQUESTS} requests per row from {CLIENTS} clients in another process on 127.0.0.1, "
-          "each connected before the clock starts; "
+          f"{load[0]:.1f}. {SECONDS} s of load per row from {CLIENTS} connections of wrk (a C load generator) "
+          "on 127.0.0.1, each asking in turn; "
           + ("one uvicorn process" if WORKERS == 1 else f"{WORKERS} uvicorn processes (`senim serve --workers {WORKERS}`)")
           + f", {os.environ.get('SENIM_WEB_THREADS') or WEB_THREADS} requests at once in "
           + ("its" if WORKERS == 1 else "each one's") + " thread pool. "

@@ -124,6 +124,9 @@ def _pg_connect_args(url) -> dict:
     return args
 
 
+PG_POOL_SIZE = 12  # connections a process keeps open to PostgreSQL
+
+
 def make_engine(url: str, *, readonly: bool = False) -> Engine:
     if url.startswith("sqlite"):
         from sqlalchemy.engine import make_url
@@ -167,7 +170,10 @@ def make_engine(url: str, *, readonly: bool = False) -> Engine:
         args = _pg_connect_args(parsed)
         if readonly:
             args["options"] += " -c default_transaction_read_only=on"
-        return create_engine(url, pool_pre_ping=False, connect_args=args)
+        # A pool as large as the web app's threads plus its job threads (8 + 2 by
+        # default): with SQLAlchemy's 5, the other requests each opened and closed
+        # a connection of their own, a new server process each time.
+        return create_engine(url, pool_pre_ping=False, pool_size=PG_POOL_SIZE, max_overflow=10, connect_args=args)
     raise ParameterError.said("errors.registry.db_kind", field="db")
 
 
