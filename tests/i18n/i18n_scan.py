@@ -69,6 +69,7 @@ def _codes() -> set[str]:
 
 CODES = _codes()
 CODE_SHAPE = re.compile(r"\b[a-z][a-z0-9]*(?:[._][a-z0-9]+)+\b")  # snake_case or dotted codes
+CYRILLIC = re.compile(r"[А-Яа-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІі]")  # a letter of Kazakh or Russian
 LATIN_WORD = re.compile(r"(?<![\w])[A-Za-z][A-Za-z'’-]*[A-Za-z](?![\w])")
 
 
@@ -101,7 +102,7 @@ def findings(text: str, values: Iterable[str] = ()) -> list[str]:
     values = sorted((v for v in values if len(v) >= 2), key=len, reverse=True)
     out = []
     for line in text.splitlines():
-        cyrillic = re.search(r"[А-Яа-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІі]", line)
+        cyrillic = CYRILLIC.search(line)
         clean = QUOTED.sub(" ", line)
         for value in values:
             clean = clean.replace(value, " ")

@@ -19,9 +19,8 @@ import yaml
 from senim.errors import InputError
 from senim.i18n import catalog
 from senim.manifest import load_manifest
-from tests.i18n.i18n_scan import data_values, findings
+from tests.i18n.i18n_scan import CYRILLIC, data_values, findings
 
-CYRILLIC = re.compile(r"[А-Яа-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІі]")
 VALID = """format: "1.0"
 id: retail-scoring
 name: Retail scoring

@@ -18,22 +18,13 @@ import pytest
 
 from senim.errors import InputError, Word
 from senim.i18n import catalog, has
-from tests.i18n.i18n_scan import findings
+from tests.assessment.assess_helpers import BASE
+from tests.i18n.i18n_scan import CYRILLIC, findings
 
 ROOT = Path(__file__).resolve().parents[2]
-CYRILLIC = re.compile(r"[А-Яа-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІі]")
 SIZE = re.compile(r"\b\d+(?:\.\d+)? [KM]B(?:-\w+)?")
 SENIM = Path(sys.executable).with_name("senim")
-MANIFEST = """format: "1.0"
-id: loan-screening
-name: Loan screening
-owner: {name: Test Bank JSC, bin: "940140000385", size: large}
-markets: [KZ]
-uses: [essential_services.creditworthiness]
-failure_impact: [moral_or_material_harm]
-human_oversight: can_override
-evidence:
-"""
+MANIFEST = BASE + "evidence:\n"
 STATEMENT = "    answer: yes\n    by: Legal department\n    on: 2026-09-15\n"
 
 

@@ -16,9 +16,8 @@ from pathlib import Path
 import pytest
 
 from senim.errors import InputError, ParameterError
-from tests.i18n.i18n_scan import data_values, findings
+from tests.i18n.i18n_scan import CYRILLIC, data_values, findings
 
-CYRILLIC = re.compile(r"[А-Яа-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІі]")
 SYSTEM = "retail-credit-scoring"
 MANIFEST = f"""format: "1.0"
 id: {SYSTEM}
