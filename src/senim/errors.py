@@ -136,6 +136,12 @@ class InputError(SenimError):
             values.setdefault("field", field)
         return cls(file=file, line=line, field=field, key=key, values=values)
 
+    def placed(self, kind: type["InputError"] | None = None, *, file: object = None, line: int | None = None,
+               field: str | None = None) -> "InputError":
+        """The same problem, its catalog sentence kept, at another place (a
+        door naming the input its own way), as an error of `kind` (default InputError)."""
+        return (kind or InputError)(self.problem, file=file, line=line, field=field, key=self.key, values=self.values)
+
     def problem_in(self, lang: str) -> str:
         """The problem in `lang` (kk, ru or en); in English when it has no catalog sentence."""
         return self.problem if self.key is None or lang == "en" else _in_language(self.key, lang, self.values)

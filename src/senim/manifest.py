@@ -453,8 +453,6 @@ _TYPES = {
 }
 _TYPE_WORDS = {"object": "mapping", "array": "list", "string": "text", "boolean": "boolean",
                "integer": "integer", "number": "number"}  # keys of errors.kind.*
-_KIND_WORDS = {"a number": "number", "null": "null", "true/false": "true_false", "text": "text",
-               "a list": "list", "a mapping": "mapping"}
 
 
 def _is_type(value: Any, kind: str) -> bool:
@@ -467,24 +465,21 @@ def _is_type(value: Any, kind: str) -> bool:
     return isinstance(value, _TYPES[kind])
 
 
-def _kind(value: Any) -> str:
-    if isinstance(value, _WrittenNumber):
-        return "a number"
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true/false"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "text"
-    if isinstance(value, list):
-        return "a list"
-    return "a mapping"
-
-
 def _kind_word(value: Any) -> Word:
-    return Word("errors.kind." + _KIND_WORDS[_kind(value)])
+    """What kind of value the user wrote, as a word of errors.kind.*."""
+    if isinstance(value, _WrittenNumber):
+        kind = "number"
+    elif value is None:
+        kind = "null"
+    elif isinstance(value, bool):
+        kind = "true_false"
+    elif isinstance(value, (int, float)):
+        kind = "number"
+    elif isinstance(value, str):
+        kind = "text"
+    else:
+        kind = "list" if isinstance(value, list) else "mapping"
+    return Word("errors.kind." + kind)
 
 
 def _show(value: Any) -> str | Word | Written:

@@ -182,7 +182,7 @@ def read_secret(path: Path, what: str | Word, *, warn: bool = True) -> bytes:
     try:
         return read_bounded(path, LIMITS["key"], what_word(what)).strip()
     except InputError as error:
-        problem = InputError(error.problem, key=error.key, values=error.values)  # its problem, the place said once
+        problem = error.placed()  # its problem, the place said once
         raise InputError.said("errors.file.unreadable_as", file=path, what=what_word(what), problem=problem) from None
 
 

@@ -143,7 +143,7 @@ def _from_mapping(document: Mapping, parameter: str):
 
 
 def _lineless(error: InputError) -> InputError:
-    return InputError(error.problem, file=error.file, field=error.field, key=error.key, values=error.values)
+    return error.placed(file=error.file, field=error.field)
 
 
 def _plain(value: Any, place: str) -> Any:

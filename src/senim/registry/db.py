@@ -277,7 +277,7 @@ class Database:
         try:
             self.engine = make_engine(self.url, readonly=readonly)
         except ParameterError as error:
-            raise ParameterError(error.problem, file=self.display, field="db", key=error.key, values=error.values) from None
+            raise error.placed(ParameterError, file=self.display, field="db") from None
         except Exception as error:  # a driver that is not installed, a malformed URL
             raise ParameterError(hide_password(_first_line(error), self.url), file=self.display, field="db") from None
         self._lock_fd: int | None = None
