@@ -10,13 +10,13 @@ PYTEST_WORKERS ?= 2
 
 .PHONY: demo test bench system bytecode clean coverage-doc
 
-$(STAMP): pyproject.toml constraints.txt
+$(STAMP): pyproject.toml constraints.txt setup.py src/senim/ledger/_walk.c
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -c constraints.txt -e '.[all,test]'
 	@touch $@
 
-demo: $(STAMP) system bytecode
+demo: system $(STAMP) bytecode
 	@bash scripts/demo.sh
 
 # An editable install leaves our modules uncompiled, and where
@@ -28,10 +28,10 @@ bytecode: $(STAMP)
 system:
 	@bash scripts/system-deps.sh
 
-test: $(STAMP) system
+test: system $(STAMP)
 	$(VENV)/bin/pytest -q -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
-bench: $(STAMP) system bytecode
+bench: system $(STAMP) bytecode
 	@$(PY) -m pip install -q -c constraints.txt -e '.[all,test,bench]'
 	@bash bench/run.sh
 
@@ -39,4 +39,4 @@ coverage-doc: $(STAMP)
 	$(PY) scripts/law_coverage.py > docs/law-coverage.md
 
 clean:
-	rm -rf $(VENV) build dist src/*.egg-info out
+	rm -rf $(VENV) build dist src/*.egg-info out src/senim/ledger/*.so

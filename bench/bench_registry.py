@@ -4,7 +4,8 @@
    Merkle frontier, Ed25519-signed checkpoint, commit), on SQLite and on
    PostgreSQL; beside it the floor: a plain INSERT of the same row in its own
    transaction on the same database, no hashing, signing or locking.
-2. `ledger verify` speed on 1,000,000 entries (SQLite and PostgreSQL);
+2. `ledger verify` speed on 1,000,000 entries (SQLite and PostgreSQL), with the
+   compiled walk and with the Python walk it falls back to;
    beside it the floor: reading the same rows and SHA-256 hashing them.
    The million entries are built in memory (a real hash chain, canonical JSON
    written with json.dumps with sorted keys, which is RFC 8785 for these
@@ -114,18 +115,25 @@ def build_ledger(url: str, count: int) -> None:
     db.dispose()
 
 
-def verify_speed(url: str, count: int) -> tuple[float, float, str]:
+def verify_speed(url: str, count: int) -> tuple[float, float, float, str]:
+    """Medians of `ledger verify` (the compiled walk), of the same verify with
+    the Python walk it falls back to, and of the floor, interleaved run by run."""
+    from senim.ledger import verify
     from senim.ledger.store import iter_entries, verify_database
     from senim.registry.db import Database
 
+    compiled = verify.CompiledWalker
     db = Database(url)
-    ours, floor = [], []
+    ours, python, floor = [], [], []
     for _ in range(RUNS):
-        with db.read() as conn:
-            start = time.perf_counter()
-            verdict = verify_database(conn)
-            ours.append(count / (time.perf_counter() - start))
-            assert verdict.ok and verdict.entries == count, verdict.problem
+        for walker, times in ((compiled, ours), (None, python)):
+            verify.CompiledWalker = walker
+            with db.read() as conn:
+                start = time.perf_counter()
+                verdict = verify_database(conn)
+                times.append(count / (time.perf_counter() - start))
+                assert verdict.ok and verdict.entries == count, verdict.problem
+        verify.CompiledWalker = compiled
         with db.read() as conn:
             start = time.perf_counter()
             n = 0
@@ -134,10 +142,14 @@ def verify_speed(url: str, count: int) -> tuple[float, float, str]:
                 n += 1
             floor.append(n / (time.perf_counter() - start))
     db.dispose()
-    return statistics.median(ours), statistics.median(floor), verdict.root
+    return statistics.median(ours), statistics.median(python), statistics.median(floor), verdict.root
 
 
 def main() -> None:
+    from senim.ledger import verify
+
+    if verify.CompiledWalker is None:
+        sys.exit("bench_registry: the compiled ledger walk is not built (src/senim/ledger/_walk.c; see setup.py)")
     tmp = Path(tempfile.mkdtemp(prefix="senim-bench-registry-"))
     os.environ["SENIM_HOME"] = str(tmp / "home")
     results = []
@@ -161,9 +173,11 @@ def main() -> None:
         start = time.perf_counter()
         build_ledger(url, ENTRIES)
         built = time.perf_counter() - start
-        ours, floor, _root = verify_speed(url, ENTRIES)
+        ours, python, floor, _root = verify_speed(url, ENTRIES)
         results.append((f"`ledger verify` entries/s, {ENTRIES:,} entries ({backend}; built in {built:.0f} s)",
                         ours, floor, "read rows + SHA-256 each"))
+        results.append((f"the same, with the Python walk ({backend}; where `_walk.c` is not built)",
+                        python, floor, "read rows + SHA-256 each"))
         if drop:
             drop()
     print("## Registry and ledger\n")
@@ -178,7 +192,8 @@ def main() -> None:
     print("\nEach append locks the ledger (SQLite BEGIN IMMEDIATE; PostgreSQL advisory lock), chains a canonical "
           "JSON entry, extends the Merkle frontier and signs a checkpoint with Ed25519 before commit. "
           "Verification re-checks every entry's canonical form, chain link and hash, and every checkpoint's "
-          "signature and root.\n")
+          "signature and root: the compiled walk (src/senim/ledger/_walk.c) for the common entry, "
+          "the Python walk for the rest and where it is not built.\n")
     print("Command: `python bench/bench_registry.py` (run by `make bench`; `BENCH=registry bash bench/run.sh`).")
     import shutil
 

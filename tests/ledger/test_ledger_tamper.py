@@ -53,6 +53,7 @@ def _attack(db, *statements):
             trans.rollback()
 
 
+@pytest.mark.usefixtures("walk")
 def test_changing_any_byte_of_any_entry_names_it(ledger):
     db, entries, _ = ledger
     rng = random.Random(7)
@@ -65,6 +66,7 @@ def test_changing_any_byte_of_any_entry_names_it(ledger):
             assert f"entry {seq}" in verdict.problem
 
 
+@pytest.mark.usefixtures("walk")
 def test_inserting_a_byte_into_an_entry_or_its_hash_names_it(ledger):
     db, entries, _ = ledger
     for seq, entry, digest in entries:
@@ -76,6 +78,7 @@ def test_inserting_a_byte_into_an_entry_or_its_hash_names_it(ledger):
         assert not verdict.ok and verdict.entry == seq and "hash" in verdict.problem
 
 
+@pytest.mark.usefixtures("walk")
 def test_deleting_any_entry_names_it(ledger):
     db, entries, _ = ledger
     for seq, _entry, _hash in entries:
@@ -83,6 +86,7 @@ def test_deleting_any_entry_names_it(ledger):
         assert not verdict.ok and verdict.entry == seq, (seq, verdict)
 
 
+@pytest.mark.usefixtures("walk")
 def test_reordering_entries_names_the_first_moved(ledger):
     db, entries, _ = ledger
     for (s1, e1, h1), (s2, e2, h2) in zip(entries, entries[1:]):
@@ -110,6 +114,7 @@ def _forged_chain(entries, at: int, forged_data: dict):
     return out
 
 
+@pytest.mark.usefixtures("walk")
 def test_inserting_an_entry_is_caught_by_the_signed_checkpoints(ledger):
     db, entries, _ = ledger
     for at in (1, 4, len(entries) + 1):

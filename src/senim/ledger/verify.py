@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from hashlib import sha256
-from typing import Callable, Iterable, Mapping, Sequence
+from itertools import islice
+from typing import Callable, Iterable, Iterator, Mapping, Sequence
 
 from cryptography.exceptions import InvalidSignature
 
@@ -164,66 +165,45 @@ def verify_rows(
 def _walk(entries: Iterable[tuple], checkpoints: list[Checkpoint], verdict: Verdict,
           observe: Callable[[int, dict], None] | None, since: dict[int, Seen],
           unreadable: Callable[[int], Exception] | None = None) -> None:
-    frontier = Frontier()
-    prev = GENESIS_PREV
-    expected = 1
+    """Entries in batches: the walker takes what it can (the compiled walk, the
+    common entry), `_step` reads the rest in full; both hold the same chain and
+    frontier, and the walk pauses at each size where a root is to be checked."""
+    walker = walker_for(GENESIS_PREV)
     pending = iter(checkpoints)
     current = next(pending, None)
-    check_at = current.size if current is not None else 0
-    hashes = frontier.hashes  # the frontier's appends, inlined (see Frontier.append)
-    pop, push, hash_of = hashes.pop, hashes.append, sha256
-    for seq, text, stored_hash in entries:
-        if seq != expected:
-            missing = expected if seq > expected else seq
-            raise _Bad(f"entry {missing}: expected entry {expected} but found entry {seq}", entry=missing)
-        data = text.encode("utf-8")
-        good, value = is_canonical(text, data)
-        if not good or type(value) is not dict:
-            if not good and value is None and unreadable is not None:
-                raise unreadable(seq)  # not JSON at all: a damaged file, not a changed entry
-            raise _Bad(f"entry {seq}: not canonical JSON (RFC 8785)", entry=seq)
-        if value.get("seq") != seq:
-            raise _Bad(f"entry {seq}: holds sequence number {value.get('seq')!r}", entry=seq)
-        if value.get("prev") != prev:
-            raise _Bad(f"entry {seq}: does not chain to the entry before it", entry=seq)
-        # seq and prev are there (checked above); five fields, or six with an actor object
-        held = len(value)
-        if not ((held == 5 or (held == 6 and isinstance(value.get("actor"), dict)))
-                and "time" in value and "kind" in value and "data" in value):
-            raise _Bad(f"entry {seq}: has other fields than seq, time, kind, data, prev (and an actor object)",
-                       entry=seq)
-        leaf = hash_of(b"\x00" + data).digest()
-        prev = leaf.hex()
-        if stored_hash is not None and stored_hash != prev:
-            raise _Bad(f"entry {seq}: the stored hash does not match its content", entry=seq)
-        node, size = leaf, seq - 1
-        while size & 1:  # merge equal-height subtrees, like a binary carry
-            node = hash_of(b"\x01" + pop() + node).digest()
-            size >>= 1
-        push(node)
-        if seq == 1:
-            verdict.genesis = prev
-        if since and seq in since:
-            frontier.size = seq  # kept only where the frontier is read
-            _check_seen(since[seq], frontier)
-        if observe is not None:
-            observe(seq, value)
-        if seq == check_at:
-            if frontier.root().hex() != current.root:
-                raise _Bad(
-                    f"checkpoint {current.number}: its root does not match entries 1-{seq}",
-                    entry=seq,
-                    checkpoint=current.number,
-                )
-            if current.frontier is not None and current.frontier != [h.hex() for h in hashes]:
-                raise _Bad(f"checkpoint {current.number}: the stored frontier is wrong", checkpoint=current.number)
-            current = next(pending, None)
-            check_at = current.size if current is not None else 0
-        expected += 1
-    count = expected - 1
-    frontier.size = count
+    stops = iter(sorted({c.size for c in checkpoints} | set(since)))
+    stop = next(stops, -1)
+    if type(walker) is PythonWalker:  # no batches: every row is read in full
+        for row in entries:
+            _step(row, walker, observe, unreadable)
+            if walker.size == stop:
+                current = _pause(walker, current, pending, since)
+                stop = next(stops, -1)
+        return _end(walker, current, checkpoints, verdict, since)
+    feed = walker.feed
+    for batch in _batches(entries):
+        i, n = 0, len(batch)
+        while i < n:
+            j = feed(batch, i, stop)
+            if observe is not None:
+                for seq, text, _ in batch[i:j]:
+                    observe(seq, _read(text))
+            if j < n and walker.size != stop:  # the walker left this row: read it in full
+                _step(batch[j], walker, observe, unreadable)
+                j += 1
+            i = j
+            if walker.size == stop:
+                current = _pause(walker, current, pending, since)
+                stop = next(stops, -1)
+    _end(walker, current, checkpoints, verdict, since)
+
+
+def _end(walker, current: Checkpoint | None, checkpoints: list[Checkpoint], verdict: Verdict,
+         since: dict[int, Seen]) -> None:
+    count = walker.size
     verdict.entries = count
-    verdict.root = frontier.root().hex()
+    verdict.genesis = walker.genesis.hex() if walker.genesis is not None else None
+    verdict.root = _frontier(walker).root().hex()
     if current is not None:
         raise _Bad(
             f"entry {count + 1}: missing; checkpoint {current.number} covers {current.size} entries",
@@ -236,6 +216,111 @@ def _walk(entries: Iterable[tuple], checkpoints: list[Checkpoint], verdict: Verd
     for size in sorted(s for s in since if s > count)[:1]:
         raise _Bad(f"the ledger holds {count} entries, fewer than the {size} of the checkpoint seen before "
                    f"({since[size].where}): its tail was cut", entry=count + 1)
+
+
+def _step(row: tuple, walker, observe, unreadable) -> None:
+    """Every check on one entry, with the value read in full; the entry is then
+    given to the walker."""
+    seq, text, stored_hash = row
+    expected = walker.size + 1
+    if seq != expected:
+        missing = expected if seq > expected else seq
+        raise _Bad(f"entry {missing}: expected entry {expected} but found entry {seq}", entry=missing)
+    data = text.encode("utf-8")
+    good, value = is_canonical(text, data)
+    if not good or type(value) is not dict:
+        if not good and value is None and unreadable is not None:
+            raise unreadable(seq)  # not JSON at all: a damaged file, not a changed entry
+        raise _Bad(f"entry {seq}: not canonical JSON (RFC 8785)", entry=seq)
+    if value.get("seq") != seq:
+        raise _Bad(f"entry {seq}: holds sequence number {value.get('seq')!r}", entry=seq)
+    if value.get("prev") != walker.prev:
+        raise _Bad(f"entry {seq}: does not chain to the entry before it", entry=seq)
+    # seq and prev are there (checked above); five fields, or six with an actor object
+    held = len(value)
+    if not ((held == 5 or (held == 6 and isinstance(value.get("actor"), dict)))
+            and "time" in value and "kind" in value and "data" in value):
+        raise _Bad(f"entry {seq}: has other fields than seq, time, kind, data, prev (and an actor object)",
+                   entry=seq)
+    leaf = sha256(b"\x00" + data).digest()
+    if stored_hash is not None and stored_hash != leaf.hex():
+        raise _Bad(f"entry {seq}: the stored hash does not match its content", entry=seq)
+    walker.accept(leaf)
+    if observe is not None:
+        observe(seq, value)
+
+
+def _pause(walker, current: Checkpoint | None, pending, since: dict[int, Seen]) -> Checkpoint | None:
+    """At a size where a checkpoint, or one seen before, gives a root: check it;
+    the next checkpoint to wait for."""
+    size = walker.size
+    frontier = _frontier(walker)
+    if size in since:
+        _check_seen(since[size], frontier)
+    if current is not None and current.size == size:
+        if frontier.root().hex() != current.root:
+            raise _Bad(f"checkpoint {current.number}: its root does not match entries 1-{size}",
+                       entry=size, checkpoint=current.number)
+        if current.frontier is not None and current.frontier != [h.hex() for h in frontier.hashes]:
+            raise _Bad(f"checkpoint {current.number}: the stored frontier is wrong", checkpoint=current.number)
+        current = next(pending, None)
+    return current
+
+
+def _batches(entries: Iterable[tuple], size: int = 4096) -> Iterator[list]:
+    rows = iter(entries)
+    while batch := list(islice(rows, size)):
+        yield batch
+
+
+def _frontier(walker) -> Frontier:
+    return Frontier(walker.size, walker.hashes())
+
+
+class PythonWalker:
+    """The walker where the compiled one is not built: it takes no row itself
+    (`feed` returns at once), so `_step` reads each one."""
+
+    __slots__ = ("prev", "genesis", "size", "_hashes")
+
+    def __init__(self, prev: str) -> None:
+        self.prev = prev
+        self.genesis: bytes | None = None
+        self.size = 0
+        self._hashes: list[bytes] = []
+
+    def feed(self, rows: list, start: int, stop: int) -> int:
+        return start
+
+    def accept(self, leaf: bytes) -> None:
+        if self.genesis is None:
+            self.genesis = leaf
+        hashes, node, size = self._hashes, leaf, self.size
+        while size & 1:  # Frontier.append, inlined: merge equal-height subtrees like a binary carry
+            node = sha256(b"\x01" + hashes.pop() + node).digest()
+            size >>= 1
+        hashes.append(node)
+        self.size += 1
+        self.prev = leaf.hex()
+
+    def hashes(self) -> list[bytes]:
+        return list(self._hashes)
+
+
+try:
+    from senim.ledger._walk import Walker as CompiledWalker  # built from _walk.c by the install
+except ImportError:  # no compiler or OpenSSL headers where Senim was installed
+    CompiledWalker = None
+
+
+def walker_for(prev: str):
+    return CompiledWalker(prev) if CompiledWalker is not None else PythonWalker(prev)
+
+
+try:  # the value of an entry the compiled walker took, for `observe` (integers and strings only)
+    from msgspec.json import decode as _read
+except ImportError:
+    _read = json.loads
 
 
 def _check_seen(since: Seen, frontier: Frontier) -> None:
