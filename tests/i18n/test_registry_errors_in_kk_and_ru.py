@@ -338,10 +338,17 @@ def _assert_said_in_kk_and_ru(error: InputError, key: str, written: list[str], t
         problem = error.problem_in(lang)
         assert CYRILLIC.search(problem), (lang, problem)
         assert findings(problem, values) == [], (lang, problem)
-        # the place (file, line, field) is the one of the English sentence, in every language
+        # the place (file, line, field) is the one of the English sentence, in every language,
+        # but a place in words (an incident, an organisation), said in the language
         sentence = error.sentence_in(lang)
         assert sentence.endswith(problem)
-        assert sentence[: len(sentence) - len(problem)] == str(error)[: len(str(error)) - len(error.problem)]
+        place, english = sentence[: len(sentence) - len(problem)], str(error)[: len(str(error)) - len(error.problem)]
+        if error.place is None:
+            assert place == english
+        else:
+            said = error.place.in_language(lang)
+            assert CYRILLIC.search(said) and findings(said) == [], (lang, said)
+            assert place == said + english[len(error.file):]
 
 
 @pytest.mark.parametrize("key", sorted(CASES))
@@ -482,11 +489,15 @@ def test_the_registry_commands_speak_the_language_of_lang(tmp_path):
                           "unlabelled_synthetic_content, misuse\n",
                           f"senim: incident 7: no such incident in {shown_db}\n")
     for lang in ("kk", "ru"):
-        for stderr, english in zip(seen[lang], seen["en"]):
+        for stderr in seen[lang]:
             problem = _problem_of(stderr)
             assert problem != stderr.strip() and CYRILLIC.search(problem), stderr
             assert findings(problem, {"credit-x", "alien_invasion", shown_db}) == [], stderr
-            assert stderr.split(": ")[:2] == english.split(": ")[:2]  # the same place
+    for lang, incident, seventh in (("kk", "оқиға", "№ 7 оқиға"), ("ru", "инцидент", "инцидент № 7")):
+        recorded, opened, updated = seen[lang]
+        assert recorded.split(": ")[:2] == seen["en"][0].split(": ")[:2]  # the same file and line
+        assert opened.startswith(f"senim: {incident}: kind: ")  # the same place, said in the language
+        assert updated.startswith(f"senim: {seventh}: ")
     assert "система «credit-x» не зарегистрирована" in seen["ru"][0]
     assert "«credit-x» жүйесі тіркелмеген" in seen["kk"][0]
     assert "«misuse»" in seen["kk"][1] and "«alien_invasion»" in seen["ru"][1]

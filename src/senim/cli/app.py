@@ -78,7 +78,7 @@ def message(error: Exception, lang: str = "en") -> str:
     from senim.errors import InputError, ParameterError
 
     if isinstance(error, ParameterError) and error.field:
-        place = f"{error.file}:{error.line}" if error.file and error.line else error.file
+        place = error.place_in(lang)
         line = ": ".join(([place] if place else []) + [flag(error.field), error.problem_in(lang)])
     elif isinstance(error, InputError):
         line = error.sentence_in(lang)
