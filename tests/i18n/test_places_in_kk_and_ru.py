@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from senim.errors import InputError, ParameterError
-from tests.i18n.i18n_scan import findings
+from tests.i18n.i18n_scan import CYRILLIC, findings
 
 SYSTEM = "retail-credit-scoring"
 BIN = "940140000385"
@@ -237,3 +237,176 @@ def test_an_object_that_is_not_the_organisation_s_is_no_such_one_in_the_language
         owned(db, model, 999, _actor(db), what)
     error = raised.value
     assert (str(error), error.sentence_in("kk"), error.sentence_in("ru")) == (english, kazakh, russian)
+
+
+# ------------------------------------------------------------ 2. a web job's error
+
+def _failed_job(db, tmp_path, params) -> int:
+    from senim.registry import jobs
+
+    number = jobs.enqueue(db, "assess", params, _actor(db))
+    claimed = jobs.claim(db, "test:1")
+    assert claimed["id"] == number
+    jobs.run(db, tmp_path / "files", claimed, "test:1")
+    return number
+
+
+def test_a_job_s_error_is_kept_in_every_language_and_given_in_english_as_before(tmp_path):
+    from senim.registry import jobs
+
+    db = _registry(tmp_path)
+    number = _failed_job(db, tmp_path, {"system": SYSTEM, "version": 9, "lang": "en"})
+    job = jobs.get(db, number, _actor(db))
+    assert job["status"] == "failed"
+    assert job["error"] == f"{SYSTEM}: version: no version 9 (latest is 1)"  # str(error), as it was stored
+    assert job["error_in"] == {"en": job["error"], "kk": f"{SYSTEM}: version: 9-нұсқа жоқ (соңғысы — 1-нұсқа)",
+                               "ru": f"{SYSTEM}: version: версии 9 нет (последняя — 1)"}
+
+
+def test_a_job_whose_system_is_gone_says_not_found_in_every_language(tmp_path):
+    from senim.registry import jobs
+
+    db = _registry(tmp_path)
+    job = jobs.get(db, _failed_job(db, tmp_path, {"system": "credit-x", "lang": "en"}), _actor(db))
+    assert (job["error"], job["error_in"]["kk"], job["error_in"]["ru"]) == ("not found", "табылмады", "не найдено")
+
+
+def test_a_job_error_kept_as_text_by_an_older_senim_reads_as_it_was(tmp_path):
+    from sqlalchemy import update
+
+    from senim.registry import jobs
+    from senim.registry.models import Job
+
+    db = _registry(tmp_path)
+    number = _failed_job(db, tmp_path, {"system": SYSTEM, "version": 9, "lang": "en"})
+    for kept in ("retail-credit-scoring: version: no version 9 (latest is 1)", "not found", "{not json",
+                 '{"sentences": "not a mapping"}'):
+        with db.write() as conn:
+            conn.execute(update(Job).where(Job.id == number).values(error=kept))
+        job = jobs.get(db, number, _actor(db))
+        assert (job["error"], job["error_in"]) == (kept, None)
+
+
+def _web(tmp_path):
+    from fastapi.testclient import TestClient
+
+    from senim.registry.people import add_user, sign_in
+    from senim.web.app import create_app
+
+    db = _registry(tmp_path)
+    add_user(db, "engineer@bank.kz", BIN, "engineer", "a long enough password 1")
+    session = sign_in(db, "engineer@bank.kz", "a long enough password 1")[0]
+    app = create_app(db.url, files=tmp_path / "files", job_threads=0)
+    client = TestClient(app, base_url="http://testserver")
+    headers = {"cookie": f"senim_session={session}", "sec-fetch-site": "same-origin", "accept": "text/html"}
+    return db, client, headers
+
+
+def test_the_job_page_says_the_error_in_the_reader_s_language(tmp_path):
+    db, client, headers = _web(tmp_path)
+    number = _failed_job(db, tmp_path, {"system": SYSTEM, "version": 9, "lang": "en"})
+    with client:
+        pages = {lang: client.get(f"/jobs/{number}?lang={lang}", headers=headers) for lang in ("en", "kk", "ru")}
+        api = client.get(f"/api/v1/jobs/{number}", headers={**headers, "accept": "application/json"})
+    assert all(page.status_code == 200 for page in pages.values())
+    assert f'<p class="problem">{SYSTEM}: version: no version 9 (latest is 1)</p>' in pages["en"].text
+    assert f'<p class="problem">{SYSTEM}: version: 9-нұсқа жоқ (соңғысы — 1-нұсқа)</p>' in pages["kk"].text
+    assert f'<p class="problem">{SYSTEM}: version: версии 9 нет (последняя — 1)</p>' in pages["ru"].text
+    assert api.json()["error"] == f"{SYSTEM}: version: no version 9 (latest is 1)" and "error_in" not in api.json()
+
+
+def test_a_page_that_is_not_there_says_so_in_the_reader_s_language(tmp_path):
+    _db, client, headers = _web(tmp_path)
+    with client:
+        pages = {lang: client.get(f"/jobs/999?lang={lang}", headers=headers) for lang in ("en", "kk", "ru")}
+        api = client.get("/api/v1/jobs/999", headers={**headers, "accept": "application/json"})
+    assert all(page.status_code == 404 for page in pages.values())
+    assert '<p class="problem" role="alert">not found</p>' in pages["en"].text
+    assert '<p class="problem" role="alert">табылмады</p>' in pages["kk"].text
+    assert '<p class="problem" role="alert">не найдено</p>' in pages["ru"].text
+    assert api.json() == {"errors": [{"line": None, "field": None, "problem": "not found"}]}
+
+
+def _log(tmp_path: Path) -> Path:
+    path = tmp_path / "upload"
+    path.write_text("approved,predicted,gender\n1,1,f\n0,1,m\n", encoding="utf-8")
+    link = tmp_path / "upload.csv"
+    link.symlink_to(path)
+    return link
+
+
+def _fields(**changes):
+    return {"target": "approved", "prediction": "predicted", "sensitive": "gender", **changes}
+
+
+# The check-job form's problems (registry.check_jobs): English as written before, then Russian and Kazakh.
+FORM = {
+    "no obligation": (lambda t: __import__("senim.registry.check_jobs", fromlist=["x"]).check_obligation("kz.nothing"),
+                      "obligation: 'kz.nothing' is not an obligation of the rule packs",
+                      "obligation: «kz.nothing» — не обязанность из пакетов правил",
+                      "obligation: «kz.nothing» — ережелер жинағындағы міндет емес"),
+    "no target": (lambda t: _params(t, target=" "), "target: required: name a column of the file",
+                  "target: не заполнено: укажите столбец файла", "target: толтырылмаған: файлдың бір бағанын атаңыз"),
+    "no sensitive": (lambda t: _params(t, sensitive=","),
+                     "sensitive: required: name a column of the file (several with commas)",
+                     "sensitive: не заполнено: укажите столбец файла (несколько — через запятую)",
+                     "sensitive: толтырылмаған: файлдың бір бағанын атаңыз (бірнеше болса, үтір арқылы)"),
+    "gate not a number": (lambda t: _params(t, max_difference="a tenth"), "max_difference: 'a tenth' is not a number",
+                          "max_difference: «a tenth» — не число", "max_difference: «a tenth» сан емес"),
+    "gate past 1": (lambda t: _params(t, max_difference="1.5"), "max_difference: 1.5 is not between 0 and 1",
+                    "max_difference: 1.5 не лежит между 0 и 1", "max_difference: 1.5 0 мен 1 аралығында емес"),
+    "not a table": (lambda t: _params(t, suffix=".txt"),
+                    "file: log.txt: not a table; give a CSV, Parquet or JSON Lines file",
+                    "file: «log.txt» — не таблица; загрузите файл CSV, Parquet или JSON Lines",
+                    "file: «log.txt» кесте емес; CSV, Parquet немесе JSON Lines файлын беріңіз"),
+    "no column": (lambda t: _params(t, sensitive="age"),
+                  "sensitive: no column 'age' in log.csv (its columns: approved, predicted, gender)",
+                  "sensitive: в файле «log.csv» нет столбца «age» (его столбцы: «approved», «predicted», «gender»)",
+                  "sensitive: «log.csv» файлында «age» бағаны жоқ (оның бағандары: «approved», «predicted», «gender»)"),
+}
+
+
+def _params(tmp_path, suffix=".csv", **changes):
+    from senim.registry.check_jobs import fairness_params
+
+    name = "log" + suffix
+    fairness_params(_log(tmp_path), name, suffix, _fields(**changes))
+
+
+@pytest.mark.parametrize("case", sorted(FORM))
+def test_a_check_job_s_form_problem_is_said_in_the_language(tmp_path, case):
+    call, english, russian, kazakh = FORM[case]
+    error = _raised(lambda: call(tmp_path))
+    assert (str(error), error.sentence_in("ru"), error.sentence_in("kk")) == (english, russian, kazakh)
+
+
+def test_a_file_the_check_cannot_read_is_named_as_the_user_gave_it_in_the_language(tmp_path):
+    from senim.registry.check_jobs import named_as
+
+    server = str(tmp_path / "upload.csv")
+    found = InputError.said("errors.file.missing", file=server)
+    named = named_as(found, server, "log.csv", "file")
+    assert str(named) == str(InputError(str(found).replace(server, "log.csv"), field="file")) == "file: log.csv: no such file"
+    assert (named.sentence_in("ru"), named.sentence_in("kk")) == ("file: log.csv: такого файла нет",
+                                                                  "file: log.csv: мұндай файл жоқ")
+
+
+@pytest.mark.parametrize(("status", "english", "russian"), [
+    ("queued", "job_id: job 1 has no file (queued)", "job_id: у задания № 1 нет файла (в очереди)"),
+    ("failed", "job_id: job 1 has no file (failed)", "job_id: у задания № 1 нет файла (завершилось неудачей)"),
+    ("done", "job_id: job 1 has no file (done without a file)", "job_id: у задания № 1 нет файла (выполнено, но файл не создан)"),
+])
+def test_a_job_without_a_file_says_so_in_the_language(tmp_path, status, english, russian):
+    from sqlalchemy import update
+
+    from senim.registry import jobs
+    from senim.registry.check_jobs import job_file
+    from senim.registry.models import Job
+
+    db = _registry(tmp_path)
+    number = jobs.enqueue(db, "pdf", {"assessment": 1}, _actor(db))
+    with db.write() as conn:
+        conn.execute(update(Job).where(Job.id == number).values(status=status, result="{}"))
+    error = _raised(lambda: job_file(db, tmp_path / "files", number, _actor(db)))
+    assert (str(error), error.sentence_in("ru")) == (english, russian)
+    assert CYRILLIC.search(error.problem_in("kk")) and findings(error.problem_in("kk")) == []
