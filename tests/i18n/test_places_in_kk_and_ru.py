@@ -410,3 +410,69 @@ def test_a_job_without_a_file_says_so_in_the_language(tmp_path, status, english,
     error = _raised(lambda: job_file(db, tmp_path / "files", number, _actor(db)))
     assert (str(error), error.sentence_in("ru")) == (english, russian)
     assert CYRILLIC.search(error.problem_in("kk")) and findings(error.problem_in("kk")) == []
+
+
+# ------------------------------------------------------------ 3. key files
+
+KEY = b"0123456789abcdef0123456789abcdef\n"
+
+
+def _redact(tmp_path: Path, key: Path, lang: str) -> subprocess.CompletedProcess:
+    text = tmp_path / "people.txt"
+    text.write_text("Иван 850315400124\n", encoding="utf-8")
+    return _senim("redact", str(text), "-o", str(tmp_path / f"out-{lang}.txt"), "--mode", "pseudonym", "--key-file",
+                  str(key), "--lang", lang, home=tmp_path / "home")
+
+
+@pytest.mark.parametrize(("mode", "english", "kazakh", "russian"), [
+    (0o644, "the key file is open to anyone on this machine (mode 0644); make it its owner's only: chmod 600 {key}",
+     "кілт файлы осы компьютердің кез келген пайдаланушысы үшін ашық (рұқсаттары: 0644); оны тек иесіне қалдырыңыз: "
+     "`chmod 600 {key}`",
+     "файл ключа открыт для любого пользователя этого компьютера (права: 0644); оставьте доступ только владельцу: "
+     "`chmod 600 {key}`"),
+    (0o640, "the key file is open to its group (mode 0640); make it its owner's only: chmod 600 {key}",
+     "кілт файлы файл тобының мүшелері үшін ашық (рұқсаттары: 0640); оны тек иесіне қалдырыңыз: `chmod 600 {key}`",
+     "файл ключа открыт для участников группы файла (права: 0640); оставьте доступ только владельцу: "
+     "`chmod 600 {key}`"),
+])
+def test_a_key_file_others_can_read_is_told_in_the_language_of_lang(tmp_path, mode, english, kazakh, russian):
+    key = tmp_path / "my.key"
+    key.write_bytes(KEY)
+    key.chmod(mode)
+    for lang, sentence in (("en", english), ("kk", kazakh), ("ru", russian)):
+        done = _redact(tmp_path, key, lang)
+        assert done.returncode == 0, done.stderr
+        assert f"senim: {key}: {sentence.format(key=key)}\n" in done.stderr, (lang, done.stderr)
+
+
+def test_a_symlinked_key_file_is_told_in_the_language_of_lang(tmp_path):
+    key = tmp_path / "real.key"
+    key.write_bytes(KEY)
+    key.chmod(0o600)
+    link = tmp_path / "my.key"
+    link.symlink_to(key)
+    said = {lang: _redact(tmp_path, link, lang) for lang in ("en", "kk", "ru")}
+    assert all(done.returncode == 0 for done in said.values()), said
+    assert (f"senim: {link}: the key file is a symbolic link (to {key}); keep a key in a regular file only its "
+            "owner can read\n") in said["en"].stderr
+    assert (f"senim: {link}: кілт файлы — символдық сілтеме («{key}» файлына); кілтті тек иесі ғана оқи алатын "
+            "кәдімгі файлда сақтаңыз\n") in said["kk"].stderr
+    assert (f"senim: {link}: файл ключа — символическая ссылка (на «{key}»); храните ключ в обычном файле, который "
+            "может читать только его владелец\n") in said["ru"].stderr
+
+
+def test_a_library_notice_is_a_sentence_in_the_settings_language(tmp_path):
+    from senim.paths import read_secret
+    from senim.settings import Settings
+
+    key = tmp_path / "my.key"
+    key.write_bytes(KEY)
+    key.chmod(0o644)
+    said: list = []
+    for lang in ("en", "ru"):
+        with Settings(home=tmp_path, notice=said.append, lang=lang).active():
+            read_secret(key, "pseudonym key")
+    assert said == [f"{key}: the key file is open to anyone on this machine (mode 0644); make it its owner's only: "
+                    f"chmod 600 {key}",
+                    f"{key}: файл ключа открыт для любого пользователя этого компьютера (права: 0644); оставьте "
+                    f"доступ только владельцу: `chmod 600 {key}`"]

@@ -59,7 +59,8 @@ def _group(
     """Keeps `senim` a group of commands when only one module is loaded."""
     from senim.settings import Settings
 
-    _run.enter_context(Settings.from_env(notice=_notice).active())  # the environment, read once
+    # the environment, read once; notices said in the language of --lang, as errors are
+    _run.enter_context(Settings.from_env(notice=_notice, lang=asked_language(sys.argv[1:])).active())
 
 
 def fail(message: str, code: int = 2) -> None:
