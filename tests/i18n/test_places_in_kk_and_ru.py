@@ -476,3 +476,20 @@ def test_a_library_notice_is_a_sentence_in_the_settings_language(tmp_path):
                     f"chmod 600 {key}",
                     f"{key}: файл ключа открыт для любого пользователя этого компьютера (права: 0644); оставьте "
                     f"доступ только владельцу: `chmod 600 {key}`"]
+
+
+def test_a_key_file_left_empty_is_said_in_the_language(tmp_path, monkeypatch):
+    from senim import paths
+    from senim.registry import subjects
+
+    monkeypatch.setattr(paths, "KEY_FILL_WAIT", 0)
+    key = subjects.key_path()
+    key.parent.mkdir(parents=True, exist_ok=True)
+    key.touch(mode=0o600)
+    error = _raised(subjects.existing_key)
+    assert str(error) == (f"{key}: the pseudonym key file is empty (an interrupted first run?) and may be deleted if "
+                          "no other senim process is creating it right now")
+    assert error.sentence_in("ru") == (f"{key}: файл пуст: ключ псевдонимизации в нём не записан (первый запуск "
+                                       "прервался?); если сейчас его не создаёт другой процесс senim, файл можно удалить")
+    assert error.sentence_in("kk") == (f"{key}: бүркеншік ат кілті файлы бос (алғашқы іске қосу үзіліп қалған ба?); "
+                                       "қазір оны басқа senim процесі жасап жатпаса, файлды өшіруге болады")

@@ -95,6 +95,21 @@ def _incident(tmp_path, manifests=(), **changes):
     open_incident(db, **fields)
 
 
+def _older_incident(tmp_path):
+    """An incident whose stored date an older Senim did not check: `incident show` refuses it."""
+    from sqlalchemy import text
+
+    from senim.registry.incidents import describe
+
+    _incident(tmp_path)
+    db = _registry(tmp_path)
+    with db.write() as conn:
+        record = json.loads(conn.execute(text("SELECT record FROM incidents WHERE id = 1")).scalar())
+        conn.execute(text("UPDATE incidents SET record = :record WHERE id = 1"),
+                     {"record": json.dumps({**record, "aware_at": "yesterday"})})
+    describe(db, 1)
+
+
 def _update(tmp_path, number=1, **changes):
     from senim.registry import update_incident
 
@@ -286,6 +301,7 @@ CASES = {
     "errors.incident.affected": (lambda t, m: _incident(t, affected=-1), []),
     "errors.incident.nothing_to_change": (lambda t, m: _update(t), []),
     "errors.incident.no_such": (lambda t, m: _update(t, 99, status="closed"), []),
+    "errors.incident.stored_by_older": (lambda t, m: _older_incident(t), ["yesterday", "aware_at"]),
     "errors.registry.no_database": (lambda t, m: _database(str(t / "none.db"), readonly=True), []),
     "errors.registry.db_folder": (lambda t, m: _database(str(t)), []),
     "errors.registry.db_not_regular": (lambda t, m: _pipe_db(t), []),
@@ -395,6 +411,8 @@ ENGLISH = {
     "errors.incident.no_systems": "incident: systems: name at least one registered system",
     "errors.incident.affected": "incident: --affected: expected a whole number of people, 0 or more",
     "errors.incident.nothing_to_change": "incident 1: update: nothing to change (give a status, a severity, an action or a note)",
+    "errors.incident.stored_by_older": "incident 1: aware_at: 'yesterday' is not an ISO 8601 date-time; it was stored by an "
+                                       "older Senim and cannot be shown or reported (`senim incident list` still lists it)",
     "errors.incident.several_organisations": "incident: systems: the systems named belong to 2 organisations; "
                                              "an incident concerns the systems of one organisation",
 }

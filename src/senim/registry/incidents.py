@@ -303,6 +303,10 @@ def _readable(incident: dict[str, Any]) -> None:
     """An incident whose stored dates no notice can show (an older Senim did
     not check them) is one sentence; `incident list` still lists it."""
     if incident.get("deadline_problem"):
+        try:  # the problem `_with_deadlines` met, again, so that it can be said in the reader's language
+            parse_moment(incident["aware_at"], numbered(incident["id"]), "aware_at")
+        except InputError as error:
+            raise InputError.said("errors.incident.stored_by_older", error=error) from None
         raise InputError(f"{incident['deadline_problem']}; it was stored by an older Senim and cannot be shown "
                          "or reported (`senim incident list` still lists it)")
 
