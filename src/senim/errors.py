@@ -31,29 +31,41 @@ class Word:
     """A value of a catalog sentence that is itself a word of the `errors`
     catalog (a kind of value: "text", "a list"; what a file is for: "manifest"),
     put in the reader's language. A tuple of words reads as a choice ("text or
-    a list"). An `InputError` as a value gives its sentence, in the same language."""
+    a list"). An `InputError` as a value gives its sentence, in the same language.
 
-    __slots__ = ("key",)
+    A word may have values of its own (``Word("errors.place.incident_number",
+    number=3)``: "incident 3", «инцидент № 3»). Given as an error's `file`, it
+    is the place that is not a file (a record, an incident), said in the
+    reader's language too."""
 
-    def __init__(self, key: str):
+    __slots__ = ("key", "values")
+
+    def __init__(self, key: str, **values: object):
         self.key = key
+        self.values = values
 
     def __reduce__(self):
-        return Word, (self.key,)
+        return _word, (self.key, self.values)
 
     def __str__(self) -> str:  # in English, as a sentence written whole says it
-        from senim.i18n import text
+        return _in_language(self.key, "en", self.values)
 
-        return text(self.key, "en")
+    def in_language(self, lang: str) -> str:
+        return _in_language(self.key, lang, self.values)
 
     def __repr__(self) -> str:
-        return f"Word({self.key!r})"
+        given = "".join(f", {name}={value!r}" for name, value in self.values.items())
+        return f"Word({self.key!r}{given})"
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Word) and other.key == self.key
+        return isinstance(other, Word) and other.key == self.key and other.values == self.values
 
     def __hash__(self) -> int:
-        return hash((Word, self.key))
+        return hash((Word, self.key))  # values may be unhashable; equal words still hash alike
+
+
+def _word(key: str, values: dict) -> Word:
+    return Word(key, **values)
 
 
 class Codes(tuple):
@@ -83,11 +95,11 @@ def _in_language(key: str, lang: str, values: dict) -> str:
         if isinstance(value, Codes):
             return ", ".join(value if lang == "en" else (f"«{code}»" for code in value))
         if isinstance(value, Word):
-            return text(value.key, lang)
+            return value.in_language(lang)
         if isinstance(value, InputError):  # an error found below, its place and problem, in the same language
             return value.sentence_in(lang)
         if isinstance(value, tuple) and value and all(isinstance(v, Word) for v in value):
-            return text("errors.or", lang).join(text(v.key, lang) for v in value)
+            return text("errors.or", lang).join(v.in_language(lang) for v in value)
         return value
 
     return text(key, lang, **{name: word(value) for name, value in values.items()})
@@ -106,8 +118,10 @@ class InputError(SenimError):
     ----------
     problem : str
         What is wrong, in one sentence (without the place).
-    file : str, optional
-        The file, or other named input (a database, a system id), it is in.
+    file : str or Word, optional
+        The file, or other named input (a database, a system id), it is in;
+        a catalog `Word` for a place that is not a file ("incident 3"), which
+        `sentence_in` says in the reader's language (`file` is its English).
     line : int, optional
         The 1-based line of `file`.
     field : str, optional
@@ -123,6 +137,7 @@ class InputError(SenimError):
         self.values = values or {}
         self.problem = problem if problem or key is None else _in_language(key, "en", self.values)
         self.file = None if file is None else str(file)
+        self.place = file if isinstance(file, Word) else None  # the place in words, when it is not a file
         self.line = line
         self.field = field
         super().__init__(self._sentence(self.problem))
@@ -142,6 +157,14 @@ class InputError(SenimError):
         door naming the input its own way), as an error of `kind` (default InputError)."""
         return (kind or InputError)(self.problem, file=file, line=line, field=field, key=self.key, values=self.values)
 
+    def place_in(self, lang: str) -> str | None:
+        """The place before the problem ("FILE:LINE", "incident 3"), a place in
+        words said in `lang`; None when there is none."""
+        if self.file is None:
+            return None
+        where = self.file if self.place is None or lang == "en" else self.place.in_language(lang)
+        return f"{where}:{self.line}" if self.line else where
+
     def problem_in(self, lang: str) -> str:
         """The problem in `lang` (kk, ru or en); in English when it has no catalog sentence."""
         return self.problem if self.key is None or lang == "en" else _in_language(self.key, lang, self.values)
@@ -157,7 +180,7 @@ class InputError(SenimError):
     def _sentence(self, problem: str, lang: str = "en") -> str:
         parts = []
         if self.file is not None:
-            parts.append(f"{self.file}:{self.line}" if self.line else self.file)
+            parts.append(self.place_in(lang))
         if self.field and not self._names_field(problem, lang):
             parts.append(self.field)
         return ": ".join(parts + [problem])

@@ -198,6 +198,7 @@ def read_key_file(path: Path, what: str | Word) -> bytes:
     import time
 
     from senim.errors import InputError
+    from senim.reading import what_word
 
     deadline = time.monotonic() + KEY_FILL_WAIT
     warned = False
@@ -207,6 +208,5 @@ def read_key_file(path: Path, what: str | Word) -> bytes:
         if data:
             return data
         if time.monotonic() >= deadline:
-            raise InputError(f"{path}: the {what} file is empty (an interrupted first run?) and may be "
-                             "deleted if no other senim process is creating it right now")
+            raise InputError.said("errors.file.key_empty", file=path, what=what_word(what))
         time.sleep(0.02)

@@ -137,9 +137,11 @@ def read_bounded(path: str | Path, limit: int, what: str | Word = "file", bound:
 
 
 def check_key_file(path: str | Path, warn) -> None:
-    """Call `warn(sentence)` when a key file is a symlink or readable by others
+    """Call `warn(notice)` when a key file is a symlink or readable by others
     than its owner: a secret anyone on the machine could read, or one a link
-    can swap for another without the key file itself changing."""
+    can swap for another without the key file itself changing. The notice is
+    an `InputError`, never raised: `senim.settings.notify` says it in the
+    settings' language (the CLI's --lang), `str()` in English."""
     path = Path(path)
     try:
         link = path.is_symlink()
@@ -147,9 +149,8 @@ def check_key_file(path: str | Path, warn) -> None:
     except OSError:
         return  # the reading says what is wrong
     if link:
-        warn(f"{path}: the key file is a symbolic link (to {os.path.realpath(path)}); "
-             "keep a key in a regular file only its owner can read")
+        warn(InputError.said("errors.key_file.symlink", file=path, target=os.path.realpath(path)))
     if stat.S_ISREG(mode) and mode & 0o077:
-        who = "anyone on this machine" if mode & 0o007 else "its group"
-        warn(f"{path}: the key file is open to {who} (mode {stat.S_IMODE(mode):04o}); "
-             f"make it its owner's only: chmod 600 {path}")
+        who = Word("errors.key_file.who.anyone" if mode & 0o007 else "errors.key_file.who.group")
+        warn(InputError.said("errors.key_file.open_to", file=path, who=who, mode=f"{stat.S_IMODE(mode):04o}",
+                             path=str(path)))

@@ -80,6 +80,9 @@ class Settings:
     notice : callable, optional
         Where one-line notices go (a key made on first use); None logs them
         to the ``senim`` logger at INFO. The CLI prints them on stderr.
+    lang : str
+        The language a notice is said in, when it can be (kk, ru or en;
+        the CLI's ``--lang``).
     environment : frozenset of str
         The settings read from environment variables (for messages that say
         where a bad value came from).
@@ -90,6 +93,7 @@ class Settings:
     pseudonym_key: bytes | None = field(default=None, repr=False)  # a secret: never in a repr
     font: Path | None = None
     notice: Callable[[str], None] | None = field(default=None, compare=False, repr=False)
+    lang: str = "en"
     environment: frozenset = field(default=frozenset(), repr=False)
 
     def __post_init__(self) -> None:
@@ -163,9 +167,15 @@ def current() -> Settings:
     return _current.get() or Settings.from_env()
 
 
-def notify(message: str) -> None:
-    """Tell the person running Senim something worth knowing (one line)."""
+def notify(message) -> None:
+    """Tell the person running Senim something worth knowing (one line): a
+    sentence, or an InputError (a key file others can read), said in the
+    settings' language."""
+    from senim.errors import InputError
+
     settings = current()
+    if isinstance(message, InputError):
+        message = message.sentence_in(settings.lang)
     if settings.notice is not None:
         settings.notice(message)
     else:  # INFO: shown only where the program configured logging to show it

@@ -95,6 +95,21 @@ def _incident(tmp_path, manifests=(), **changes):
     open_incident(db, **fields)
 
 
+def _older_incident(tmp_path):
+    """An incident whose stored date an older Senim did not check: `incident show` refuses it."""
+    from sqlalchemy import text
+
+    from senim.registry.incidents import describe
+
+    _incident(tmp_path)
+    db = _registry(tmp_path)
+    with db.write() as conn:
+        record = json.loads(conn.execute(text("SELECT record FROM incidents WHERE id = 1")).scalar())
+        conn.execute(text("UPDATE incidents SET record = :record WHERE id = 1"),
+                     {"record": json.dumps({**record, "aware_at": "yesterday"})})
+    describe(db, 1)
+
+
 def _update(tmp_path, number=1, **changes):
     from senim.registry import update_incident
 
@@ -286,6 +301,7 @@ CASES = {
     "errors.incident.affected": (lambda t, m: _incident(t, affected=-1), []),
     "errors.incident.nothing_to_change": (lambda t, m: _update(t), []),
     "errors.incident.no_such": (lambda t, m: _update(t, 99, status="closed"), []),
+    "errors.incident.stored_by_older": (lambda t, m: _older_incident(t), ["yesterday", "aware_at"]),
     "errors.registry.no_database": (lambda t, m: _database(str(t / "none.db"), readonly=True), []),
     "errors.registry.db_folder": (lambda t, m: _database(str(t)), []),
     "errors.registry.db_not_regular": (lambda t, m: _pipe_db(t), []),
@@ -338,10 +354,17 @@ def _assert_said_in_kk_and_ru(error: InputError, key: str, written: list[str], t
         problem = error.problem_in(lang)
         assert CYRILLIC.search(problem), (lang, problem)
         assert findings(problem, values) == [], (lang, problem)
-        # the place (file, line, field) is the one of the English sentence, in every language
+        # the place (file, line, field) is the one of the English sentence, in every language,
+        # but a place in words (an incident, an organisation), said in the language
         sentence = error.sentence_in(lang)
         assert sentence.endswith(problem)
-        assert sentence[: len(sentence) - len(problem)] == str(error)[: len(str(error)) - len(error.problem)]
+        place, english = sentence[: len(sentence) - len(problem)], str(error)[: len(str(error)) - len(error.problem)]
+        if error.place is None:
+            assert place == english
+        else:
+            said = error.place.in_language(lang)
+            assert CYRILLIC.search(said) and findings(said) == [], (lang, said)
+            assert place == said + english[len(error.file):]
 
 
 @pytest.mark.parametrize("key", sorted(CASES))
@@ -388,6 +411,8 @@ ENGLISH = {
     "errors.incident.no_systems": "incident: systems: name at least one registered system",
     "errors.incident.affected": "incident: --affected: expected a whole number of people, 0 or more",
     "errors.incident.nothing_to_change": "incident 1: update: nothing to change (give a status, a severity, an action or a note)",
+    "errors.incident.stored_by_older": "incident 1: aware_at: 'yesterday' is not an ISO 8601 date-time; it was stored by an "
+                                       "older Senim and cannot be shown or reported (`senim incident list` still lists it)",
     "errors.incident.several_organisations": "incident: systems: the systems named belong to 2 organisations; "
                                              "an incident concerns the systems of one organisation",
 }
@@ -482,11 +507,15 @@ def test_the_registry_commands_speak_the_language_of_lang(tmp_path):
                           "unlabelled_synthetic_content, misuse\n",
                           f"senim: incident 7: no such incident in {shown_db}\n")
     for lang in ("kk", "ru"):
-        for stderr, english in zip(seen[lang], seen["en"]):
+        for stderr in seen[lang]:
             problem = _problem_of(stderr)
             assert problem != stderr.strip() and CYRILLIC.search(problem), stderr
             assert findings(problem, {"credit-x", "alien_invasion", shown_db}) == [], stderr
-            assert stderr.split(": ")[:2] == english.split(": ")[:2]  # the same place
+    for lang, incident, seventh in (("kk", "оқиға", "№ 7 оқиға"), ("ru", "инцидент", "инцидент № 7")):
+        recorded, opened, updated = seen[lang]
+        assert recorded.split(": ")[:2] == seen["en"][0].split(": ")[:2]  # the same file and line
+        assert opened.startswith(f"senim: {incident}: kind: ")  # the same place, said in the language
+        assert updated.startswith(f"senim: {seventh}: ")
     assert "система «credit-x» не зарегистрирована" in seen["ru"][0]
     assert "«credit-x» жүйесі тіркелмеген" in seen["kk"][0]
     assert "«misuse»" in seen["kk"][1] and "«alien_invasion»" in seen["ru"][1]

@@ -59,7 +59,8 @@ def _group(
     """Keeps `senim` a group of commands when only one module is loaded."""
     from senim.settings import Settings
 
-    _run.enter_context(Settings.from_env(notice=_notice).active())  # the environment, read once
+    # the environment, read once; notices said in the language of --lang, as errors are
+    _run.enter_context(Settings.from_env(notice=_notice, lang=asked_language(sys.argv[1:])).active())
 
 
 def fail(message: str, code: int = 2) -> None:
@@ -78,7 +79,7 @@ def message(error: Exception, lang: str = "en") -> str:
     from senim.errors import InputError, ParameterError
 
     if isinstance(error, ParameterError) and error.field:
-        place = f"{error.file}:{error.line}" if error.file and error.line else error.file
+        place = error.place_in(lang)
         line = ": ".join(([place] if place else []) + [flag(error.field), error.problem_in(lang)])
     elif isinstance(error, InputError):
         line = error.sentence_in(lang)

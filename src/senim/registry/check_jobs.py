@@ -22,7 +22,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from senim.errors import InputError
+from senim.errors import Codes, InputError, Word, Written
 from senim.registry.jobs import kind
 from senim.registry.tenancy import Actor
 
@@ -76,8 +76,18 @@ def check_obligation(obligation: str | None) -> str | None:
 
     obligation = (obligation or "").strip() or None
     if obligation is not None and obligation not in known_obligations():
-        raise InputError(f"{obligation!r} is not an obligation of the rule packs", field="obligation")
+        raise InputError.said("errors.job.not_an_obligation", field="obligation", shown=Written(obligation))
     return obligation
+
+
+def named_as(error: InputError, path: Path | str, name: str, field: str | None = None) -> InputError:
+    """`error` naming the file as the user gave it (`name`), not by the server's
+    `path`; its sentence, in every language, when the path is only its place."""
+    path = str(path)
+    if error.key is None or error.file != path or any(path in str(v) for v in error.values.values()):
+        return InputError(str(error).replace(path, name), field=field)
+    return InputError.said("errors.job.in_file", field=field, error=error.placed(file=name, line=error.line,
+                                                                                 field=error.field))
 
 
 def fairness_params(path: Path, file_name: str, suffix: str, fields: dict[str, str]) -> dict[str, Any]:
@@ -89,32 +99,32 @@ def fairness_params(path: Path, file_name: str, suffix: str, fields: dict[str, s
     def one(name: str, required: bool = True) -> str | None:
         value = (fields.get(name) or "").strip()
         if required and not value:
-            raise InputError("required: name a column of the file", field=name)
+            raise InputError.said("errors.job.column_required", field=name)
         return value or None
 
     target, prediction, score = one("target"), one("prediction"), one("score", required=False)
     sensitive = [c.strip() for c in (fields.get("sensitive") or "").split(",") if c.strip()]
     if not sensitive:
-        raise InputError("required: name a column of the file (several with commas)", field="sensitive")
+        raise InputError.said("errors.job.columns_required", field="sensitive")
     limit = (fields.get("max_difference") or "").strip()
     try:
         max_difference = float(limit) if limit else None
     except ValueError:
-        raise InputError(f"{limit!r} is not a number", field="max_difference") from None
+        raise InputError.said("errors.job.not_a_number", field="max_difference", shown=Written(limit)) from None
     if max_difference is not None and not 0 <= max_difference <= 1:
-        raise InputError(f"{limit} is not between 0 and 1", field="max_difference")
+        raise InputError.said("errors.job.not_a_share", field="max_difference", shown=limit)
     if suffix not in TABLE_SUFFIXES:
-        raise InputError(f"{file_name}: not a table; give a CSV, Parquet or JSON Lines file", field="file")
+        raise InputError.said("errors.job.not_a_table", field="file", name=file_name)
     try:
         _frame, schema, _kind, _files = open_log(path)
     except InputError as error:
-        raise InputError(str(error).replace(str(path), file_name), field="file") from None
+        raise named_as(error, path, file_name, "file") from None
     names = list(schema.names())
     for field_name, column in (("target", target), ("prediction", prediction), ("score", score),
                                *(("sensitive", c) for c in sensitive)):
         if column is not None and column not in names:
-            shown = ", ".join(names[:12]) + (", ..." if len(names) > 12 else "")
-            raise InputError(f"no column {column!r} in {file_name} (its columns: {shown})", field=field_name)
+            raise InputError.said("errors.job.no_column", field=field_name, column=Written(column), name=file_name,
+                                  columns=Codes(names[:12]), more=", ..." if len(names) > 12 else "")
     return {"target": target, "prediction": prediction, "sensitive": sensitive, "score": score,
             "max_difference": max_difference}
 
@@ -212,7 +222,7 @@ def fairness_of_data(db, files: Path, actor: Actor, params: dict[str, Any], prog
                        score=params.get("score"), max_difference=params.get("max_difference"),
                        cluster=jobs.CLUSTER, lang=lang)
     except InputError as error:  # named by the file the user gave, not the server's path
-        raise InputError(str(error).replace(str(path), params["file_name"])) from None
+        raise named_as(error, path, params["file_name"]) from None
     evidence = dict(run.evidence)
     evidence["inputs"] = {"data": {"path": params["file_name"], "sha256": params["sha256"]}}
     result = run.to_dict()
@@ -258,7 +268,7 @@ def job_file(db, files: Path, number: int, actor: Actor) -> dict[str, Any]:
     job = jobs.get(db, number, actor)
     result = job["result"] or {}
     if job["status"] != "done" or "sha256" not in result or "media_type" not in result:
-        state = job["status"] if job["status"] != "done" else "done without a file"
-        raise InputError(f"job {number} has no file ({state})", field="job_id")
+        state = job["status"] if job["status"] != "done" else "done_without_file"
+        raise InputError.said("errors.job.no_file", field="job_id", number=number, state=Word(f"errors.job.state.{state}"))
     return {"path": stored_path(files, result["sha256"]), "media_type": result["media_type"],
             "file_name": result["file_name"]}

@@ -29,7 +29,7 @@ from typing import Any, Iterable, Iterator
 
 from sqlalchemy import func, insert, select
 
-from senim.errors import Codes, InputError
+from senim.errors import Codes, InputError, Word
 from senim.ledger.canonical import canonical
 from senim.registry import subjects
 from senim.registry.db import Database
@@ -44,7 +44,12 @@ _DIGEST = re.compile(r"^(sha256:)?[0-9a-f]{64}$")
 _LOOKUP_CHUNK = 500
 
 
-def check_decision(raw: Any, where: str) -> dict[str, Any]:
+def numbered(number: int) -> Word:
+    """Decision `number` as the place of a problem ("decision 3", «решение № 3»)."""
+    return Word("errors.place.decision_number", number=number)
+
+
+def check_decision(raw: Any, where: str | Word) -> dict[str, Any]:
     """One decision record, validated and normalised as given (raises InputError).
 
     The subject is still the one given; record_decisions stores its pseudonym
@@ -88,7 +93,7 @@ def check_decision(raw: Any, where: str) -> dict[str, Any]:
     data_used = raw.get("data_used", [])
     if not isinstance(data_used, list) or not all(isinstance(d, str) for d in data_used):
         raise InputError.said("errors.decision.data_used_kind", **place(where, "data_used"))
-    decided = parse_moment(raw["decided_at"], f"{where}: decided_at") if raw.get("decided_at") is not None else None
+    decided = parse_moment(raw["decided_at"], where, "decided_at") if raw.get("decided_at") is not None else None
     record = {
         "id": identifier,
         "subject": subject,
@@ -292,7 +297,7 @@ def record_decisions(db: Database, records: Iterable[dict[str, Any]], places: li
     already recorded; nothing stored before is changed, and a refused batch
     leaves no new pseudonym key behind."""
     records = list(records)
-    places = places or [f"decision {i + 1}" for i in range(len(records))]
+    places = places or [numbered(i + 1) for i in range(len(records))]
     while True:
         try:
             return _record(db, records, places, actor)
@@ -395,7 +400,7 @@ def record_decision(db: Database, *, actor: Actor | None = None, **fields: Any) 
     """Library call: record one decision about a person, made now unless
     `decided_at` says when; its number (the earlier one if already recorded)."""
     fields.setdefault("decided_at", utc_now())
-    return record_decisions(db, [check_decision(fields, "decision")], actor=actor).numbers[0]
+    return record_decisions(db, [check_decision(fields, Word("errors.place.decision"))], actor=actor).numbers[0]
 
 
 def decisions_about(db: Database, subject: str, *, actor: Actor | None = None) -> list[dict[str, Any]]:
@@ -506,7 +511,7 @@ def explain(db: Database | str | None, subject: str, lang: str = "en", labels: A
     with db.read() as conn:
         for d in decisions:
             if not _ledger_backs(conn, d):
-                raise RecordMismatch.said("errors.decision.record_mismatch", file=f"decision {d['decision']}",
+                raise RecordMismatch.said("errors.decision.record_mismatch", file=numbered(d["decision"]),
                                           seq=d["ledger_seq"])
         manifests = _manifests(conn, decisions)
     first = manifests.get((decisions[0]["system"], decisions[0]["system_version"]))
@@ -523,7 +528,8 @@ def explain(db: Database | str | None, subject: str, lang: str = "en", labels: A
             require_labels(table, list(dict.fromkeys(features)), f"decision {d['decision']}")
         flagged = sensitive_in([r["feature"] for r in d["reasons"] if isinstance(r, dict)], table)
         if flagged and warn is not None:
-            warn(f"decision {d['decision']}: " + sensitive_warning(flagged, table, lang, t(lang, "the_owner_warned")))
+            warn(f"{numbered(d['decision']).in_language(lang)}: "
+                 + sensitive_warning(flagged, table, lang, t(lang, "the_owner_warned")))
         system = (manifest or {}).get("data", {}).get("name") or d["system_name"] or d["system"]
         lines += ["", t(lang, "decision_recorded", when=format_datetime(d["decided_at"], lang), system=system,
                         outcome=outcome(d["output"], table, lang))]

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import func, insert, select, update
 
-from senim.errors import Codes, InputError, ParameterError, Written
+from senim.errors import Codes, InputError, ParameterError, Word, Written
 from senim.ledger.canonical import canonical
 from senim.registry import deadlines as deadline_rules
 from senim.registry.db import Database
@@ -29,9 +29,16 @@ KINDS = (
 )
 SEVERITIES = ("low", "medium", "high", "critical")
 STATUSES = ("open", "reported", "closed")
+# Where a problem is, said in the reader's language: a new incident, or incident `number`.
+NEW_INCIDENT = Word("errors.place.incident")
 
 
-def _choice(value: Any, allowed: tuple[str, ...], where: str, field: str, parameter: bool = False) -> str:
+def numbered(number: int) -> Word:
+    """Incident `number` as the place of a problem ("incident 3", «инцидент № 3»)."""
+    return Word("errors.place.incident_number", number=number)
+
+
+def _choice(value: Any, allowed: tuple[str, ...], where: str | Word, field: str, parameter: bool = False) -> str:
     """`value` if it is one of `allowed`; else refused at the field (a library parameter when `parameter`)."""
     if value not in allowed:
         kind = ParameterError if parameter else InputError
@@ -49,7 +56,7 @@ def _eu_high_risk(conn, systems: list[str], org: int) -> bool:
     return any(category == "high" for category in rows)
 
 
-def _check_systems(conn, systems: list[str], where: str, actor: Actor | None) -> int:
+def _check_systems(conn, systems: list[str], where: str | Word, actor: Actor | None) -> int:
     """The organisation the incident belongs to: that of its systems, which
     must all be registered (to the actor's organisation, or one and the same)."""
     rows = conn.execute(scoped(select(System.id, System.organisation_id).where(System.id.in_(systems)),
@@ -78,7 +85,7 @@ def open_incident(
     actions: list[str] | None = None,
     affected: int | None = None,
     data_categories: list[str] | None = None,
-    where: str = "incident",
+    where: str | Word = NEW_INCIDENT,
     actor: Actor | None = None,
 ) -> int:
     """Record a new incident; its number. `affected` is the number of people
@@ -90,8 +97,8 @@ def open_incident(
         raise ParameterError.said("errors.incident.no_systems", file=where, field="systems")
     if not summary or not summary.strip():
         raise InputError.said("errors.registry.required", file=where, field="summary")
-    aware = parse_moment(aware_at, f"{where}: aware_at") if aware_at is not None else utc_now()
-    occurred = parse_moment(occurred_at, f"{where}: occurred_at") if occurred_at is not None else None
+    aware = parse_moment(aware_at, where, "aware_at") if aware_at is not None else utc_now()
+    occurred = parse_moment(occurred_at, where, "occurred_at") if occurred_at is not None else None
     if occurred is not None and occurred > aware:
         raise InputError.said("errors.incident.occurred_after_aware", file=where, field="occurred_at")
     if affected is not None and (isinstance(affected, bool) or not isinstance(affected, int) or affected < 0):
@@ -126,13 +133,13 @@ def open_incident(
     return number
 
 
-def _check_number(db, number: int, where: str) -> None:
+def _check_number(db, number: int, where: Word) -> None:
     """An incident number no database could hold is no such incident (not a database error)."""
     if not storable_number(number):
         raise NotFound.said("errors.incident.no_such", file=where, registry=db.display)
 
 
-def _incident_row(conn, db, number: int, actor: Actor | None, where: str):
+def _incident_row(conn, db, number: int, actor: Actor | None, where: Word):
     """The incident's row, seen as `actor` sees it; NotFound naming `where` when there is none."""
     row = conn.execute(scoped(select(Incident).where(Incident.id == number), Incident.organisation_id, actor)).first()
     if row is None:
@@ -153,12 +160,12 @@ def update_incident(
     actor: Actor | None = None,
 ) -> int:
     """Append an update (status, severity, an action taken, a note); its number."""
-    where = f"incident {number}"
+    where = numbered(number)
     if status is not None:
         _choice(status, STATUSES, where, "status", parameter=True)
     if severity is not None:
         _choice(severity, SEVERITIES, where, "severity", parameter=True)
-    reported = parse_moment(reported_at, f"{where}: reported_at") if reported_at is not None else None
+    reported = parse_moment(reported_at, where, "reported_at") if reported_at is not None else None
     if not any(v is not None for v in (status, severity, action, note, reported)):
         raise InputError.said("errors.incident.nothing_to_change", file=where, field="update")
     _check_number(db, number, where)
@@ -200,7 +207,7 @@ def update_incident(
 
 def _with_deadlines(number: int, record: dict[str, Any], now: datetime) -> dict[str, Any]:
     try:
-        aware = parse_moment(record["aware_at"], f"incident {number}: aware_at")
+        aware = parse_moment(record["aware_at"], numbered(number), "aware_at")
     except InputError as error:  # stored by a Senim that did not check its dates: listed, without deadlines
         return {"id": number, **record, "deadlines": [], "overdue": False, "deadline_problem": str(error)}
     facts = {
@@ -217,9 +224,9 @@ def _with_deadlines(number: int, record: dict[str, Any], now: datetime) -> dict[
 def get_incident(db: Database, number: int, now: datetime | None = None, *,
                  actor: Actor | None = None) -> dict[str, Any]:
     now = now or utc_now()
-    _check_number(db, number, f"incident {number}")
+    _check_number(db, number, numbered(number))
     with db.read() as conn:
-        row = _incident_row(conn, db, number, actor, f"incident {number}")
+        row = _incident_row(conn, db, number, actor, numbered(number))
         updates = conn.execute(
             select(IncidentUpdate.number, IncidentUpdate.record, IncidentUpdate.ledger_seq)
             .where(IncidentUpdate.incident_id == number).order_by(IncidentUpdate.number)
@@ -266,7 +273,7 @@ def why_no_deadline(incident: dict[str, Any], lang: str) -> list[str]:
     from senim.i18n import text
     from senim.i18n.formats import format_date
 
-    aware = parse_moment(incident["aware_at"], "incident")
+    aware = parse_moment(incident["aware_at"], numbered(incident["id"]) if "id" in incident else NEW_INCIDENT)
     facts = {"kind": incident["kind"], "eu_high_risk": incident.get("eu_high_risk", False),
              "widespread": incident.get("widespread", False)}
     kind = text(f"registry.kind_{incident['kind']}", lang)
@@ -296,6 +303,10 @@ def _readable(incident: dict[str, Any]) -> None:
     """An incident whose stored dates no notice can show (an older Senim did
     not check them) is one sentence; `incident list` still lists it."""
     if incident.get("deadline_problem"):
+        try:  # the problem `_with_deadlines` met, again, so that it can be said in the reader's language
+            parse_moment(incident["aware_at"], numbered(incident["id"]), "aware_at")
+        except InputError as error:
+            raise InputError.said("errors.incident.stored_by_older", error=error) from None
         raise InputError(f"{incident['deadline_problem']}; it was stored by an older Senim and cannot be shown "
                          "or reported (`senim incident list` still lists it)")
 

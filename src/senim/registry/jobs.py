@@ -50,9 +50,35 @@ def enqueue(db, job_kind: str, params: dict[str, Any], actor: Actor) -> int:
 def get(db, number: int, actor: Actor) -> dict[str, Any]:
     row = owned(db, Job, number, actor, "job")
     return {"id": row.id, "kind": row.kind, "status": row.status, "progress": row.progress,
-            "result": json.loads(row.result) if row.result else None, "error": row.error,
+            "result": json.loads(row.result) if row.result else None, **_error_of(row.error),
             "created": row.created, "started": row.started, "finished": row.finished,
             "params": json.loads(row.params)}
+
+
+def _stored_error(error: Exception) -> str:
+    """How a job's error is kept: bad input as its sentence in each language
+    (JSON), so that the job's page says it in the reader's; anything else as text."""
+    from senim.errors import InputError
+    from senim.i18n import LANGUAGES
+
+    if not isinstance(error, InputError):
+        return str(error)
+    return json.dumps({"sentences": {lang: error.sentence_in(lang) for lang in LANGUAGES}}, ensure_ascii=False)
+
+
+def _error_of(stored: str | None) -> dict[str, Any]:
+    """A job's error as `get` gives it: `error`, in English, and `error_in`, the
+    sentence by language (None for a row kept as text, by an older Senim too)."""
+    from senim.i18n import LANGUAGES
+
+    if stored and stored.startswith("{"):
+        try:
+            sentences = json.loads(stored)["sentences"]
+        except (ValueError, KeyError, TypeError):
+            sentences = None
+        if isinstance(sentences, dict) and all(isinstance(sentences.get(lang), str) for lang in LANGUAGES):
+            return {"error": sentences["en"], "error_in": sentences}
+    return {"error": stored, "error_in": None}
 
 
 def worker_name() -> str:
@@ -95,16 +121,16 @@ def progress(db, number: int, message: str) -> None:
 
 def run(db, files, job: dict[str, Any], worker: str) -> None:
     """Run one claimed job and record how it ended."""
-    from senim.errors import SenimError
+    from senim.errors import InputError, SenimError
 
     who = job["actor"]
     actor = Actor(org=job["org"], user=who.get("user"), via=who.get("via", "worker"), role=who.get("role"))
     try:
         result = _kinds()[job["kind"]](db, files, actor, job["params"], lambda m: progress(db, job["id"], m))
     except NotFound:  # gone, or never the organisation's: the same words as the web's 404
-        _finish(db, job["id"], worker, status="failed", error="not found")
+        _finish(db, job["id"], worker, status="failed", error=_stored_error(InputError.said("errors.no_such.anything")))
     except SenimError as error:  # bad input the job found: the user can act on it
-        _finish(db, job["id"], worker, status="failed", error=str(error))
+        _finish(db, job["id"], worker, status="failed", error=_stored_error(error))
     except Exception as error:  # noqa: BLE001 - a job must never take its worker down
         _finish(db, job["id"], worker, status="failed", error=f"{type(error).__name__}: {error}")
     else:

@@ -15,10 +15,14 @@ from senim.registry import subjects
 _PLACE = re.compile(r"(?P<file>.+?)(?::(?P<line>\d+))?(?:: (?P<field>[\w.-]+))?", re.S)
 
 
-def place(where: str, field: str | None = None) -> dict[str, Any]:
-    """The place the registry's checks hand on as one text ("FILE:LINE: field",
-    "incident 3: reported_at", "decision"), as the parts `InputError.said` takes:
-    the sentence reads as before, and the problem can be said in another language."""
+def place(where: str | Word, field: str | None = None) -> dict[str, Any]:
+    """The place the registry's checks hand on as one text ("FILE:LINE: field")
+    or as a place in words (`Word("errors.place.incident_number", number=3)`,
+    with `field` beside it), as the parts `InputError.said` takes: the sentence
+    reads as before, and the problem, and a place in words, can be said in
+    another language."""
+    if isinstance(where, Word):
+        return {"file": where, "line": None, "field": field}
     found = _PLACE.fullmatch(where)
     parts = {"file": found["file"], "line": int(found["line"]) if found["line"] else None, "field": found["field"]}
     if field is not None:
@@ -100,9 +104,10 @@ def storable_number(number: object) -> bool:
     return isinstance(number, int) and not isinstance(number, bool) and -MAX_NUMBER <= number <= MAX_NUMBER
 
 
-def parse_moment(value: Any, where: str) -> datetime:
+def parse_moment(value: Any, where: str | Word, field: str | None = None) -> datetime:
     """An ISO 8601 date-time with an offset (a bare date means its start, UTC),
-    between the years FIRST_YEAR and LAST_YEAR in UTC."""
+    between the years FIRST_YEAR and LAST_YEAR in UTC; a problem is named at
+    `where` (and `field`: see `place`)."""
     if isinstance(value, datetime):
         moment = value
     elif isinstance(value, date):
@@ -111,17 +116,17 @@ def parse_moment(value: Any, where: str) -> datetime:
         try:
             moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
         except ValueError:
-            raise InputError.said("errors.registry.not_a_moment", **place(where), shown=Written(_short(value))) from None
+            raise InputError.said("errors.registry.not_a_moment", **place(where, field), shown=Written(_short(value))) from None
     else:
-        raise InputError.said("errors.registry.moment_kind", **place(where), got=kind_of(value))
+        raise InputError.said("errors.registry.moment_kind", **place(where, field), got=kind_of(value))
     if moment.tzinfo is None or moment.utcoffset() is None:
-        raise InputError.said("errors.registry.no_offset", **place(where), shown=_short(str(value)))
+        raise InputError.said("errors.registry.no_offset", **place(where, field), shown=_short(str(value)))
     try:
         year = moment.astimezone(timezone.utc).year
     except (OverflowError, ValueError):
         year = None
     if year is None or not FIRST_YEAR <= year <= LAST_YEAR:
-        raise InputError.said("errors.registry.outside_years", **place(where), shown=_short(str(value)),
+        raise InputError.said("errors.registry.outside_years", **place(where, field), shown=_short(str(value)),
                               first=FIRST_YEAR, last=LAST_YEAR)
     return moment
 

@@ -24,12 +24,13 @@ from typing import Any
 
 from sqlalchemy import func, insert, select
 
-from senim.errors import InputError, Written
+from senim.errors import InputError, Word, Written
 from senim.ledger import chain
 from senim.registry.models import LedgerOwner, Organisation
 from senim.registry.records import iso, utc_now
 
 DEFAULT_ORG = 1
+ORGANISATION = Word("errors.place.organisation")  # where a problem of a new organisation is
 
 
 class NotFound(InputError):
@@ -63,8 +64,18 @@ def owned(db, model, number: int, actor: Actor, what: str):
     with db.read() as conn:
         row = conn.execute(select(model).where(model.id == number, model.organisation_id == actor.org)).first()
     if row is None:
-        raise NotFound(f"{what} {number}: no such {what}")
+        raise no_such(what, number)
     return row
+
+
+def no_such(what: str, number: int) -> NotFound:
+    """NotFound for object `number` of a kind (job, evidence, ...): "job 7: no
+    such job", the place and the problem said in the reader's language."""
+    from senim.i18n import has
+
+    if not has(f"errors.place.{what}_number"):  # a kind without words: the English sentence
+        return NotFound(f"{what} {number}: no such {what}")
+    return NotFound.said(f"errors.no_such.{what}", file=Word(f"errors.place.{what}_number", number=number))
 
 
 def ledger(conn, kind: str, data: Any, org: int, actor: Actor | None = None) -> chain.Appended:
@@ -100,14 +111,14 @@ def add_organisation(db, name: str, bin_: str, *, authority: bool = False, actor
     from senim.identifiers import bin_fault
 
     if not name or not name.strip():
-        raise InputError.said("errors.registry.required", file="organisation", field="name")
+        raise InputError.said("errors.registry.required", file=ORGANISATION, field="name")
     fault = bin_fault(bin_ or "")
     if fault:
-        raise InputError.said(fault, file="organisation", field="bin",
+        raise InputError.said(fault, file=ORGANISATION, field="bin",
                               number=Written(bin_) if isinstance(bin_, str) else repr(bin_))
     with db.write() as conn:
         if conn.execute(select(Organisation.id).where(Organisation.bin == bin_)).first():
-            raise InputError.said("errors.registry.organisation_exists", file="organisation", field="bin", bin=bin_)
+            raise InputError.said("errors.registry.organisation_exists", file=ORGANISATION, field="bin", bin=bin_)
         number = _insert_org(conn, name.strip(), bin_, authority)
         ledger(conn, "organisation.added", {"organisation": number, "name": name.strip(), "bin": bin_,
                                             "authority": authority}, number, actor)

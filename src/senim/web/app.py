@@ -33,6 +33,9 @@ from senim.registry.people import Person, session_person, token_person
 from senim.registry.tenancy import Actor, NotFound
 from senim.web.permissions import allowed
 
+# What a 404 says, whatever was asked for and whoever's it is ("not found")
+NOT_FOUND = InputError.said("errors.no_such.anything")
+
 HERE = Path(__file__).parent
 SESSION_COOKIE = "senim_session"
 LANG_COOKIE = "senim_lang"
@@ -218,7 +221,7 @@ def create_app(db: str | None = None, *, files: str | Path | None = None, job_th
 
     @app.exception_handler(NotFound)
     async def _not_found(request: Request, exc: NotFound):
-        return _error(request, 404, "not found")  # the same words whether it is absent or another organisation's
+        return _error(request, 404, NOT_FOUND)  # the same words whether it is absent or another organisation's
 
     @app.exception_handler(InputError)
     async def _bad_input(request: Request, exc: InputError):
@@ -230,7 +233,7 @@ def create_app(db: str | None = None, *, files: str | Path | None = None, job_th
 
     @app.exception_handler(404)
     async def _missing(request: Request, exc):
-        return _error(request, 404, "not found")
+        return _error(request, 404, NOT_FOUND)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError):
@@ -291,12 +294,14 @@ def declared_permission(route) -> object:
 
 
 def _error(request: Request, status: int, problem, headers: dict | None = None):
-    """`problem`: a sentence, or an InputError (its parts go to the JSON)."""
+    """`problem`: a sentence, or an InputError (its parts go to the JSON, in
+    English; the page says it in the page's language)."""
     if request.url.path.startswith("/api/") or "text/html" not in request.headers.get("accept", ""):
         return JSONResponse({"errors": [_problem(problem)]}, status_code=status, headers=headers)
-    from senim.web.render import page
+    from senim.web.render import lang_of, page
 
-    return page(request, "error.html", {"status": status, "problem": str(problem)}, status=status, headers=headers)
+    said = problem.sentence_in(lang_of(request)) if isinstance(problem, InputError) else str(problem)
+    return page(request, "error.html", {"status": status, "problem": said}, status=status, headers=headers)
 
 
 def _problem(error, lang: str = "en") -> dict:

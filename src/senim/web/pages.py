@@ -463,5 +463,7 @@ def admin_revoke_token(request: Request, token_id: Annotated[int, Path(ge=1, le=
     try:
         revoke_token(_db(request), token_id, actor=signed.actor)
     except LookupError:
-        raise NotFound(f"token {token_id}: no such token") from None
+        from senim.registry.tenancy import no_such
+
+        raise no_such("token", token_id) from None
     return _see("/admin")
