@@ -279,7 +279,7 @@ def _frontier(walker) -> Frontier:
 
 class PythonWalker:
     """The walker where the compiled one is not built: it takes no row itself
-    (`feed` returns at once), so `_step` reads each one."""
+    (it has no `feed`), so `_walk` has `_step` read each one."""
 
     __slots__ = ("prev", "genesis", "size", "_hashes")
 
@@ -288,9 +288,6 @@ class PythonWalker:
         self.genesis: bytes | None = None
         self.size = 0
         self._hashes: list[bytes] = []
-
-    def feed(self, rows: list, start: int, stop: int) -> int:
-        return start
 
     def accept(self, leaf: bytes) -> None:
         if self.genesis is None:
